@@ -1,0 +1,6 @@
+//===- PoolingOps.cpp - Result types of Pooling onnx ops ----===//
+#include "dialects/onnx/ONNXOps.h"
+#include "dialects/onnx/ShapeHelpers.h"
+
+using namespace mlir;
+using namespace steed::onnx;
