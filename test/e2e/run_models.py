@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""End-to-end model test: compile each generated model with steedc, run it with
+steed-run and compare with PyTorch's output (scripts/gen_models.py).
+
+Pass criterion: max|out - ref| <= tol * max|ref|   (tol = 1e-4 by default).
+
+  /usr/bin/python3 test/e2e/run_models.py --generate --models-dir build/models
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_MODELS = 'smallcnn,resnet18,mobilenet_v2,transformer'
+
+
+def tool(cmd, timeout):
+    """Returns (ok, seconds, message)."""
+    t = time.time()
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, time.time() - t, 'timed out after %gs' % timeout
+    except OSError as e:
+        return False, 0.0, '%s: %s' % (cmd[0], e.strerror)
+    out = p.stdout.decode('utf-8', 'replace').strip()
+    if p.returncode != 0:
+        lines = out.splitlines()
+        msg = next((l for l in lines if 'error' in l.lower()), lines[-1] if lines else '')
+        return False, time.time() - t, 'exit %d: %s' % (p.returncode, msg[:150] or '(no message)')
+    return True, time.time() - t, out
+
+
+def check(name, args, tmp):
+    """Returns a table row: (model, status, compile s, run s, max err, max ref, note)."""
+    d = os.path.join(args.models_dir, name)
+    so, out = os.path.join(tmp, name + '.so'), os.path.join(tmp, name + '.out.npy')
+    ok, tc, msg = tool([args.steedc, os.path.join(d, 'model.onnx'), '-o', so], args.timeout)
+    if not ok:
+        return name, 'FAIL', tc, None, None, None, 'steedc ' + msg
+    ok, tr, msg = tool([args.steed_run, so, '--input=@' + os.path.join(d, 'input_0.npy'),
+                        '--output=@' + out], args.timeout)
+    if not ok:
+        return name, 'FAIL', tc, tr, None, None, 'steed-run ' + msg
+    ref = np.load(os.path.join(d, 'output_0.npy'))
+    try:
+        got = np.load(out)
+    except (OSError, ValueError) as e:
+        return name, 'FAIL', tc, tr, None, None, 'cannot read output: %s' % e
+    if got.shape != ref.shape:
+        return name, 'FAIL', tc, tr, None, None, 'shape %s, expected %s' % (got.shape, ref.shape)
+    err = float(np.max(np.abs(got.astype(np.float64) - ref))) if ref.size else 0.0
+    mref = float(np.max(np.abs(ref))) if ref.size else 0.0
+    good = err <= args.tol * mref  # NaN compares false: fails
+    return name, 'ok' if good else 'FAIL', tc, tr, err, mref, '' if good else 'error > %g * max|ref|' % args.tol
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--steedc', default=os.path.join(REPO, 'build/bin/steedc'))
+    ap.add_argument('--steed-run', default=os.path.join(REPO, 'build/bin/steed-run'))
+    ap.add_argument('--models-dir', default=os.path.join(REPO, 'build/models'),
+                    help='output of scripts/gen_models.py (default: %(default)s)')
+    ap.add_argument('--models', default=DEFAULT_MODELS, help='comma-separated (default: %(default)s)')
+    ap.add_argument('--generate', action='store_true', help='run scripts/gen_models.py first (skips up-to-date models)')
+    ap.add_argument('--tol', type=float, default=1e-4, help='relative to max|ref| (default: %(default)g)')
+    ap.add_argument('--timeout', type=float, default=600, help='per tool invocation, seconds')
+    ap.add_argument('--keep', metavar='DIR', help='keep compiled models and outputs in DIR')
+    args = ap.parse_args()
+    names = [m for m in args.models.split(',') if m]
+
+    if args.generate:
+        gen = [sys.executable, os.path.join(REPO, 'scripts/gen_models.py'),
+               '--out', args.models_dir, '--models', ','.join(names)]
+        if subprocess.call(gen) != 0:
+            print('error: model generation failed', file=sys.stderr)
+            return 2
+    missing = [m for m in names if not os.path.exists(os.path.join(args.models_dir, m, 'model.onnx'))]
+    if missing:
+        print('error: %s not generated in %s (run scripts/gen_models.py or pass --generate)'
+              % (', '.join(missing), args.models_dir), file=sys.stderr)
+        return 2
+
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix='steed-models-') as tmp:
+        rows = [check(m, args, args.keep or tmp) for m in names]
+
+    fmt = lambda v, f: '-' if v is None else f % v
+    print('\n%-14s %-6s %10s %10s %11s %11s  %s' % ('model', 'status', 'compile s', 'run s', 'max|err|', 'max|ref|', 'note'))
+    for name, status, tc, tr, err, mref, note in rows:
+        print('%-14s %-6s %10s %10s %11s %11s  %s' % (name, status, fmt(tc, '%.2f'), fmt(tr, '%.2f'),
+                                                     fmt(err, '%.3g'), fmt(mref, '%.3g'), note))
+    failed = [r[0] for r in rows if r[1] != 'ok']
+    print('\n%d/%d models passed%s' % (len(rows) - len(failed), len(rows),
+                                        ('; FAILED: ' + ', '.join(failed)) if failed else ''))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
