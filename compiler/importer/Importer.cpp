@@ -1,0 +1,246 @@
+//===- Importer.cpp - ONNX model to the onnx dialect ----------------------===//
+#include "compiler/importer/Importer.h"
+#include "compiler/importer/OpRegistry.h"
+#include "dialects/onnx/ONNXOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include <google/protobuf/io/coded_stream.h>
+
+using namespace mlir;
+
+namespace steed {
+namespace {
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &ctx, StringRef modelPath, const ImportOptions &options)
+      : ctx(ctx), builder(&ctx), options(options),
+        baseDir(llvm::sys::path::parent_path(modelPath).str()),
+        fileLoc(FileLineColLoc::get(&ctx, modelPath, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> importModel(const ::onnx::ModelProto &model);
+
+private:
+  LogicalResult importGraph(const ::onnx::GraphProto &graph, func::FuncOp func);
+  FailureOr<Type> convertValueType(const ::onnx::ValueInfoProto &info);
+  LogicalResult importNode(const ::onnx::NodeProto &node, unsigned index);
+  Location nodeLoc(const ::onnx::NodeProto &node, unsigned index) {
+    std::string name = node.name().empty()
+                           ? node.op_type() + "#" + std::to_string(index)
+                           : node.name();
+    return NameLoc::get(builder.getStringAttr(name), fileLoc);
+  }
+
+  MLIRContext &ctx;
+  OpBuilder builder;
+  const ImportOptions &options;
+  std::string baseDir;
+  Location fileLoc;
+  llvm::StringMap<int64_t> opsets;
+  llvm::StringMap<Value> values;
+};
+
+} // namespace
+
+FailureOr<Type> GraphImporter::convertValueType(const ::onnx::ValueInfoProto &info) {
+  Location loc = NameLoc::get(builder.getStringAttr(info.name()), fileLoc);
+  if (!info.type().has_tensor_type())
+    return emitError(loc) << "value '" << info.name()
+                          << "' is not a tensor (sequences, maps and optionals are not supported)",
+           failure();
+  const auto &tt = info.type().tensor_type();
+  Type elementType = convertElementType(tt.elem_type(), &ctx);
+  if (!elementType) {
+    std::string typeName = ::onnx::TensorProto::DataType_IsValid(tt.elem_type())
+                               ? ::onnx::TensorProto::DataType_Name(
+                                     (::onnx::TensorProto::DataType)tt.elem_type())
+                               : std::to_string(tt.elem_type());
+    return emitError(loc) << "value '" << info.name()
+                          << "' has unsupported element type " << typeName,
+           failure();
+  }
+  auto pinned = options.inputShapes.find(info.name());
+  if (pinned != options.inputShapes.end()) {
+    if (tt.has_shape() && tt.shape().dim_size() != (int)pinned->second.size())
+      return emitError(loc) << "--input-shape for '" << info.name() << "' has rank "
+                            << pinned->second.size() << " but the model says "
+                            << tt.shape().dim_size(),
+             failure();
+    return Type(RankedTensorType::get(pinned->second, elementType));
+  }
+  if (!tt.has_shape())
+    return Type(UnrankedTensorType::get(elementType));
+  SmallVector<int64_t> shape;
+  for (const auto &d : tt.shape().dim())
+    shape.push_back(d.has_dim_value() && d.dim_value() >= 0 ? d.dim_value()
+                                                              : ShapedType::kDynamic);
+  return Type(RankedTensorType::get(shape, elementType));
+}
+
+LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, unsigned index) {
+  Location loc = nodeLoc(node, index);
+  std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+  auto opsetIt = opsets.find(domain);
+  if (opsetIt == opsets.end())
+    return emitError(loc) << "node uses domain '" << node.domain()
+                          << "' which the model does not import";
+  int64_t opset = opsetIt->second;
+  std::string domainName = domain.empty() ? "ai.onnx" : domain;
+
+  int minSince = 0;
+  const OpEntry *entry = OpRegistry::get().lookup(domain, node.op_type(), opset, &minSince);
+  if (!entry) {
+    if (minSince)
+      return emitError(loc) << "operator " << node.op_type() << " (domain '" << domainName
+                            << "', opset " << opset << ") is supported from opset "
+                            << minSince << " only";
+    return emitError(loc) << "unsupported operator " << node.op_type() << " (domain '"
+                          << domainName << "', opset " << opset << ")";
+  }
+
+  SmallVector<Value> inputs;
+  for (const std::string &name : node.input()) {
+    if (name.empty()) {
+      inputs.push_back(onnx::NoneOp::create(builder, loc, builder.getNoneType()));
+      continue;
+    }
+    auto it = values.find(name);
+    if (it == values.end())
+      return emitError(loc) << node.op_type() << " input '" << name
+                            << "' is not produced by any earlier node, initializer or graph input";
+    inputs.push_back(it->second);
+  }
+  // Trailing missing inputs are not listed; keep only what the node gave.
+  NodeImporter importer(builder, loc, node, opset, std::move(inputs), *entry);
+  FailureOr<SmallVector<Value>> results =
+      entry->handler ? entry->handler(importer) : importer.importGeneric();
+  if (failed(results))
+    return failure();
+  if ((size_t)node.output_size() > results->size())
+    return emitError(loc) << node.op_type() << " output #" << results->size() << " ('"
+                          << node.output(results->size()) << "') is not supported";
+  for (int i = 0; i < node.output_size(); ++i)
+    if (!node.output(i).empty())
+      values[node.output(i)] = (*results)[i];
+  return success();
+}
+
+LogicalResult GraphImporter::importGraph(const ::onnx::GraphProto &graph, func::FuncOp func) {
+  Block *block = func.addEntryBlock();
+  builder.setInsertionPointToStart(block);
+
+  for (const auto &init : graph.initializer()) {
+    Location loc = NameLoc::get(builder.getStringAttr(init.name()), fileLoc);
+    auto attr = convertTensor(init, &ctx, baseDir, loc);
+    if (failed(attr))
+      return failure();
+    values[init.name()] = onnx::ConstantOp::create(builder, loc, *attr);
+  }
+  unsigned argIndex = 0;
+  for (const auto &input : graph.input()) {
+    if (values.count(input.name()))
+      continue; // IR < 4: initializers are listed as inputs too.
+    values[input.name()] = block->getArgument(argIndex++);
+  }
+  for (auto [i, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, i)))
+      return failure();
+
+  SmallVector<Value> results;
+  for (const auto &output : graph.output()) {
+    auto it = values.find(output.name());
+    if (it == values.end())
+      return emitError(NameLoc::get(builder.getStringAttr(output.name()), fileLoc))
+             << "graph output '" << output.name() << "' is never produced";
+    results.push_back(it->second);
+  }
+  func::ReturnOp::create(builder, fileLoc, results);
+  func.setType(builder.getFunctionType(block->getArgumentTypes(),
+                                       ValueRange(results).getTypes()));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "onnx.name", builder.getStringAttr(output.name()));
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::importModel(const ::onnx::ModelProto &model) {
+  for (const auto &opset : model.opset_import())
+    opsets[opset.domain() == "ai.onnx" ? "" : opset.domain()] = opset.version();
+  if (!opsets.count(""))
+    opsets[""] = model.ir_version() < 3 ? 1 : 1; // No opset_import: opset 1.
+  const ::onnx::GraphProto &graph = model.graph();
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  builder.setInsertionPointToEnd(module->getBody());
+  module->getOperation()->setAttr("onnx.opset", builder.getI64IntegerAttr(opsets[""]));
+
+  // Graph inputs that are not initializers become function arguments.
+  llvm::StringSet<> initNames;
+  for (const auto &init : graph.initializer())
+    initNames.insert(init.name());
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const auto &input : graph.input()) {
+    if (initNames.contains(input.name()))
+      continue;
+    auto type = convertValueType(input);
+    if (failed(type))
+      return nullptr;
+    argTypes.push_back(*type);
+    argNames.push_back(input.name());
+  }
+  for (const auto &entry : options.inputShapes)
+    if (!llvm::is_contained(argNames, entry.getKey().str())) {
+      emitError(fileLoc) << "--input-shape names '" << entry.getKey()
+                         << "', which is not a graph input";
+      return nullptr;
+    }
+
+  auto func = func::FuncOp::create(builder, fileLoc, "main_graph",
+                                   builder.getFunctionType(argTypes, {}));
+  for (auto [i, name] : llvm::enumerate(argNames))
+    func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
+  OpBuilder::InsertionGuard guard(builder);
+  if (failed(importGraph(graph, func)))
+    return nullptr;
+  return module;
+}
+
+OwningOpRef<ModuleOp> importONNXModel(StringRef path, MLIRContext &context,
+                                      const ImportOptions &options) {
+  context.loadDialect<onnx::ONNXDialect, func::FuncDialect>();
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  if (!file) {
+    emitError(fileLoc) << "cannot read '" << path << "': " << file.getError().message();
+    return nullptr;
+  }
+  ::onnx::ModelProto model;
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>((*file)->getBufferStart()),
+      (int)(*file)->getBufferSize());
+  stream.SetTotalBytesLimit(INT32_MAX);
+  if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
+    emitError(fileLoc) << "'" << path
+                       << "' is not a valid ONNX model (truncated or malformed protobuf)";
+    return nullptr;
+  }
+  if (!model.has_graph()) {
+    emitError(fileLoc) << "'" << path << "' has no graph";
+    return nullptr;
+  }
+  GraphImporter importer(context, path, options);
+  return importer.importModel(model);
+}
+
+std::vector<SupportedOp> listSupportedOps() {
+  std::vector<SupportedOp> out;
+  for (const auto &[key, versions] : OpRegistry::get().entries)
+    for (const auto &[since, entry] : versions)
+      out.push_back({key.first, key.second, since});
+  return out;
+}
+
+} // namespace steed

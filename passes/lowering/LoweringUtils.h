@@ -1,0 +1,87 @@
+//===- LoweringUtils.h - Shared helpers of the onnx lowering ----*- C++ -*-===//
+//
+// Helpers every pattern file of the onnx -> linalg/tensor/arith/math
+// lowering uses. Conventions:
+//  * patterns are OpConversionPatterns using the lowering's TypeConverter:
+//    unsigned integer tensors become signless (ui8 -> i8); the original
+//    (signed/unsigned) element type is read from the *onnx* op's operands;
+//  * f16/bf16 compute in f32 inside scalar bodies (extendToF32/truncateFrom);
+//  * a missing optional operand is a NoneType value (onnx::isNone).
+//
+#ifndef STEED_PASSES_LOWERING_LOWERINGUTILS_H
+#define STEED_PASSES_LOWERING_LOWERINGUTILS_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace steed {
+
+/// ui<N> -> i<N>; everything else unchanged. Tensors convert their element
+/// type. Materializes with tensor.bitcast.
+class ONNXLoweringTypeConverter : public mlir::TypeConverter {
+public:
+  ONNXLoweringTypeConverter();
+};
+
+/// The signless version of an element type.
+mlir::Type toSignless(mlir::Type elementType);
+
+/// A tensor.empty of `shape` (static) and `elementType` (signless).
+mlir::Value createEmptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                              llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
+
+/// A constant scalar of `type` (float or integer, signless) with `value`.
+mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                         double value);
+
+/// Converts a scalar `value` whose logical element type is `from` (may be
+/// unsigned, i1, float) to the logical type `to`, with ONNX Cast semantics
+/// (float->int truncates toward zero, int->float respects signedness,
+/// ->bool is `!= 0`). Returns a signless value.
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                          mlir::Type from, mlir::Type to);
+
+/// The affine map that reads an operand of `operandShape` inside a loop nest
+/// over `resultShape` with numpy broadcasting (size-1 dims read index 0,
+/// missing leading dims are dropped).
+mlir::AffineMap getBroadcastMap(mlir::MLIRContext *ctx,
+                                llvm::ArrayRef<int64_t> operandShape,
+                                llvm::ArrayRef<int64_t> resultShape);
+
+/// Builds `linalg.generic` over `resultType`'s shape, all loops parallel,
+/// reading `inputs` with broadcasting and calling `body` with one scalar per
+/// input; `body` returns the scalar result. Returns the result tensor.
+mlir::Value buildElementwise(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
+    mlir::RankedTensorType resultType,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)> body);
+
+/// Emits "dynamic shapes are not supported yet" style errors uniformly:
+/// fails the match unless every operand/result tensor of `op` is static.
+mlir::LogicalResult requireStaticShapes(mlir::Operation *op,
+                                        mlir::ConversionPatternRewriter &rewriter);
+
+//===----------------------------------------------------------------------===//
+// Pattern families (one file each in passes/lowering/).
+//===----------------------------------------------------------------------===//
+void populateElementwiseLoweringPatterns(const mlir::TypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns);
+void populateMatmulConvLoweringPatterns(const mlir::TypeConverter &converter,
+                                        mlir::RewritePatternSet &patterns);
+void populateReductionLoweringPatterns(const mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns);
+void populateNormalizationLoweringPatterns(const mlir::TypeConverter &converter,
+                                           mlir::RewritePatternSet &patterns);
+void populatePoolingLoweringPatterns(const mlir::TypeConverter &converter,
+                                     mlir::RewritePatternSet &patterns);
+void populateDataMovementLoweringPatterns(const mlir::TypeConverter &converter,
+                                          mlir::RewritePatternSet &patterns);
+void populateTensorLoweringPatterns(const mlir::TypeConverter &converter,
+                                    mlir::RewritePatternSet &patterns);
+
+} // namespace steed
+
+#endif

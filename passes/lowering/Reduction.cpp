@@ -1,0 +1,11 @@
+//===- Reduction.cpp - Lowering of Reduction onnx ops ---------------------===//
+#include "dialects/onnx/ONNXOps.h"
+#include "dialects/onnx/ShapeHelpers.h"
+#include "passes/lowering/LoweringUtils.h"
+
+using namespace mlir;
+using namespace steed;
+namespace o = steed::onnx;
+
+void steed::populateReductionLoweringPatterns(const TypeConverter &converter,
+                                             RewritePatternSet &patterns) {}
