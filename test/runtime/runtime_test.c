@@ -1,0 +1,251 @@
+/*
+ * Unit test of the steedrt API against the hand-written models of
+ * fake_model.c. Usage:
+ *   runtime_test ADD.so I64.so BADINFO.so NORUN.so
+ * Prints each failed check and exits 1 if any failed.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "steed/kernel_abi.h"
+#include "steed/steed.h"
+
+static int failures;
+
+#define CHECK(cond)                                                                                         \
+  do {                                                                                                      \
+    if (!(cond)) {                                                                                          \
+      fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n", __FILE__, __LINE__, #cond,              \
+              steed_last_error());                                                                          \
+      ++failures;                                                                                           \
+    }                                                                                                       \
+  } while (0)
+
+/* Checks a call's status and that the last error contains `substring`. */
+#define CHECK_ERROR(call, status, substring)                                                               \
+  do {                                                                                                      \
+    steed_status st_ = (call);                                                                              \
+    CHECK(st_ == (status));                                                                                 \
+    CHECK(strstr(steed_last_error(), (substring)) != NULL);                                                 \
+  } while (0)
+
+static const char *add_path, *i64_path, *badinfo_path, *norun_path;
+
+static void test_enums(void) {
+  CHECK(strcmp(steed_status_string(STEED_OK), "ok") == 0);
+  CHECK(strcmp(steed_status_string(STEED_ERROR_SHAPE_MISMATCH), "shape mismatch") == 0);
+  CHECK(strcmp(steed_status_string((steed_status)999), "unknown status") == 0);
+  for (int d = STEED_DTYPE_F32; d <= STEED_DTYPE_BOOL; ++d) {
+    CHECK(steed_dtype_from_name(steed_dtype_name((steed_dtype)d)) == (steed_dtype)d);
+    CHECK(steed_dtype_size((steed_dtype)d) > 0);
+  }
+  CHECK(steed_dtype_size(STEED_DTYPE_BF16) == 2 && steed_dtype_size(STEED_DTYPE_BOOL) == 1);
+  CHECK(steed_dtype_from_name("f128") == STEED_DTYPE_INVALID);
+  CHECK(steed_dtype_from_name(NULL) == STEED_DTYPE_INVALID);
+  CHECK(strcmp(steed_dtype_name((steed_dtype)-3), "invalid") == 0);
+}
+
+static void test_load_errors(void) {
+  steed_model *m = (steed_model *)&m; /* must be reset to NULL on failure */
+  CHECK_ERROR(steed_model_load("/nonexistent/model.so", &m), STEED_ERROR_IO, "/nonexistent/model.so");
+  CHECK(m == NULL);
+  CHECK_ERROR(steed_model_load(NULL, &m), STEED_ERROR_INVALID_ARGUMENT, "NULL");
+  CHECK_ERROR(steed_model_load(add_path, NULL), STEED_ERROR_INVALID_ARGUMENT, "NULL");
+
+  char junk[] = "/tmp/steed_runtime_test_XXXXXX";
+  int fd = mkstemp(junk);
+  CHECK(fd >= 0);
+  CHECK(write(fd, "not an ELF file\n", 16) == 16);
+  close(fd);
+  CHECK_ERROR(steed_model_load(junk, &m), STEED_ERROR_INVALID_MODEL, "cannot load model");
+  unlink(junk);
+
+  CHECK_ERROR(steed_model_load(badinfo_path, &m), STEED_ERROR_INVALID_MODEL, "model info line 3");
+  CHECK(strstr(steed_last_error(), "expected 2 dimensions, got 1") != NULL);
+  CHECK_ERROR(steed_model_load(norun_path, &m), STEED_ERROR_INVALID_MODEL, "'steed_model_run' not found");
+  CHECK(m == NULL);
+}
+
+static void test_queries_and_checks(const steed_model *m) {
+  CHECK(steed_model_num_inputs(m) == 2 && steed_model_num_outputs(m) == 1);
+  CHECK(steed_model_arena_size(m) == 256);
+  const steed_tensor_info *x = steed_model_input(m, 0), *z = steed_model_output(m, 0);
+  CHECK(x && strcmp(x->name, "x") == 0 && x->dtype == STEED_DTYPE_F32 && x->rank == 2);
+  CHECK(x && x->dims[0] == 2 && x->dims[1] == 3 && x->num_elements == 6);
+  CHECK(x && x->element_size == 4 && x->byte_size == 24);
+  CHECK(z && strcmp(z->name, "z") == 0 && z->byte_size == 24);
+  CHECK(steed_model_input(m, 2) == NULL && steed_model_input(m, -1) == NULL);
+  CHECK(steed_model_output(m, 1) == NULL);
+  CHECK(steed_model_find_input(m, "y") == 1 && steed_model_find_input(m, "z") == -1);
+  CHECK(steed_model_find_output(m, "z") == 0 && steed_model_find_output(m, NULL) == -1);
+
+  const int64_t good[] = {2, 3}, bad[] = {2, 4};
+  CHECK(steed_check_input(m, 1, STEED_DTYPE_F32, 2, good) == STEED_OK);
+  CHECK_ERROR(steed_check_input(m, 0, STEED_DTYPE_F64, 2, good), STEED_ERROR_DTYPE_MISMATCH,
+              "input 'x': expected dtype f32, got f64");
+  CHECK_ERROR(steed_check_input(m, 0, STEED_DTYPE_F32, 2, bad), STEED_ERROR_SHAPE_MISMATCH,
+              "input 'x': expected shape 2x3, got 2x4");
+  CHECK_ERROR(steed_check_input(m, 1, STEED_DTYPE_F32, 0, NULL), STEED_ERROR_SHAPE_MISMATCH,
+              "input 'y': expected shape 2x3, got scalar");
+  CHECK_ERROR(steed_check_input(m, 5, STEED_DTYPE_F32, 2, good), STEED_ERROR_INVALID_ARGUMENT, "out of range");
+  CHECK_ERROR(steed_check_output(m, 0, STEED_DTYPE_F32, 1, good), STEED_ERROR_SHAPE_MISMATCH,
+              "output 'z': expected shape 2x3, got 2");
+}
+
+static void run_add(steed_context *ctx, float offset) {
+  float x[6], y[6], z[6] = {0};
+  for (int i = 0; i < 6; ++i) x[i] = (float)i + offset, y[i] = 10.0f * (float)i;
+  const void *inputs[] = {x, y};
+  void *outputs[] = {z};
+  CHECK(steed_run(ctx, inputs, outputs) == STEED_OK);
+  for (int i = 0; i < 6; ++i) CHECK(z[i] == x[i] + y[i]);
+}
+
+static void test_run(const steed_model *m) {
+  const int32_t thread_counts[] = {1, 4, 0};
+  for (int t = 0; t < 3; ++t) {
+    steed_context_options opts = {thread_counts[t]};
+    steed_context *ctx = NULL;
+    CHECK(steed_context_create(m, &opts, &ctx) == STEED_OK);
+    if (!ctx) continue;
+    CHECK(steed_context_model(ctx) == m);
+    CHECK(thread_counts[t] ? steed_context_num_threads(ctx) == thread_counts[t] : steed_context_num_threads(ctx) >= 1);
+    for (int i = 0; i < 200; ++i) run_add(ctx, (float)i);
+    float buf[6];
+    const void *inputs[] = {buf, NULL};
+    void *outputs[] = {buf};
+    CHECK_ERROR(steed_run(ctx, inputs, outputs), STEED_ERROR_INVALID_ARGUMENT, "input 'y': buffer is NULL");
+    CHECK_ERROR(steed_run(ctx, NULL, outputs), STEED_ERROR_INVALID_ARGUMENT, "NULL");
+    steed_context_free(ctx);
+  }
+  steed_context_options bad = {-1};
+  steed_context *ctx = NULL;
+  CHECK_ERROR(steed_context_create(m, &bad, &ctx), STEED_ERROR_INVALID_ARGUMENT, "num_threads");
+  CHECK(ctx == NULL);
+  CHECK_ERROR(steed_context_create(NULL, NULL, &ctx), STEED_ERROR_INVALID_ARGUMENT, "model is NULL");
+  steed_context_free(NULL);
+  steed_model_free(NULL);
+}
+
+/* parallel_for: every index visited exactly once, in at most num_threads
+ * contiguous chunks; nested calls run serially. */
+typedef struct {
+  const steed_kernel_context *kc;
+  atomic_int *visits;
+  atomic_int chunks;
+  int nested;
+} pf_state;
+
+static void count_body(void *p, int64_t begin, int64_t end) {
+  atomic_int *visits = p;
+  for (int64_t i = begin; i < end; ++i) atomic_fetch_add(&visits[i], 1);
+}
+
+static void outer_body(void *p, int64_t begin, int64_t end) {
+  pf_state *s = p;
+  atomic_fetch_add(&s->chunks, 1);
+  if (s->nested) s->kc->parallel_for(s->kc->pool, end - begin, count_body, s->visits + begin);
+  else count_body(s->visits, begin, end);
+}
+
+static void test_parallel_for(const steed_model *m) {
+  const int32_t thread_counts[] = {1, 2, 3, 4, 7};
+  const int64_t sizes[] = {0, 1, 2, 5, 7, 100, 1001};
+  atomic_int visits[1001];
+  for (int t = 0; t < 5; ++t) {
+    steed_context_options opts = {thread_counts[t]};
+    steed_context *ctx = NULL;
+    CHECK(steed_context_create(m, &opts, &ctx) == STEED_OK);
+    if (!ctx) continue;
+    const steed_kernel_context *kc = steed_context_kernel_context(ctx);
+    CHECK(kc->abi_version == STEED_KERNEL_ABI_VERSION && kc->num_threads == thread_counts[t]);
+    for (int rep = 0; rep < 50; ++rep) {
+      for (int k = 0; k < 7; ++k) {
+        int64_t n = sizes[k];
+        for (int64_t i = 0; i < n; ++i) atomic_init(&visits[i], 0);
+        pf_state s = {kc, visits, 0, rep % 2};
+        if (rep % 10 == 9 && k == 0) usleep(3000); /* let the workers fall asleep */
+        kc->parallel_for(kc->pool, n, outer_body, &s);
+        int bad = 0;
+        for (int64_t i = 0; i < n; ++i) bad += atomic_load(&visits[i]) != 1;
+        CHECK(bad == 0);
+        int chunks = atomic_load(&s.chunks);
+        CHECK(chunks == (n < thread_counts[t] ? n : thread_counts[t]));
+      }
+    }
+    steed_context_free(ctx);
+  }
+}
+
+/* Two contexts of one model, run concurrently from two threads. */
+static void *run_many(void *p) {
+  for (int i = 0; i < 300; ++i) run_add(p, (float)i);
+  return NULL;
+}
+
+static void test_concurrent_contexts(const steed_model *m) {
+  steed_context_options opts = {2};
+  steed_context *a = NULL, *b = NULL;
+  CHECK(steed_context_create(m, &opts, &a) == STEED_OK && steed_context_create(m, &opts, &b) == STEED_OK);
+  if (a && b) {
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, run_many, a) == 0);
+    run_many(b);
+    pthread_join(thread, NULL);
+  }
+  steed_context_free(a);
+  steed_context_free(b);
+}
+
+static void test_i64_model(void) {
+  steed_model *m = NULL;
+  CHECK(steed_model_load(i64_path, &m) == STEED_OK);
+  if (!m) return;
+  CHECK(steed_model_num_inputs(m) == 2 && steed_model_num_outputs(m) == 1);
+  CHECK(steed_model_arena_size(m) == 0);
+  CHECK(steed_model_find_input(m, "a b") == 0 && steed_model_find_output(m, "sum:0") == 0);
+  const steed_tensor_info *s = steed_model_input(m, 1);
+  CHECK(s && s->rank == 0 && s->num_elements == 1 && s->byte_size == 8 && s->dims != NULL);
+  CHECK(steed_check_input(m, 1, STEED_DTYPE_I64, 0, NULL) == STEED_OK);
+  CHECK_ERROR(steed_check_input(m, 0, STEED_DTYPE_I32, 1, (const int64_t[]){4}), STEED_ERROR_DTYPE_MISMATCH,
+              "input 'a b': expected dtype i64, got i32");
+  steed_context *ctx = NULL;
+  CHECK(steed_context_create(m, NULL, &ctx) == STEED_OK);
+  int64_t a[4] = {1, 2, 3, -4}, scalar = 100, sum[4] = {0};
+  const void *inputs[] = {a, &scalar};
+  void *outputs[] = {sum};
+  CHECK(ctx && steed_run(ctx, inputs, outputs) == STEED_OK);
+  CHECK(sum[0] == 101 && sum[3] == 96);
+  steed_context_free(ctx);
+  steed_model_free(m);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 5) {
+    fprintf(stderr, "usage: %s ADD.so I64.so BADINFO.so NORUN.so\n", argv[0]);
+    return 2;
+  }
+  add_path = argv[1], i64_path = argv[2], badinfo_path = argv[3], norun_path = argv[4];
+  test_enums();
+  test_load_errors();
+  steed_model *m = NULL;
+  CHECK(steed_model_load(add_path, &m) == STEED_OK);
+  if (m) {
+    test_queries_and_checks(m);
+    test_run(m);
+    test_parallel_for(m);
+    test_concurrent_contexts(m);
+    steed_model_free(m);
+  }
+  test_i64_model();
+  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
+  else printf("all runtime tests passed\n");
+  return failures ? 1 : 0;
+}
