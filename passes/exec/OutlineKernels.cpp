@@ -156,6 +156,7 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
                                      b.getFunctionType(argTypes, {}));
     plan->setAttr(exec::kPlanAttrName, b.getUnitAttr());
     unsigned numInputs = body.getNumArguments();
+    plan->setAttr("exec.num_inputs", b.getI64IntegerAttr(numInputs));
     for (unsigned i = 0; i < numInputs; ++i)
       if (auto name = graph.getArgAttr(i, "onnx.name"))
         plan.setArgAttr(i, "onnx.name", name);

@@ -1,0 +1,25 @@
+//===- Passes.td - Passes of the CPU target ----------------*- tablegen -*-===//
+#ifndef STEED_TARGETS_CPU_PASSES
+#define STEED_TARGETS_CPU_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def CPUModelEntry : Pass<"steed-cpu-model-entry", "mlir::ModuleOp"> {
+  let summary = "Adds the model ABI's entry points to the lowered LLVM module";
+  let description = [{
+    Runs after the LLVM lowering. Reads `exec.model_info` (set by the target
+    before lowering) and `exec.arena_size`, and adds the three symbols of
+    docs/model-abi.md:
+
+    ```mlir
+    llvm.mlir.global external constant @steed_model_info("steed-model 1\n...\00")
+    llvm.mlir.global external constant @steed_model_arena_size(192 : i64) : i64
+    llvm.func @steed_model_run(%args: !llvm.ptr) {
+      // loads args[0..n) and calls @steed_plan(in..., out..., arena)
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif

@@ -1,0 +1,38 @@
+// RUN: steed-opt %s --steed-form-kernels --steed-lower-onnx --steed-outline-kernels --split-input-file | FileCheck %s
+
+// The graph becomes the plan: inputs then outputs; intermediates are
+// allocated; the last kernel writes straight into the output; weights are
+// memref.globals.
+// CHECK:       memref.global "private" constant @__constant_0 : memref<100xf32> = dense<1.000000e+00> {alignment = 64 : i64}
+// CHECK-LABEL: func.func @steed_plan(
+// CHECK-SAME:    %[[X:.*]]: memref<100xf32> {onnx.name = "x", onnx.type = f32},
+// CHECK-SAME:    %[[Y:.*]]: memref<100xf32> {onnx.name = "y", onnx.type = f32})
+// CHECK-SAME:    attributes {exec.num_inputs = 1 : i64, exec.plan}
+// CHECK:         %[[W:.*]] = memref.get_global @__constant_0
+// CHECK:         %[[T:.*]] = memref.alloc() : memref<100xf32>
+// CHECK:         exec.launch @k0_add(%[[X]], %[[W]], %[[T]])
+// CHECK:         exec.launch @k1_relu(%[[T]], %[[Y]])
+// CHECK:         return
+// CHECK:       func.func private @k0_add(%{{.*}}: memref<100xf32>, %{{.*}}: memref<100xf32>, %[[OUT:.*]]: memref<100xf32>) attributes {exec.kernel, exec.nodes = ["Add"]}
+// CHECK:         bufferization.to_tensor %{{.*}} restrict
+// CHECK:         linalg.generic
+// CHECK:         bufferization.materialize_in_destination %{{.*}} in restrict writable %[[OUT]]
+func.func @main_graph(%x: tensor<100xf32> {onnx.name = "x"}) -> (tensor<100xf32> {onnx.name = "y"}) {
+  %w = onnx.Constant dense<1.0> : tensor<100xf32>
+  %a = onnx.Add %x, %w : (tensor<100xf32>, tensor<100xf32>) -> tensor<100xf32>
+  %r = onnx.Relu %a : tensor<100xf32> -> tensor<100xf32>
+  return %r : tensor<100xf32>
+}
+
+// -----
+
+// An output that is a graph input (or returned twice) is copied.
+// CHECK-LABEL: func.func @steed_plan(
+// CHECK-SAME:    %[[X:.*]]: memref<4xf32> {{.*}}, %[[O1:.*]]: memref<4xf32> {{.*}}, %[[O2:.*]]: memref<4xf32> {{.*}}, %[[O3:.*]]: memref<4xf32>
+// CHECK:         exec.launch @k0_neg(%[[X]], %[[O2]])
+// CHECK-DAG:     memref.copy %[[X]], %[[O1]]
+// CHECK-DAG:     memref.copy %[[O2]], %[[O3]]
+func.func @main_graph(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %n = onnx.Neg %x : tensor<4xf32> -> tensor<4xf32>
+  return %x, %n, %n : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
