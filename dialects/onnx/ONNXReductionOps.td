@@ -1,7 +1,52 @@
-//===- ONNXReductionOps.td - Reduction onnx ops ---------------------*- tablegen -*-===//
+//===- ONNXReductionOps.td - Reduction onnx ops ------------*- tablegen -*-===//
+//
+// The Reduce* family in its current (opset 18; ReduceSum 13) form: `axes` is
+// an optional 1-D int64 input. Older forms (axes as an attribute) are
+// normalized by the importer. ArgMax/ArgMin keep `axis` as an attribute.
+//
 #ifndef STEED_ONNX_REDUCTION_OPS
 #define STEED_ONNX_REDUCTION_OPS
 
 include "dialects/onnx/ONNXBase.td"
+
+// reduced = reduce(data, axes). An absent or empty `axes` reduces every
+// dimension, unless noop_with_empty_axes = 1, where the op is the identity.
+// With keepdims = 1 the reduced dimensions stay as size 1.
+// Result-type inference: inferReduceShapes (ReductionOps.cpp).
+class ONNX_ReduceOp<string mnemonic, string summaryText>
+    : ONNX_Op<mnemonic> {
+  let summary = summaryText;
+  let arguments = (ins AnyTensor:$data, ONNX_OptTensor:$axes,
+                   DefaultValuedAttr<I64Attr, "1">:$keepdims,
+                   DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+  let results = (outs AnyTensor:$reduced);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ReduceSumOp       : ONNX_ReduceOp<"ReduceSum", "sum">;
+def ONNX_ReduceMeanOp      : ONNX_ReduceOp<"ReduceMean", "arithmetic mean">;
+def ONNX_ReduceMaxOp       : ONNX_ReduceOp<"ReduceMax", "maximum (-inf for an empty set)">;
+def ONNX_ReduceMinOp       : ONNX_ReduceOp<"ReduceMin", "minimum (+inf for an empty set)">;
+def ONNX_ReduceProdOp      : ONNX_ReduceOp<"ReduceProd", "product">;
+def ONNX_ReduceL1Op        : ONNX_ReduceOp<"ReduceL1", "sum of absolute values">;
+def ONNX_ReduceL2Op        : ONNX_ReduceOp<"ReduceL2", "sqrt of the sum of squares">;
+def ONNX_ReduceLogSumOp    : ONNX_ReduceOp<"ReduceLogSum", "log of the sum">;
+def ONNX_ReduceLogSumExpOp : ONNX_ReduceOp<"ReduceLogSumExp", "log of the sum of exponentials">;
+def ONNX_ReduceSumSquareOp : ONNX_ReduceOp<"ReduceSumSquare", "sum of squares">;
+
+// reduced = index (int64) of the first (select_last_index = 0) or last
+// maximum/minimum of `data` along `axis`.
+class ONNX_ArgOp<string mnemonic, string summaryText> : ONNX_Op<mnemonic> {
+  let summary = summaryText;
+  let arguments = (ins AnyTensor:$data,
+                   DefaultValuedAttr<I64Attr, "0">:$axis,
+                   DefaultValuedAttr<I64Attr, "1">:$keepdims,
+                   DefaultValuedAttr<I64Attr, "0">:$select_last_index);
+  let results = (outs AnyTensor:$reduced);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ArgMaxOp : ONNX_ArgOp<"ArgMax", "index of the maximum along an axis">;
+def ONNX_ArgMinOp : ONNX_ArgOp<"ArgMin", "index of the minimum along an axis">;
 
 #endif // STEED_ONNX_REDUCTION_OPS

@@ -82,6 +82,31 @@ void populateDataMovementLoweringPatterns(const mlir::TypeConverter &converter,
 void populateTensorLoweringPatterns(const mlir::TypeConverter &converter,
                                     mlir::RewritePatternSet &patterns);
 
+
+//===----------------------------------------------------------------------===//
+// Reductions (defined in Reduction.cpp; used by the normalization family).
+//===----------------------------------------------------------------------===//
+
+/// A tensor of `shape` filled with the scalar `value` (tensor.empty +
+/// linalg.fill).
+mlir::Value createFilledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                               llvm::ArrayRef<int64_t> shape, mlir::Value value);
+
+/// One linalg.generic over the loop nest `shape` whose dimensions d with
+/// `reduced[d]` are reduction loops. `inputs` are read with numpy
+/// broadcasting against `shape` (so a keepdims-shaped statistic broadcasts
+/// along the reduced dimensions). Accumulator i starts at the scalar
+/// `inits[i]`; `body(b, loc, inputScalars, accumulators)` returns the new
+/// accumulators. Results have `shape` without the reduced dimensions, or with
+/// them set to 1 when `keepDims`.
+llvm::SmallVector<mlir::Value> buildReduction(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
+    llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<bool> reduced, mlir::ValueRange inits,
+    bool keepDims,
+    llvm::function_ref<llvm::SmallVector<mlir::Value>(
+        mlir::OpBuilder &, mlir::Location, mlir::ValueRange, mlir::ValueRange)>
+        body);
+
 } // namespace steed
 
 #endif

@@ -1,11 +1,407 @@
-//===- Reduction.cpp - Lowering of Reduction onnx ops ---------------------===//
+//===- Reduction.cpp - Lowering of reduction onnx ops ---------------------===//
+//
+// Every Reduce* op is one linalg.generic with reduction iterators over the
+// reduced dimensions (buildReduction), initialized with linalg.fill of the
+// combiner's identity, optionally followed by an elementwise epilogue (mean,
+// sqrt, log, ...). Ops differ only in their ReduceKind, one line per op.
+// f16/bf16 accumulate in f32. ArgMax/ArgMin reduce a (value, index) pair.
+//
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
 #include "passes/lowering/LoweringUtils.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace steed;
 namespace o = steed::onnx;
 
+//===----------------------------------------------------------------------===//
+// Shared builders (declared in LoweringUtils.h)
+//===----------------------------------------------------------------------===//
+
+Value steed::createFilledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                                Value value) {
+  Value empty = createEmptyTensor(b, loc, shape, value.getType());
+  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
+}
+
+/// The reassociation between a shape with the `reduced` dimensions removed
+/// and the same shape with them kept as size 1: each kept dimension groups
+/// with the reduced ones that follow it (leading ones join the first).
+static SmallVector<ReassociationIndices> keepDimsGroups(ArrayRef<bool> reduced) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices leading;
+  for (unsigned d = 0; d < reduced.size(); ++d) {
+    if (!reduced[d]) {
+      groups.push_back(leading);
+      leading.clear();
+      groups.back().push_back(d);
+    } else if (groups.empty()) {
+      leading.push_back(d);
+    } else {
+      groups.back().push_back(d);
+    }
+  }
+  return groups;
+}
+
+SmallVector<Value> steed::buildReduction(
+    OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<int64_t> shape,
+    ArrayRef<bool> reduced, ValueRange inits, bool keepDims,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = shape.size();
+  SmallVector<int64_t> keptShape;
+  SmallVector<AffineExpr> keptExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (unsigned d = 0; d < rank; ++d) {
+    iterators.push_back(reduced[d] ? utils::IteratorType::reduction
+                                   : utils::IteratorType::parallel);
+    if (!reduced[d]) {
+      keptShape.push_back(shape[d]);
+      keptExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+  }
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs)
+    maps.push_back(
+        getBroadcastMap(ctx, cast<RankedTensorType>(in.getType()).getShape(), shape));
+  SmallVector<Value> outs;
+  for (Value init : inits) {
+    outs.push_back(createFilledTensor(b, loc, keptShape, init));
+    maps.push_back(AffineMap::get(rank, 0, keptExprs, ctx));
+  }
+  auto generic = linalg::GenericOp::create(
+      b, loc, ValueRange(outs).getTypes(), inputs, outs, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        SmallVector<Value> next =
+            body(nb, nloc, args.take_front(inputs.size()), args.drop_front(inputs.size()));
+        linalg::YieldOp::create(nb, nloc, next);
+      });
+  SmallVector<Value> results(generic.getResults());
+  if (!keepDims || keptShape.size() == rank)
+    return results;
+
+  SmallVector<int64_t> keepShape;
+  for (unsigned d = 0; d < rank; ++d)
+    keepShape.push_back(reduced[d] ? 1 : shape[d]);
+  SmallVector<ReassociationIndices> groups = keepDimsGroups(reduced);
+  for (Value &r : results) {
+    auto type = RankedTensorType::get(keepShape, getElementTypeOrSelf(r.getType()));
+    r = tensor::ExpandShapeOp::create(b, loc, type, r, groups);
+  }
+  return results;
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Scalar arithmetic on one compute type
+//===----------------------------------------------------------------------===//
+
+struct Calc {
+  OpBuilder &b;
+  Location loc;
+  Type type;       // signless compute type
+  bool isUnsigned; // unsigned integers and bool
+
+  bool isFloat() const { return isa<FloatType>(type); }
+  Value add(Value a, Value v) {
+    return isFloat() ? (Value)arith::AddFOp::create(b, loc, a, v)
+                     : (Value)arith::AddIOp::create(b, loc, a, v);
+  }
+  Value mul(Value a, Value v) {
+    return isFloat() ? (Value)arith::MulFOp::create(b, loc, a, v)
+                     : (Value)arith::MulIOp::create(b, loc, a, v);
+  }
+  Value max(Value a, Value v) {
+    if (isFloat())
+      return arith::MaximumFOp::create(b, loc, a, v); // propagates NaN
+    return isUnsigned ? (Value)arith::MaxUIOp::create(b, loc, a, v)
+                      : (Value)arith::MaxSIOp::create(b, loc, a, v);
+  }
+  Value min(Value a, Value v) {
+    if (isFloat())
+      return arith::MinimumFOp::create(b, loc, a, v);
+    return isUnsigned ? (Value)arith::MinUIOp::create(b, loc, a, v)
+                      : (Value)arith::MinSIOp::create(b, loc, a, v);
+  }
+  Value abs(Value a) {
+    if (isFloat())
+      return math::AbsFOp::create(b, loc, a);
+    return isUnsigned ? a : (Value)math::AbsIOp::create(b, loc, a);
+  }
+  /// a > v (strict) or a >= v.
+  Value greater(Value a, Value v, bool orEqual) {
+    if (isFloat())
+      return arith::CmpFOp::create(
+          b, loc, orEqual ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT, a, v);
+    arith::CmpIPredicate p = isUnsigned
+                                 ? (orEqual ? arith::CmpIPredicate::uge : arith::CmpIPredicate::ugt)
+                                 : (orEqual ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sgt);
+    return arith::CmpIOp::create(b, loc, p, a, v);
+  }
+};
+
+enum class Combine { Add, Mul, Max, Min };
+
+/// The identity of `combine` in `type` (signless): 0, 1, the lowest value
+/// (-inf) for Max, the highest (+inf) for Min, so that an empty reduction
+/// yields it.
+Value identityValue(OpBuilder &b, Location loc, Combine combine, Type type,
+                    bool isUnsigned) {
+  if (auto f = dyn_cast<FloatType>(type)) {
+    if (combine == Combine::Add || combine == Combine::Mul)
+      return createScalar(b, loc, type, combine == Combine::Add ? 0 : 1);
+    APFloat inf = APFloat::getInf(f.getFloatSemantics(), combine == Combine::Max);
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(f, inf));
+  }
+  unsigned width = type.getIntOrFloatBitWidth();
+  APInt value;
+  switch (combine) {
+  case Combine::Add: value = APInt(width, 0); break;
+  case Combine::Mul: value = APInt(width, 1); break;
+  case Combine::Max:
+    value = isUnsigned ? APInt::getMinValue(width) : APInt::getSignedMinValue(width);
+    break;
+  case Combine::Min:
+    value = isUnsigned ? APInt::getMaxValue(width) : APInt::getSignedMaxValue(width);
+    break;
+  }
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, value));
+}
+
+//===----------------------------------------------------------------------===//
+// Reduce*
+//===----------------------------------------------------------------------===//
+
+/// What is applied to each element before it is combined.
+enum class Pre { None, Abs, Square, ExpShifted };
+/// What is applied to each combined value.
+enum class Post { None, Mean, Sqrt, Log, LogPlusMax };
+struct ReduceKind {
+  Combine combine;
+  Pre pre = Pre::None;
+  Post post = Post::None;
+};
+
+// clang-format off
+ReduceKind kind(o::ReduceSumOp)       { return {Combine::Add}; }
+ReduceKind kind(o::ReduceMeanOp)      { return {Combine::Add, Pre::None, Post::Mean}; }
+ReduceKind kind(o::ReduceMaxOp)       { return {Combine::Max}; }
+ReduceKind kind(o::ReduceMinOp)       { return {Combine::Min}; }
+ReduceKind kind(o::ReduceProdOp)      { return {Combine::Mul}; }
+ReduceKind kind(o::ReduceL1Op)        { return {Combine::Add, Pre::Abs}; }
+ReduceKind kind(o::ReduceL2Op)        { return {Combine::Add, Pre::Square, Post::Sqrt}; }
+ReduceKind kind(o::ReduceLogSumOp)    { return {Combine::Add, Pre::None, Post::Log}; }
+ReduceKind kind(o::ReduceLogSumExpOp) { return {Combine::Add, Pre::ExpShifted, Post::LogPlusMax}; }
+ReduceKind kind(o::ReduceSumSquareOp) { return {Combine::Add, Pre::Square}; }
+// clang-format on
+
+/// The reduced dimensions of a Reduce* op with constant (or absent, or
+/// statically empty) axes; nullopt when the axes are only known at run time.
+/// An empty result means "no axes given".
+std::optional<SmallVector<int64_t>> staticAxes(Value axes) {
+  if (o::isNone(axes))
+    return SmallVector<int64_t>{};
+  if (auto values = o::getConstantInts(axes))
+    return values;
+  if (auto t = o::getRanked(axes); t && t.getRank() == 1 && t.getDimSize(0) == 0)
+    return SmallVector<int64_t>{};
+  return std::nullopt;
+}
+
+/// max(m, -inf-guard): exp(x - m) is NaN when m is -inf (all elements -inf,
+/// or an empty set); shifting by 0 instead gives the right limit.
+Value finiteShift(Calc &c, Value max) {
+  Value negInf = identityValue(c.b, c.loc, Combine::Max, c.type, false);
+  Value isNegInf = arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OEQ, max, negInf);
+  return arith::SelectOp::create(c.b, c.loc, isNegInf, createScalar(c.b, c.loc, c.type, 0), max);
+}
+
+template <typename OpTy>
+struct ReduceLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getReduced().getType());
+    if (!dataType || !resultType || !dataType.hasStaticShape() ||
+        !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported yet");
+    std::optional<SmallVector<int64_t>> axes = staticAxes(op.getAxes());
+    if (!axes)
+      return rewriter.notifyMatchFailure(op, "axes are not a compile-time constant");
+    if (axes->empty() && op.getNoopWithEmptyAxes()) {
+      rewriter.replaceOp(op, adaptor.getData());
+      return success();
+    }
+    int64_t rank = dataType.getRank();
+    SmallVector<bool> reduced(rank, axes->empty());
+    for (int64_t a : *axes)
+      if (rank > 0)
+        reduced[a < 0 ? a + rank : a] = true;
+
+    Location loc = op.getLoc();
+    ReduceKind k = kind(op);
+    Type logical = dataType.getElementType();
+    bool lowPrecision = isa<Float16Type, BFloat16Type>(logical);
+    Type compute = lowPrecision ? rewriter.getF32Type() : toSignless(logical);
+    bool isUnsigned = logical.isUnsignedInteger() || logical.isInteger(1);
+    bool keepDims = op.getKeepdims() != 0;
+    ArrayRef<int64_t> shape = dataType.getShape();
+    auto toCompute = [&](OpBuilder &b, Location l, Value v) {
+      return lowPrecision ? convertScalar(b, l, v, logical, compute) : v;
+    };
+
+    SmallVector<Value> inputs{adaptor.getData()};
+    // LogSumExp is stabilized by the maximum: log(sum(exp(x - m))) + m.
+    Value max;
+    if (k.pre == Pre::ExpShifted) {
+      if (!isa<FloatType>(compute))
+        return rewriter.notifyMatchFailure(op, "ReduceLogSumExp needs a float input");
+      Value init = identityValue(rewriter, loc, Combine::Max, compute, isUnsigned);
+      max = buildReduction(rewriter, loc, inputs, shape, reduced, {init}, /*keepDims=*/true,
+                           [&](OpBuilder &b, Location l, ValueRange args, ValueRange accs) {
+                             Calc c{b, l, compute, isUnsigned};
+                             return SmallVector<Value>{c.max(accs[0], toCompute(b, l, args[0]))};
+                           })[0];
+      inputs.push_back(max);
+    }
+
+    Value init = identityValue(rewriter, loc, k.combine, compute, isUnsigned);
+    Value acc = buildReduction(
+        rewriter, loc, inputs, shape, reduced, {init}, keepDims || (bool)max,
+        [&](OpBuilder &b, Location l, ValueRange args, ValueRange accs) {
+          Calc c{b, l, compute, isUnsigned};
+          Value x = toCompute(b, l, args[0]);
+          switch (k.pre) {
+          case Pre::None: break;
+          case Pre::Abs: x = c.abs(x); break;
+          case Pre::Square: x = c.mul(x, x); break;
+          case Pre::ExpShifted:
+            x = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, finiteShift(c, args[1])));
+            break;
+          }
+          Value r;
+          switch (k.combine) {
+          case Combine::Add: r = c.add(accs[0], x); break;
+          case Combine::Mul: r = c.mul(accs[0], x); break;
+          case Combine::Max: r = c.max(accs[0], x); break;
+          case Combine::Min: r = c.min(accs[0], x); break;
+          }
+          return SmallVector<Value>{r};
+        })[0];
+
+    // Epilogue: finish the value and convert back to the element type.
+    if (k.post != Post::None || compute != toSignless(logical)) {
+      int64_t count = 1;
+      for (int64_t d = 0; d < rank; ++d)
+        if (reduced[d])
+          count *= shape[d];
+      SmallVector<Value> postInputs{acc};
+      if (max)
+        postInputs.push_back(max);
+      auto accType = cast<RankedTensorType>(acc.getType());
+      acc = buildElementwise(
+          rewriter, loc, postInputs, accType.clone(toSignless(logical)),
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            Value v = args[0];
+            // Integer inputs take sqrt/log in f64 and truncate back (numpy's
+            // astype semantics of the reference).
+            Type fType = isa<FloatType>(compute) ? compute : b.getF64Type();
+            Type accLogical = lowPrecision ? compute : logical;
+            auto toF = [&](Value x) { return convertScalar(b, l, x, accLogical, fType); };
+            auto fromF = [&](Value x) { return convertScalar(b, l, x, fType, accLogical); };
+            switch (k.post) {
+            case Post::None: break;
+            case Post::Mean:
+              if (isa<FloatType>(compute))
+                v = arith::DivFOp::create(b, l, v, createScalar(b, l, compute, count));
+              else if (count != 0)
+                v = isUnsigned ? (Value)arith::DivUIOp::create(b, l, v, createScalar(b, l, compute, count))
+                               : (Value)arith::DivSIOp::create(b, l, v, createScalar(b, l, compute, count));
+              break;
+            case Post::Sqrt: v = fromF(math::SqrtOp::create(b, l, toF(v))); break;
+            case Post::Log: v = fromF(math::LogOp::create(b, l, toF(v))); break;
+            case Post::LogPlusMax: {
+              Calc c{b, l, compute, isUnsigned};
+              v = arith::AddFOp::create(b, l, math::LogOp::create(b, l, v), finiteShift(c, args[1]));
+              break;
+            }
+            }
+            return lowPrecision ? convertScalar(b, l, v, compute, logical) : v;
+          });
+    }
+    if (max && !keepDims) {
+      // The epilogue needed the keepdims form; drop the unit dimensions.
+      acc = tensor::CollapseShapeOp::create(
+          rewriter, loc, this->getTypeConverter()->convertType(resultType), acc,
+          keepDimsGroups(reduced));
+    }
+    rewriter.replaceOp(op, acc);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// ArgMax / ArgMin
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy, bool IsMax>
+struct ArgLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto dataType = cast<RankedTensorType>(op.getData().getType());
+    int64_t rank = dataType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    SmallVector<bool> reduced(rank, false);
+    reduced[axis] = true;
+    Location loc = op.getLoc();
+    Type logical = dataType.getElementType();
+    Type compute = toSignless(logical);
+    bool isUnsigned = logical.isUnsignedInteger() || logical.isInteger(1);
+    // The first candidate always wins against the identity (-inf for max),
+    // so the index starts at 0; ties go to the first index unless
+    // select_last_index, where a later equal value replaces the current one.
+    bool orEqual = op.getSelectLastIndex() != 0;
+    Value initValue = identityValue(rewriter, loc, IsMax ? Combine::Max : Combine::Min,
+                                    compute, isUnsigned);
+    Value initIndex = createScalar(rewriter, loc, rewriter.getI64Type(), 0);
+    SmallVector<Value> results = buildReduction(
+        rewriter, loc, {adaptor.getData()}, dataType.getShape(), reduced,
+        {initValue, initIndex}, op.getKeepdims() != 0,
+        [&](OpBuilder &b, Location l, ValueRange args, ValueRange accs) {
+          Calc c{b, l, compute, isUnsigned};
+          Value x = args[0];
+          Value better = IsMax ? c.greater(x, accs[0], orEqual) : c.greater(accs[0], x, orEqual);
+          Value index = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                                   linalg::IndexOp::create(b, l, axis));
+          return SmallVector<Value>{arith::SelectOp::create(b, l, better, x, accs[0]),
+                                    arith::SelectOp::create(b, l, better, index, accs[1])};
+        });
+    rewriter.replaceOp(op, results[1]);
+    return success();
+  }
+};
+
+} // namespace
+
 void steed::populateReductionLoweringPatterns(const TypeConverter &converter,
-                                             RewritePatternSet &patterns) {}
+                                              RewritePatternSet &patterns) {
+  patterns.add<
+      // clang-format off
+      ReduceLowering<o::ReduceSumOp>, ReduceLowering<o::ReduceMeanOp>,
+      ReduceLowering<o::ReduceMaxOp>, ReduceLowering<o::ReduceMinOp>,
+      ReduceLowering<o::ReduceProdOp>, ReduceLowering<o::ReduceL1Op>,
+      ReduceLowering<o::ReduceL2Op>, ReduceLowering<o::ReduceLogSumOp>,
+      ReduceLowering<o::ReduceLogSumExpOp>, ReduceLowering<o::ReduceSumSquareOp>,
+      ArgLowering<o::ArgMaxOp, true>, ArgLowering<o::ArgMinOp, false>
+      // clang-format on
+      >(converter, patterns.getContext());
+}
