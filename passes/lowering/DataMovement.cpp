@@ -1,11 +1,504 @@
-//===- DataMovement.cpp - Lowering of DataMovement onnx ops ---------------------===//
+//===- DataMovement.cpp - Lowering of data movement and shape onnx ops ----===//
+//
+// Everything lowers to tensor ops (collapse/expand_shape, extract/insert_slice)
+// or to linalg (transpose, fill, generic with broadcasting maps, generic with
+// linalg.index + tensor.extract for data-dependent reads), so bufferization
+// and later tiling apply.
+//
+// Result types are static by the time we get here (requireStaticShapes), and
+// the lowerings read sizes from them: shape-like operands (Reshape's shape,
+// Expand's shape, Tile's repeats, Split's split, ...) are not needed at run
+// time. Values that are (Slice's starts/steps, Range's start/delta, Gather's
+// indices) are read from the tensors, so they need not be constants.
+//
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
 #include "passes/lowering/LoweringUtils.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace steed;
 namespace o = steed::onnx;
 
+namespace {
+
+
+/// `axis` (an I64Attr value, which ODS hands out as uint64_t) in [0, rank).
+int64_t positiveAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+RankedTensorType convertedResultType(const TypeConverter *converter, Value result) {
+  return cast<RankedTensorType>(converter->convertType(result.getType()));
+}
+
+/// `src` with the static shape of `dst` (same element count): a single
+/// collapse_shape or expand_shape when the dims group, else through 1-D.
+Value reshapeTo(OpBuilder &b, Location loc, Value src, RankedTensorType dst) {
+  auto srcType = cast<RankedTensorType>(src.getType());
+  if (srcType == dst)
+    return src;
+  // 0-D <-> all-ones shapes: empty reassociation.
+  if (srcType.getRank() == 0)
+    return tensor::ExpandShapeOp::create(b, loc, dst, src, ArrayRef<ReassociationIndices>{});
+  if (dst.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, dst, src, ArrayRef<ReassociationIndices>{});
+  if (srcType.getRank() > dst.getRank())
+    if (auto r = getReassociationIndicesForCollapse(srcType.getShape(), dst.getShape()))
+      return tensor::CollapseShapeOp::create(b, loc, dst, src, *r);
+  if (srcType.getRank() < dst.getRank())
+    if (auto r = getReassociationIndicesForCollapse(dst.getShape(), srcType.getShape()))
+      return tensor::ExpandShapeOp::create(b, loc, dst, src, *r);
+  auto all = [](int64_t rank) {
+    ReassociationIndices r;
+    for (int64_t i = 0; i < rank; ++i)
+      r.push_back(i);
+    return SmallVector<ReassociationIndices>{r};
+  };
+  auto flatType = RankedTensorType::get({srcType.getNumElements()}, srcType.getElementType());
+  Value flat = srcType.getRank() == 1
+                   ? src
+                   : (Value)tensor::CollapseShapeOp::create(b, loc, flatType, src,
+                                                            all(srcType.getRank()));
+  if (dst.getRank() == 1)
+    return flat;
+  return tensor::ExpandShapeOp::create(b, loc, dst, flat, all(dst.getRank()));
+}
+
+/// Reshape, Flatten, Squeeze, Unsqueeze: only the result type matters.
+template <typename OpTy>
+struct ReshapeLikeLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto type = convertedResultType(this->getTypeConverter(), op->getResult(0));
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), adaptor.getOperands()[0], type));
+    return success();
+  }
+};
+
+struct IdentityLowering : OpConversionPattern<o::IdentityOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::IdentityOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (adaptor.getInput().getType() !=
+        getTypeConverter()->convertType(op.getOutput().getType()))
+      return rewriter.notifyMatchFailure(op, "input and output types differ");
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+struct TransposeLowering : OpConversionPattern<o::TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::TransposeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto type = convertedResultType(getTypeConverter(), op.getTransposed());
+    Value init = createEmptyTensor(rewriter, op.getLoc(), type.getShape(), type.getElementType());
+    auto t = linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getData(), init,
+                                         op.getPermOrDefault());
+    rewriter.replaceOp(op, t->getResult(0));
+    return success();
+  }
+};
+
+/// Concat: insert_slice of each input into an empty result.
+struct ConcatLowering : OpConversionPattern<o::ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::ConcatOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = convertedResultType(getTypeConverter(), op.getConcatResult());
+    int64_t axis = positiveAxis(op.getAxis(), type.getRank());
+    Value result = createEmptyTensor(rewriter, loc, type.getShape(), type.getElementType());
+    int64_t offset = 0;
+    for (Value in : adaptor.getInputs()) {
+      auto inType = cast<RankedTensorType>(in.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes, strides(type.getRank(), rewriter.getIndexAttr(1));
+      for (int64_t d : inType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      offset += inType.getDimSize(axis);
+      if (inType.getNumElements() == 0)
+        continue;
+      result = tensor::InsertSliceOp::create(rewriter, loc, in, result, offsets, sizes, strides);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Split: one extract_slice per result, at the running offset along axis.
+struct SplitLowering : OpConversionPattern<o::SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::SplitOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t axis = positiveAxis(op.getAxis(), inType.getRank());
+    SmallVector<Value> results;
+    int64_t offset = 0;
+    for (Value r : op.getOutputs()) {
+      auto type = convertedResultType(getTypeConverter(), r);
+      SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes, strides(type.getRank(), rewriter.getIndexAttr(1));
+      for (int64_t d : type.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      offset += type.getDimSize(axis);
+      results.push_back(tensor::ExtractSliceOp::create(rewriter, op.getLoc(), type,
+                                                       adaptor.getInput(), offsets, sizes,
+                                                       strides));
+    }
+    if (offset != inType.getDimSize(axis))
+      return rewriter.notifyMatchFailure(op, "result sizes do not add up to the input dim");
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// An index value from an integer scalar (sign-extended).
+Value toIndex(OpBuilder &b, Location loc, Value v) {
+  return b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(), v);
+}
+
+/// `i` if >= 0, else `i + dim` (ONNX negative indices).
+Value wrapNegative(OpBuilder &b, Location loc, Value i, Value dim) {
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value neg = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, i, zero);
+  Value wrapped = b.createOrFold<arith::AddIOp>(loc, i, dim);
+  return b.createOrFold<arith::SelectOp>(loc, neg, wrapped, i);
+}
+
+/// Gather: out[pre, idx..., post] = data[pre, wrap(indices[idx...]), post].
+struct GatherLowering : OpConversionPattern<o::GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::GatherOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    auto dataType = cast<RankedTensorType>(data.getType());
+    auto idxType = cast<RankedTensorType>(indices.getType());
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    int64_t axis = positiveAxis(op.getAxis(), dataType.getRank());
+    int64_t q = idxType.getRank(), rank = type.getRank();
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t i = 0; i < q; ++i)
+      idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    SmallVector<AffineMap> maps{AffineMap::get(rank, 0, idxExprs, ctx),
+                                AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    Value init = createEmptyTensor(rewriter, loc, type.getShape(), type.getElementType());
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    int64_t dim = dataType.getDimSize(axis);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{indices}, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value i = wrapNegative(b, l, toIndex(b, l, args[0]),
+                                 arith::ConstantIndexOp::create(b, l, dim));
+          SmallVector<Value> coords;
+          for (int64_t k = 0; k < axis; ++k)
+            coords.push_back(linalg::IndexOp::create(b, l, k));
+          coords.push_back(i);
+          for (int64_t k = axis + 1; k < dataType.getRank(); ++k)
+            coords.push_back(linalg::IndexOp::create(b, l, k - 1 + q));
+          Value v = tensor::ExtractOp::create(b, l, data, coords);
+          linalg::YieldOp::create(b, l, v);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// GatherElements: out[i] = data[i with i[axis] = wrap(indices[i])].
+struct GatherElementsLowering : OpConversionPattern<o::GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::GatherElementsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Value data = adaptor.getData();
+    auto dataType = cast<RankedTensorType>(data.getType());
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    int64_t rank = type.getRank();
+    int64_t axis = positiveAxis(op.getAxis(), rank);
+    int64_t dim = dataType.getDimSize(axis);
+    Value r = buildElementwise(
+        rewriter, loc, ValueRange{adaptor.getIndices()}, type,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          SmallVector<Value> coords;
+          for (int64_t k = 0; k < rank; ++k)
+            coords.push_back(k == axis ? wrapNegative(b, l, toIndex(b, l, args[0]),
+                                                      arith::ConstantIndexOp::create(b, l, dim))
+                                       : (Value)linalg::IndexOp::create(b, l, k));
+          return tensor::ExtractOp::create(b, l, data, coords);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Shape of a static tensor: a constant.
+struct ShapeLowering : OpConversionPattern<o::ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::ShapeOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto data = cast<RankedTensorType>(op.getData().getType());
+    auto [start, end] = op.getClampedRange(data.getRank());
+    auto type = convertedResultType(getTypeConverter(), op.getShape());
+    auto dims = data.getShape().slice(start, end - start);
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, type, DenseElementsAttr::get(type, ArrayRef<int64_t>(dims)));
+    return success();
+  }
+};
+
+/// Slice: per data dim, a first index and a step (index values, constants
+/// when the operands are). Positive constant steps give an extract_slice;
+/// otherwise a generic reads data[first + i * step].
+struct SliceLowering : OpConversionPattern<o::SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::SliceOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value data = adaptor.getData();
+    auto dataType = cast<RankedTensorType>(data.getType());
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    int64_t rank = dataType.getRank();
+    int64_t n = cast<RankedTensorType>(adaptor.getStarts().getType()).getNumElements();
+    auto cst = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
+    auto element = [&](Value t, int64_t j) {
+      auto tt = cast<RankedTensorType>(t.getType());
+      SmallVector<Value> idx;
+      if (tt.getRank() == 1)
+        idx.push_back(cst(j));
+      return toIndex(b, loc, b.createOrFold<tensor::ExtractOp>(loc, t, idx));
+    };
+    auto constAxes = o::isNone(op.getAxes()) ? std::optional(llvm::to_vector(llvm::seq<int64_t>(0, n)))
+                                             : o::getConstantInts(op.getAxes());
+    SmallVector<Value> first(rank, cst(0)), step(rank, cst(1));
+    for (int64_t j = 0; j < n; ++j) {
+      Value start = element(adaptor.getStarts(), j);
+      Value st = o::isNone(op.getSteps()) ? cst(1) : element(adaptor.getSteps(), j);
+      Value positive = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, st, cst(0));
+      // ONNX: wrap negative starts, clamp to [0, dim] (step > 0) or
+      // [-1, dim - 1] (step < 0).
+      auto clamped = [&](int64_t dim) {
+        Value s = wrapNegative(b, loc, start, cst(dim));
+        Value lo = b.createOrFold<arith::SelectOp>(loc, positive, cst(0), cst(-1));
+        Value hi = b.createOrFold<arith::SelectOp>(loc, positive, cst(dim), cst(dim - 1));
+        s = b.createOrFold<arith::MaxSIOp>(loc, s, lo);
+        return b.createOrFold<arith::MinSIOp>(loc, s, hi);
+      };
+      if (constAxes) {
+        int64_t a = (*constAxes)[j] < 0 ? (*constAxes)[j] + rank : (*constAxes)[j];
+        first[a] = clamped(dataType.getDimSize(a));
+        step[a] = st;
+        continue;
+      }
+      // Axes known at run time only: select this entry for the dim it names.
+      Value a = wrapNegative(b, loc, element(adaptor.getAxes(), j), cst(rank));
+      for (int64_t d = 0; d < rank; ++d) {
+        Value is = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, a, cst(d));
+        first[d] = b.createOrFold<arith::SelectOp>(loc, is, clamped(dataType.getDimSize(d)),
+                                                   first[d]);
+        step[d] = b.createOrFold<arith::SelectOp>(loc, is, st, step[d]);
+      }
+    }
+    auto constFirst = llvm::map_to_vector(first, [](Value v) { return getConstantIntValue(v); });
+    auto constStep = llvm::map_to_vector(step, [](Value v) { return getConstantIntValue(v); });
+    bool simple = llvm::all_of(constFirst, [](auto v) { return v.has_value(); }) &&
+                  llvm::all_of(constStep, [](auto v) { return v && *v > 0; });
+    if (simple) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (int64_t d = 0; d < rank; ++d) {
+        offsets.push_back(b.getIndexAttr(*constFirst[d]));
+        sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+        strides.push_back(b.getIndexAttr(*constStep[d]));
+      }
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, data, offsets, sizes,
+                                                          strides);
+      return success();
+    }
+    Value r = buildElementwise(rewriter, loc, ValueRange{}, type,
+                               [&](OpBuilder &nb, Location l, ValueRange) -> Value {
+                                 SmallVector<Value> coords;
+                                 for (int64_t d = 0; d < rank; ++d) {
+                                   Value i = linalg::IndexOp::create(nb, l, d);
+                                   Value off = arith::MulIOp::create(nb, l, i, step[d]);
+                                   coords.push_back(arith::AddIOp::create(nb, l, first[d], off));
+                                 }
+                                 return tensor::ExtractOp::create(nb, l, data, coords);
+                               });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Expand: a broadcasting copy.
+struct ExpandLowering : OpConversionPattern<o::ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::ExpandOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    Value r = buildElementwise(rewriter, op.getLoc(), ValueRange{adaptor.getInput()}, type,
+                               [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Tile: broadcast [d0, d1, ...] to [r0, d0, r1, d1, ...], then collapse
+/// each (r_i, d_i) pair.
+struct TileLowering : OpConversionPattern<o::TileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::TileOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    int64_t rank = inType.getRank();
+    if (rank == 0) {
+      rewriter.replaceOp(op, adaptor.getInput());
+      return success();
+    }
+    SmallVector<int64_t> wide;
+    SmallVector<AffineExpr> inExprs;
+    SmallVector<ReassociationIndices> pairs;
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t d = inType.getDimSize(i), out = type.getDimSize(i);
+      if (d != 0 && out % d != 0)
+        return rewriter.notifyMatchFailure(op, "output dim is not a multiple of the input dim");
+      wide.push_back(d ? out / d : 0);
+      wide.push_back(d);
+      inExprs.push_back(getAffineDimExpr(2 * i + 1, ctx));
+      pairs.push_back({2 * i, 2 * i + 1});
+    }
+    SmallVector<AffineMap> maps{AffineMap::get(2 * rank, 0, inExprs, ctx),
+                                AffineMap::getMultiDimIdentityMap(2 * rank, ctx)};
+    Value init = createEmptyTensor(rewriter, loc, wide, type.getElementType());
+    SmallVector<utils::IteratorType> iterators(2 * rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{adaptor.getInput()},
+        ValueRange{init}, maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, args[0]);
+        });
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, type, generic.getResult(0), pairs);
+    return success();
+  }
+};
+
+/// ConstantOfShape: linalg.fill.
+struct ConstantOfShapeLowering : OpConversionPattern<o::ConstantOfShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::ConstantOfShapeOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    DenseElementsAttr value = op.getFillValue();
+    Type et = type.getElementType();
+    TypedAttr scalar;
+    if (isa<FloatType>(et))
+      scalar = FloatAttr::get(et, *value.getValues<APFloat>().begin());
+    else
+      scalar = IntegerAttr::get(et, *value.getValues<APInt>().begin());
+    Value fillValue = arith::ConstantOp::create(rewriter, loc, scalar);
+    Value init = createEmptyTensor(rewriter, loc, type.getShape(), et);
+    rewriter.replaceOp(op, linalg::FillOp::create(rewriter, loc, fillValue, init).getResult(0));
+    return success();
+  }
+};
+
+/// Range: out[i] = start + i * delta (f16/bf16 computed in f32).
+struct RangeLowering : OpConversionPattern<o::RangeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::RangeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    Type logical = getElementTypeOrSelf(op.getOutput().getType());
+    bool isFloat = isa<FloatType>(logical);
+    Type compute = isa<Float16Type, BFloat16Type>(logical) ? rewriter.getF32Type() : logical;
+    auto scalar = [&](Value t) {
+      Value v = tensor::ExtractOp::create(rewriter, loc, t, ValueRange{});
+      return convertScalar(rewriter, loc, v, logical, compute);
+    };
+    Value start = scalar(adaptor.getStart()), delta = scalar(adaptor.getDelta());
+    Value r = buildElementwise(
+        rewriter, loc, ValueRange{}, type, [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          Value i = linalg::IndexOp::create(b, l, 0);
+          Value v;
+          if (isFloat) {
+            Value fi = arith::IndexCastOp::create(b, l, b.getI64Type(), i);
+            fi = arith::SIToFPOp::create(b, l, toSignless(compute), fi);
+            v = arith::AddFOp::create(b, l, start, arith::MulFOp::create(b, l, fi, delta));
+          } else {
+            Value ii = arith::IndexCastOp::create(b, l, toSignless(compute), i);
+            v = arith::AddIOp::create(b, l, start, arith::MulIOp::create(b, l, ii, delta));
+          }
+          return convertScalar(b, l, v, compute, logical);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Cast: elementwise convertScalar (ONNX Cast semantics).
+struct CastLowering : OpConversionPattern<o::CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::CastOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Type from = getElementTypeOrSelf(op.getInput().getType()), to = op.getTo();
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    if (toSignless(from) == toSignless(to) && from.isInteger() == to.isInteger() &&
+        from.isUnsignedInteger() == to.isUnsignedInteger()) {
+      rewriter.replaceOp(op, adaptor.getInput());
+      return success();
+    }
+    Value r = buildElementwise(rewriter, op.getLoc(), ValueRange{adaptor.getInput()}, type,
+                               [&](OpBuilder &b, Location l, ValueRange a) {
+                                 return convertScalar(b, l, a[0], from, to);
+                               });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+} // namespace
+
 void steed::populateDataMovementLoweringPatterns(const TypeConverter &converter,
-                                             RewritePatternSet &patterns) {}
+                                                 RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ReshapeLikeLowering<o::ReshapeOp>, ReshapeLikeLowering<o::FlattenOp>,
+               ReshapeLikeLowering<o::SqueezeOp>, ReshapeLikeLowering<o::UnsqueezeOp>,
+               IdentityLowering, TransposeLowering, ConcatLowering, SplitLowering,
+               GatherLowering, GatherElementsLowering, ShapeLowering, SliceLowering,
+               ExpandLowering, TileLowering, ConstantOfShapeLowering, RangeLowering,
+               CastLowering>(converter, ctx);
+}

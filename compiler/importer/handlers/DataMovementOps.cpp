@@ -1,10 +1,186 @@
-//===- DataMovementOps.cpp - Import of DataMovement ONNX ops ---------------===//
+//===- DataMovementOps.cpp - Import of data movement and shape ONNX ops ---===//
+//
+// Older opset forms are normalized to the current op here:
+//  * Reshape-1 `shape`, Slice-1 `starts/ends/axes`, Squeeze/Unsqueeze-1/11
+//    `axes`, Split-2/11 `split` attributes become constant inputs;
+//  * Concat-1's optional `axis` (default 1) becomes explicit;
+//  * Cast-1's string `to` and Cast-6+'s data type int become a TypeAttr;
+//    CastLike becomes a Cast to the target's element type;
+//  * Tile-1 (tiles, axis) becomes a repeats vector;
+//  * Identity forwards its input (no op).
+// Ops that compute shapes fold eagerly (`folded`), so that a torch-style
+// Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain gives the Reshape a
+// constant shape, hence a static result type, while importing.
+//
 #include "compiler/importer/OpRegistry.h"
+#include "dialects/onnx/ONNXOps.h"
+#include "dialects/onnx/ShapeHelpers.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 
 namespace steed {
+namespace {
 
-void registerDataMovementOps(OpRegistry &r) {}
+using Results = FailureOr<SmallVector<Value>>;
+
+/// Replaces the just-created op behind `results` by its folded values
+/// (constants, or an operand) when all it needs is known now.
+Results folded(NodeImporter &n, Results results) {
+  if (failed(results) || results->empty())
+    return results;
+  Operation *op = (*results)[0].getDefiningOp();
+  if (!op || !isa<onnx::ONNXDialect>(op->getDialect()))
+    return results;
+  SmallVector<Value> values;
+  if (succeeded(n.builder.tryFold(op, values)) && !values.empty()) {
+    op->erase();
+    return values;
+  }
+  return results;
+}
+
+Results importFolded(NodeImporter &n) { return folded(n, n.importGeneric()); }
+
+/// The `to` type of Cast: a data type int (opset 6+) or name (opset 1).
+FailureOr<Type> castTarget(NodeImporter &n) {
+  const ::onnx::AttributeProto *to = n.attr("to");
+  if (!to)
+    return n.emitError() << "Cast needs a 'to' attribute", failure();
+  int dataType = (int)to->i();
+  if (to->type() == ::onnx::AttributeProto::STRING) {
+    ::onnx::TensorProto::DataType parsed;
+    if (!::onnx::TensorProto::DataType_Parse(to->s(), &parsed))
+      return n.emitError() << "Cast 'to' names unknown data type '" << to->s() << "'", failure();
+    dataType = parsed;
+  }
+  Type type = convertElementType(dataType, n.builder.getContext());
+  if (!type) {
+    std::string name = ::onnx::TensorProto::DataType_IsValid(dataType)
+                           ? ::onnx::TensorProto::DataType_Name(
+                                 (::onnx::TensorProto::DataType)dataType)
+                           : std::to_string(dataType);
+    return n.emitError() << "Cast to data type " << name << " is not supported", failure();
+  }
+  return type;
+}
+
+/// Creates onnx.Cast of `input` to `to` (saturate kept when given).
+Results createCast(NodeImporter &n, Value input, Type to) {
+  SmallVector<NamedAttribute> attrs{n.builder.getNamedAttr("to", TypeAttr::get(to))};
+  if (auto saturate = n.intAttr("saturate"))
+    attrs.push_back(n.builder.getNamedAttr("saturate", n.builder.getI64IntegerAttr(*saturate)));
+  return folded(n, n.createOp("Cast", {input}, attrs, 1));
+}
+
+/// Concat: `axis` is required from opset 4; Concat-1 defaults it to 1.
+Results importConcat(NodeImporter &n, std::optional<int64_t> defaultAxis) {
+  auto attrs = n.convertAttributes("onnx.Concat");
+  if (failed(attrs))
+    return failure();
+  if (!n.intAttr("axis")) {
+    if (!defaultAxis)
+      return n.emitError() << "Concat needs an 'axis' attribute", failure();
+    attrs->push_back(n.builder.getNamedAttr("axis", n.builder.getI64IntegerAttr(*defaultAxis)));
+  }
+  return folded(n, n.createOp("Concat", n.inputs, *attrs, 1));
+}
+
+/// Split, any opset: as many results as the node has outputs; the `split`
+/// attribute (opsets 1, 2, 11) becomes the second input.
+Results importSplit(NodeImporter &n) {
+  if (n.node.output_size() == 0)
+    return n.emitError() << "Split needs at least one output", failure();
+  Value split = n.input(1);
+  if (auto sizes = n.intsAttr("split"))
+    split = n.constI64(*sizes);
+  auto attrs = n.convertAttributes("onnx.Split", {"split"});
+  if (failed(attrs))
+    return failure();
+  return n.createOp("Split", {n.input(0), split}, *attrs, n.node.output_size());
+}
+
+/// Slice-1: starts/ends/(axes) attributes; no steps.
+Results importSlice1(NodeImporter &n) {
+  auto starts = n.intsAttr("starts"), ends = n.intsAttr("ends");
+  if (!starts || !ends)
+    return n.emitError() << "Slice-1 needs 'starts' and 'ends' attributes", failure();
+  auto axes = n.intsAttr("axes");
+  SmallVector<Value> operands{n.input(0), n.constI64(*starts), n.constI64(*ends),
+                              axes ? n.constI64(*axes) : n.none(), n.none()};
+  return folded(n, n.createOp("Slice", operands, {}, 1));
+}
+
+/// Squeeze/Unsqueeze-1/11: `axes` attribute -> input 1.
+Results importAxesAttr(NodeImporter &n, bool required) {
+  if (required && !n.intsAttr("axes"))
+    return n.emitError() << n.node.op_type() << " needs an 'axes' attribute", failure();
+  return folded(n, n.importWithAttrAsInput("axes", 1));
+}
+
+/// Tile-1(input, tiles, axis): repeat `tiles` times along `axis`.
+Results importTile1(NodeImporter &n) {
+  auto tiles = onnx::getConstantInts(n.input(1)), axis = onnx::getConstantInts(n.input(2));
+  auto in = onnx::getRanked(n.input(0));
+  if (!tiles || !axis || tiles->size() != 1 || axis->size() != 1 || !in)
+    return n.emitError() << "Tile-1 needs constant scalar 'tiles' and 'axis' and a ranked input",
+           failure();
+  int64_t a = (*axis)[0] < 0 ? (*axis)[0] + in.getRank() : (*axis)[0];
+  if (a < 0 || a >= in.getRank())
+    return n.emitError() << "Tile-1 axis " << (*axis)[0] << " is out of range for " << in,
+           failure();
+  SmallVector<int64_t> repeats(in.getRank(), 1);
+  repeats[a] = (*tiles)[0];
+  return n.createOp("Tile", {n.input(0), n.constI64(repeats)}, {}, 1);
+}
+
+} // namespace
+
+void registerDataMovementOps(OpRegistry &r) {
+  r.add("Reshape", 1, 2, 1, [](NodeImporter &n) -> Results {
+    if (!n.intsAttr("shape"))
+      return n.emitError() << "Reshape-1 needs a 'shape' attribute", failure();
+    return folded(n, n.importWithAttrAsInput("shape", 1));
+  });
+  r.add("Reshape", 5, 2, 1, importFolded);
+  r.add("Flatten", 1, 1, 1, importFolded);
+  r.add("Transpose", 1, 1);
+
+  r.add("Concat", 1, -1, 1, [](NodeImporter &n) { return importConcat(n, 1); });
+  r.add("Concat", 4, -1, 1, [](NodeImporter &n) { return importConcat(n, std::nullopt); });
+
+  r.add("Unsqueeze", 1, 2, 1, [](NodeImporter &n) { return importAxesAttr(n, true); });
+  r.add("Unsqueeze", 13, 2, 1, importFolded);
+  r.add("Squeeze", 1, 2, 1, [](NodeImporter &n) { return importAxesAttr(n, false); });
+  r.add("Squeeze", 13, 2, 1, importFolded);
+
+  r.add("Gather", 1, 2, 1, importFolded);
+  r.add("GatherElements", 11, 2);
+  r.add("Shape", 1, 1, 1, importFolded); // start/end from 15: same op
+  r.add("Slice", 1, 5, 1, importSlice1);
+  r.add("Slice", 10, 5, 1, importFolded);
+  // Split-1 (split input or attribute), 2/11 (attribute), 13 (input),
+  // 18 (num_outputs): one handler normalizes all.
+  r.add("Split", 1, 2, -1, importSplit);
+  r.add("Expand", 8, 2);
+  r.add("Tile", 1, 3, 1, importTile1);
+  r.add("Tile", 6, 2);
+  r.add("ConstantOfShape", 9, 1, 1, importFolded);
+  r.add("Range", 11, 3, 1, importFolded);
+
+  r.add("Identity", 1, 1, 1, [](NodeImporter &n) -> Results {
+    return SmallVector<Value>{n.input(0)};
+  });
+  r.add("Cast", 1, 1, 1, [](NodeImporter &n) -> Results {
+    auto to = castTarget(n);
+    if (failed(to))
+      return failure();
+    return createCast(n, n.input(0), *to);
+  });
+  r.add("CastLike", 15, 2, 1, [](NodeImporter &n) -> Results {
+    return createCast(n, n.input(0), getElementTypeOrSelf(n.input(1).getType()));
+  });
+}
 
 } // namespace steed
