@@ -1,0 +1,211 @@
+// RUN: steed-opt %s --steed-lower-onnx --split-input-file -verify-diagnostics | FileCheck %s
+// RUN: steed-opt %s --split-input-file --steed-form-kernels --canonicalize --steed-lower-onnx --canonicalize --steed-outline-kernels --canonicalize --eliminate-empty-tensors --one-shot-bufferize --canonicalize --steed-plan-memory -verify-diagnostics | FileCheck %s --check-prefix=BUF
+
+// BUF-NOT: onnx.{{[A-Z]}}
+// BUF-NOT: tensor.pad
+// BUF-NOT: tensor.extract
+
+// MaxPool with pads: -inf padding, a window generic reducing with maximumf.
+// CHECK-LABEL: func.func @maxpool_pads
+// CHECK:       %[[NEG:.*]] = arith.constant 0xFF800000 : f32
+// CHECK:       %[[P:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK:         tensor.yield %[[NEG]]
+// CHECK:       %[[W:.*]] = tensor.empty() : tensor<3x3xf32>
+// CHECK:       %[[F:.*]] = linalg.fill ins(%[[NEG]] : f32) outs(%{{.*}} : tensor<1x2x3x3xf32>)
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+// CHECK-SAME:    ins(%[[P]], %[[W]] : tensor<1x2x7x7xf32>, tensor<3x3xf32>) outs(%[[F]] : tensor<1x2x3x3xf32>)
+// CHECK:         arith.maximumf
+// CHECK-NOT:   linalg.generic
+func.func @maxpool_pads(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
+  %y, %i = onnx.MaxPool %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>)
+  return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// Used Indices: a second i64 accumulator selected with the strict compare.
+// CHECK-LABEL: func.func @maxpool_indices
+// CHECK:       linalg.generic
+// CHECK-SAME:    outs(%{{.*}}, %{{.*}} : tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
+// CHECK:         arith.cmpf ogt
+// CHECK:         linalg.index 4
+// CHECK:         arith.index_cast
+// CHECK:         arith.select
+// CHECK:         arith.select
+func.func @maxpool_indices(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) {
+  %y, %i = onnx.MaxPool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
+  return %y, %i : tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+}
+
+// -----
+
+// uint8 max pooling: padding and compare are unsigned (0 is the lowest).
+// CHECK-LABEL: func.func @maxpool_uint8
+// CHECK:       arith.constant 0 : i8
+// CHECK:       linalg.generic
+// CHECK:         arith.maxui
+func.func @maxpool_uint8(%x: tensor<1x1x5x5xui8>) -> tensor<1x1x5x5xui8> {
+  %y, %i = onnx.MaxPool %x {auto_pad = "SAME_UPPER", kernel_shape = array<i64: 2, 2>} : (tensor<1x1x5x5xui8>) -> (tensor<1x1x5x5xui8>, tensor<1x1x5x5xi64>)
+  return %y : tensor<1x1x5x5xui8>
+}
+
+// -----
+
+// Dilated 1-D window: the input map strides by 2 and dilates by 3.
+// CHECK: #[[IN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 * 2 + d3 * 3)>
+// CHECK-LABEL: func.func @maxpool_1d_dilated
+// CHECK:       linalg.generic {indexing_maps = [#[[IN]],
+func.func @maxpool_1d_dilated(%x: tensor<1x1x12xf32>) -> tensor<1x1x5xf32> {
+  %y, %i = onnx.MaxPool %x {kernel_shape = array<i64: 2>, strides = array<i64: 2>, dilations = array<i64: 3>} : (tensor<1x1x12xf32>) -> (tensor<1x1x5xf32>, tensor<1x1x5xi64>)
+  return %y : tensor<1x1x5xf32>
+}
+
+// -----
+
+// count_include_pad=0 with pads: the divisors differ at the borders and
+// become a constant table.
+// CHECK-LABEL: func.func @averagepool_exclude_pad
+// CHECK:       tensor.pad
+// CHECK:       linalg.generic
+// CHECK:         arith.addf
+// CHECK:       %[[D:.*]] = arith.constant dense<{{\[\[\[\[}}4.000000e+00, 6.000000e+00, 4.000000e+00]
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%{{.*}}, %[[D]] :
+// CHECK:         arith.divf
+func.func @averagepool_exclude_pad(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %y = onnx.AveragePool %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+// No padding: one uniform divisor.
+// CHECK-LABEL: func.func @averagepool_f16
+// CHECK:       linalg.generic
+// CHECK:         arith.extf
+// CHECK:         arith.addf %{{.*}} : f32
+// CHECK:       linalg.generic
+// CHECK:         arith.constant 4.000000e+00 : f32
+// CHECK:         arith.divf
+// CHECK:         arith.truncf
+func.func @averagepool_f16(%x: tensor<1x1x4x4xf16>) -> tensor<1x1x2x2xf16> {
+  %y = onnx.AveragePool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xf16>) -> tensor<1x1x2x2xf16>
+  return %y : tensor<1x1x2x2xf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @global_average
+// CHECK:       tensor.empty() : tensor<4x5xf32>
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+// CHECK:       arith.constant 2.000000e+01 : f32
+func.func @global_average(%x: tensor<2x3x4x5xf32>) -> tensor<2x3x1x1xf32> {
+  %y = onnx.GlobalAveragePool %x : (tensor<2x3x4x5xf32>) -> tensor<2x3x1x1xf32>
+  return %y : tensor<2x3x1x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @lppool_p3
+// CHECK:       linalg.generic
+// CHECK:         math.absf
+// CHECK:         math.powf
+// CHECK:       linalg.generic
+// CHECK:         arith.constant 0.3333
+// CHECK:         math.powf
+func.func @lppool_p3(%x: tensor<1x1x4xf32>) -> tensor<1x1x3xf32> {
+  %y = onnx.LpPool %x {kernel_shape = array<i64: 2>, p = 3 : i64} : (tensor<1x1x4xf32>) -> tensor<1x1x3xf32>
+  return %y : tensor<1x1x3xf32>
+}
+
+// -----
+
+// Constant Pad with a negative pad: crop, then tensor.pad with the value.
+// CHECK-LABEL: func.func @pad_constant_crop
+// CHECK:       %[[S:.*]] = tensor.extract_slice %arg0[0, 1] [3, 3] [1, 1] : tensor<3x4xf32> to tensor<3x3xf32>
+// CHECK:       tensor.pad %[[S]] low[0, 0] high[2, 0]
+// CHECK:         tensor.yield %{{.*}} : f32
+func.func @pad_constant_crop(%x: tensor<3x4xf32>) -> tensor<5x3xf32> {
+  %pads = onnx.Constant dense<[0, -1, 2, 0]> : tensor<4xi64>
+  %v = onnx.Constant dense<1.5> : tensor<f32>
+  %n = onnx.None
+  %y = onnx.Pad %x, %pads, %v, %n {mode = "constant"} : (tensor<3x4xf32>, tensor<4xi64>, tensor<f32>, none) -> tensor<5x3xf32>
+  return %y : tensor<5x3xf32>
+}
+
+// -----
+
+// Reflect: gather through a constant index table on the padded axis only.
+// CHECK-LABEL: func.func @pad_reflect_axes
+// CHECK:       %[[T:.*]] = arith.constant dense<[2, 1, 0, 1, 2, 1]> : tensor<6xi64>
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%[[T]] : tensor<6xi64>)
+// CHECK:         linalg.index 0
+// CHECK:         arith.index_cast
+// CHECK:         tensor.extract %arg0
+func.func @pad_reflect_axes(%x: tensor<2x3xi32>) -> tensor<2x6xi32> {
+  %pads = onnx.Constant dense<[2, 1]> : tensor<2xi64>
+  %axes = onnx.Constant dense<[-1]> : tensor<1xi64>
+  %n = onnx.None
+  %y = onnx.Pad %x, %pads, %n, %axes {mode = "reflect"} : (tensor<2x3xi32>, tensor<2xi64>, none, tensor<1xi64>) -> tensor<2x6xi32>
+  return %y : tensor<2x6xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @pad_wrap
+// CHECK:       arith.constant dense<[2, 0, 1, 2, 0]> : tensor<5xi64>
+func.func @pad_wrap(%x: tensor<3xi32>) -> tensor<5xi32> {
+  %pads = onnx.Constant dense<[1, 1]> : tensor<2xi64>
+  %n = onnx.None
+  %y = onnx.Pad %x, %pads, %n, %n {mode = "wrap"} : (tensor<3xi32>, tensor<2xi64>, none, none) -> tensor<5xi32>
+  return %y : tensor<5xi32>
+}
+
+// -----
+
+// Nearest, asymmetric/floor (Upsample): index tables on the resized axes.
+// CHECK-LABEL: func.func @resize_nearest
+// CHECK-DAG:   arith.constant dense<[0, 0, 1, 1]> : tensor<4xi64>
+// CHECK-DAG:   arith.constant dense<[0, 0, 0, 1, 1, 1]> : tensor<6xi64>
+// CHECK:       linalg.generic
+// CHECK:         tensor.extract %arg0
+func.func @resize_nearest(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x6xf32> {
+  %n = onnx.None
+  %s = onnx.Constant dense<[1.0, 1.0, 2.0, 3.0]> : tensor<4xf32>
+  %y = onnx.Resize %x, %n, %s, %n {coordinate_transformation_mode = "asymmetric", nearest_mode = "floor"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<1x1x4x6xf32>
+  return %y : tensor<1x1x4x6xf32>
+}
+
+// -----
+
+// Bilinear, half_pixel, sizes: two taps on each resized axis, identity
+// axes are read with linalg.index.
+// CHECK-LABEL: func.func @resize_linear
+// CHECK-DAG:   arith.constant dense<{{\[\[}}0, 0], [0, 1], [0, 1], [1, 1]]> : tensor<4x2xi64>
+// CHECK-DAG:   arith.constant dense<{{\[\[}}2.500000e-01, 7.500000e-01], [7.500000e-01, 2.500000e-01], [2.500000e-01, 7.500000e-01], [7.500000e-01, 2.500000e-01]]> : tensor<4x2xf32>
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+// CHECK:         linalg.index 0
+// CHECK:         tensor.extract %arg0
+// CHECK:         arith.mulf
+// CHECK:         arith.addf
+func.func @resize_linear(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  %n = onnx.None
+  %sz = onnx.Constant dense<[1, 1, 4, 4]> : tensor<4xi64>
+  %y = onnx.Resize %x, %n, %n, %sz {mode = "linear"} : (tensor<1x1x2x2xf32>, none, none, tensor<4xi64>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// Non-constant pads cannot be lowered (static shapes only).
+func.func @pad_runtime_pads(%x: tensor<3xf32>, %p: tensor<2xi64>) -> tensor<?xf32> {
+  %n = onnx.None
+  // expected-error @+2 {{failed to legalize operation 'onnx.Pad'}}
+  // expected-error @+1 {{cannot lower onnx.Pad}}
+  %y = onnx.Pad %x, %p, %n, %n : (tensor<3xf32>, tensor<2xi64>, none, none) -> tensor<?xf32>
+  return %y : tensor<?xf32>
+}
