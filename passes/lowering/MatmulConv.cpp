@@ -1,11 +1,587 @@
-//===- MatmulConv.cpp - Lowering of MatmulConv onnx ops ---------------------===//
+//===- MatmulConv.cpp - Lowering of MatMul, Gemm, Conv, ConvTranspose -----===//
+//
+// Contractions lower to linalg named ops where one fits (linalg.matmul,
+// linalg.batch_matmul, linalg.conv_*), so that later tiling/vectorization
+// and micro-kernel selection see them; the remaining shapes (broadcast
+// batches, grouped N-d convolutions) lower to a linalg.generic with the
+// contraction's indexing maps.
+//
+// Accumulation: f16/bf16 operands accumulate in f32 (the named ops extend
+// their inputs to the output type) and the result is truncated once at the
+// end. Integer operands accumulate in their own width: two's complement
+// products and sums modulo 2^n are the same for signed and unsigned
+// values, so ui32/ui64 need no special casing.
+//
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
 #include "passes/lowering/LoweringUtils.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace steed;
 namespace o = steed::onnx;
 
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+int64_t product(ArrayRef<int64_t> shape) {
+  int64_t p = 1;
+  for (int64_t d : shape)
+    p *= d;
+  return p;
+}
+
+/// The type sums are accumulated in for a logical element type.
+Type accumulatorType(Type logical) {
+  if (isa<Float16Type, BFloat16Type>(logical))
+    return Float32Type::get(logical.getContext());
+  return toSignless(logical);
+}
+
+/// Reshapes a static tensor to `shape` (same element count) with
+/// tensor.collapse_shape / tensor.expand_shape.
+Value reshapeTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getShape() == shape)
+    return v;
+  auto target = RankedTensorType::get(shape, type.getElementType());
+  if (type.getRank() > target.getRank())
+    if (auto re = getReassociationIndicesForReshape(type, target))
+      return tensor::CollapseShapeOp::create(b, loc, target, v, *re);
+  if (type.getRank() < target.getRank())
+    if (auto re = getReassociationIndicesForReshape(target, type))
+      return tensor::ExpandShapeOp::create(b, loc, target, v, *re);
+  // No single reshape: go through 1-D.
+  auto flat = RankedTensorType::get({product(shape)}, type.getElementType());
+  Value collapsed = v;
+  if (type.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      all[0].push_back(i);
+    collapsed = tensor::CollapseShapeOp::create(b, loc, flat, v, all);
+  }
+  if (target.getRank() == 1)
+    return collapsed;
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t i = 0; i < target.getRank(); ++i)
+    all[0].push_back(i);
+  return tensor::ExpandShapeOp::create(b, loc, target, collapsed, all);
+}
+
+/// A tensor of `shape` filled with zeros of `type`.
+Value zeroTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type type) {
+  Value empty = createEmptyTensor(b, loc, shape, type);
+  Value zero = createScalar(b, loc, type, 0);
+  return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty}).getResult(0);
+}
+
+/// Elementwise conversion of a tensor from logical element type `from` to
+/// `to` (e.g. the f32 accumulator back to f16); identity when equal.
+Value convertTensor(OpBuilder &b, Location loc, Value t, Type from, Type to) {
+  if (toSignless(from) == toSignless(to))
+    return t;
+  auto type = cast<RankedTensorType>(t.getType());
+  return buildElementwise(b, loc, t, type.clone(toSignless(to)),
+                          [&](OpBuilder &nb, Location nl, ValueRange a) {
+                            return convertScalar(nb, nl, a[0], from, to);
+                          });
+}
+
+/// Scalar arithmetic on the accumulator type.
+Value addS(OpBuilder &b, Location loc, Value x, Value y) {
+  if (isa<FloatType>(x.getType()))
+    return arith::AddFOp::create(b, loc, x, y);
+  return arith::AddIOp::create(b, loc, x, y);
+}
+Value mulS(OpBuilder &b, Location loc, Value x, Value y) {
+  if (isa<FloatType>(x.getType()))
+    return arith::MulFOp::create(b, loc, x, y);
+  return arith::MulIOp::create(b, loc, x, y);
+}
+
+/// Region body of a contraction generic: out += ext(in0) * ext(in1), with the
+/// inputs of logical type `logical` extended to the accumulator type.
+auto macBody(Type logical, Type acc) {
+  return [logical, acc](OpBuilder &b, Location loc, ValueRange args) {
+    Value x = convertScalar(b, loc, args[0], logical, acc);
+    Value y = convertScalar(b, loc, args[1], logical, acc);
+    linalg::YieldOp::create(b, loc, addS(b, loc, args[2], mulS(b, loc, x, y)));
+  };
+}
+
+/// Fails the match unless `logical` is a float or integer element type the
+/// contraction lowerings handle (not i1).
+LogicalResult checkElementType(Operation *op, Type logical,
+                               ConversionPatternRewriter &rewriter) {
+  if (isa<FloatType>(logical) || (isa<IntegerType>(logical) && !logical.isInteger(1)))
+    return success();
+  return rewriter.notifyMatchFailure(op, "unsupported element type");
+}
+
+//===----------------------------------------------------------------------===//
+// MatMul
+//===----------------------------------------------------------------------===//
+
+/// numpy matmul. After promoting 1-D operands ([K] -> [1, K] / [K, 1]):
+///  * B without batch dims: A's batch folds into M -> one linalg.matmul;
+///  * equal batch dims: one linalg.batch_matmul over the flattened batch;
+///  * broadcast batch dims: a contraction linalg.generic whose maps read
+///    size-1 batch dims at index 0.
+/// The promoted unit dims are dropped from the result at the end.
+struct MatMulLowering : OpConversionPattern<o::MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::MatMulOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Type logical = getElementTypeOrSelf(op.getA().getType());
+    if (logical != getElementTypeOrSelf(op.getB().getType()))
+      return rewriter.notifyMatchFailure(op, "A and B element types differ");
+    if (failed(checkElementType(op, logical, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Type acc = accumulatorType(logical);
+    auto resultType = cast<RankedTensorType>(op.getY().getType());
+
+    Value a = adaptor.getA(), b = adaptor.getB();
+    SmallVector<int64_t> as(cast<RankedTensorType>(a.getType()).getShape());
+    SmallVector<int64_t> bs(cast<RankedTensorType>(b.getType()).getShape());
+    if (as.size() == 1) {
+      as.insert(as.begin(), 1);
+      a = reshapeTo(rewriter, loc, a, as);
+    }
+    if (bs.size() == 1) {
+      bs.push_back(1);
+      b = reshapeTo(rewriter, loc, b, bs);
+    }
+    int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
+    ArrayRef<int64_t> aBatch = ArrayRef<int64_t>(as).drop_back(2);
+    ArrayRef<int64_t> bBatch = ArrayRef<int64_t>(bs).drop_back(2);
+    SmallVector<int64_t> batch = *o::broadcastShapes(aBatch, bBatch);
+    SmallVector<int64_t> outShape(batch);
+    outShape.append({m, n});
+
+    // Batch shapes equal up to leading 1s need no broadcasting.
+    auto dropLeadingOnes = [](ArrayRef<int64_t> s) {
+      while (!s.empty() && s.front() == 1)
+        s = s.drop_front();
+      return s;
+    };
+    Value result;
+    if (bBatch.empty() || product(bBatch) == 1) {
+      int64_t rows = product(aBatch) * m;
+      Value a2 = reshapeTo(rewriter, loc, a, {rows, k});
+      Value b2 = reshapeTo(rewriter, loc, b, {k, n});
+      Value init = zeroTensor(rewriter, loc, {rows, n}, acc);
+      result = linalg::MatmulOp::create(rewriter, loc, TypeRange{init.getType()},
+                                        ValueRange{a2, b2}, ValueRange{init})
+                   .getResult(0);
+    } else if (dropLeadingOnes(aBatch) == dropLeadingOnes(bBatch)) {
+      int64_t p = product(batch);
+      Value a3 = reshapeTo(rewriter, loc, a, {p, m, k});
+      Value b3 = reshapeTo(rewriter, loc, b, {p, k, n});
+      Value init = zeroTensor(rewriter, loc, {p, m, n}, acc);
+      result = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{init.getType()},
+                                             ValueRange{a3, b3}, ValueRange{init})
+                   .getResult(0);
+    } else {
+      result = broadcastingMatmul(rewriter, loc, a, b, as, bs, batch, logical, acc);
+    }
+    result = reshapeTo(rewriter, loc, result, outShape);
+    result = convertTensor(rewriter, loc, result, acc, logical);
+    result = reshapeTo(rewriter, loc, result, resultType.getShape());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// Loops (batch..., m, n, k); operands read broadcast batch dims at 0.
+  static Value broadcastingMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                                  ArrayRef<int64_t> as, ArrayRef<int64_t> bs,
+                                  ArrayRef<int64_t> batch, Type logical, Type acc) {
+    MLIRContext *ctx = b.getContext();
+    int64_t r = batch.size(), numLoops = r + 3;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    auto operandMap = [&](ArrayRef<int64_t> shape, AffineExpr row, AffineExpr col) {
+      ArrayRef<int64_t> opBatch = shape.drop_back(2);
+      int64_t off = r - opBatch.size();
+      SmallVector<AffineExpr> exprs;
+      for (auto [i, dim] : llvm::enumerate(opBatch))
+        exprs.push_back(dim == 1 && batch[off + i] != 1 ? getAffineConstantExpr(0, ctx)
+                                                        : d(off + i));
+      exprs.append({row, col});
+      return AffineMap::get(numLoops, 0, exprs, ctx);
+    };
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t i = 0; i < r + 2; ++i)
+      outExprs.push_back(d(i));
+    SmallVector<AffineMap> maps{operandMap(as, d(r), d(r + 2)),
+                                operandMap(bs, d(r + 2), d(r + 1)),
+                                AffineMap::get(numLoops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(numLoops - 1, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    SmallVector<int64_t> outShape(batch);
+    outShape.append({as[as.size() - 2], bs.back()});
+    Value init = zeroTensor(b, loc, outShape, acc);
+    return linalg::GenericOp::create(b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
+                                     ValueRange{init}, maps, iterators, macBody(logical, acc))
+        .getResult(0);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Gemm
+//===----------------------------------------------------------------------===//
+
+/// Y = alpha * A' * B' + beta * C as one linalg.matmul whose indexing maps
+/// express the transposes. When alpha == 1 the matmul accumulates directly
+/// into beta * C (broadcast); otherwise an epilogue computes
+/// alpha * acc + beta * C. f16/bf16 accumulate in f32.
+struct GemmLowering : OpConversionPattern<o::GemmOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::GemmOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Type logical = getElementTypeOrSelf(op.getA().getType());
+    if (failed(checkElementType(op, logical, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type acc = accumulatorType(logical);
+    auto resultType = cast<RankedTensorType>(op.getY().getType());
+    int64_t m = resultType.getDimSize(0), n = resultType.getDimSize(1);
+    double alpha = op.getAlpha().convertToDouble(), beta = op.getBeta().convertToDouble();
+    bool hasC = !o::isNone(op.getC()) && beta != 0;
+    Type cLogical = hasC ? getElementTypeOrSelf(op.getC().getType()) : logical;
+    auto outType = RankedTensorType::get({m, n}, acc);
+
+    // beta * C broadcast to [M, N], in the accumulator type.
+    auto scaledC = [&](OpBuilder &b, Location l, Value c) {
+      Value v = convertScalar(b, l, c, cLogical, acc);
+      return beta == 1 ? v : mulS(b, l, v, createScalar(b, l, acc, beta));
+    };
+    Value init;
+    if (hasC && alpha == 1)
+      init = buildElementwise(rewriter, loc, adaptor.getC(), outType,
+                              [&](OpBuilder &b, Location l, ValueRange a) {
+                                return scaledC(b, l, a[0]);
+                              });
+    else
+      init = zeroTensor(rewriter, loc, {m, n}, acc);
+
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    auto map = [&](AffineExpr x, AffineExpr y) { return AffineMap::get(3, 0, {x, y}, ctx); };
+    // Loops (m, n, k).
+    SmallVector<Attribute> maps{
+        AffineMapAttr::get(op.getTransA() ? map(d(2), d(0)) : map(d(0), d(2))),
+        AffineMapAttr::get(op.getTransB() ? map(d(1), d(2)) : map(d(2), d(1))),
+        AffineMapAttr::get(map(d(0), d(1)))};
+    auto matmul = linalg::MatmulOp::create(rewriter, loc, TypeRange{outType},
+                                           ValueRange{adaptor.getA(), adaptor.getB()},
+                                           ValueRange{init});
+    matmul.setIndexingMapsAttr(rewriter.getArrayAttr(maps));
+    Value result = matmul.getResult(0);
+
+    if (alpha != 1) {
+      SmallVector<Value> inputs{result};
+      if (hasC)
+        inputs.push_back(adaptor.getC());
+      result = buildElementwise(rewriter, loc, inputs, outType,
+                                [&](OpBuilder &b, Location l, ValueRange a) {
+                                  Value r = mulS(b, l, a[0], createScalar(b, l, acc, alpha));
+                                  return hasC ? addS(b, l, r, scaledC(b, l, a[1])) : r;
+                                });
+    }
+    result = convertTensor(rewriter, loc, result, acc, logical);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Conv
+//===----------------------------------------------------------------------===//
+
+/// The init of a convolution's accumulator [N, M, O...]: the bias B[m]
+/// broadcast (converted to `acc`), or zeros when there is no bias.
+Value convInit(OpBuilder &b, Location loc, Value bias, Type biasLogical,
+               ArrayRef<int64_t> outShape, Type acc) {
+  if (!bias)
+    return zeroTensor(b, loc, outShape, acc);
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = outShape.size();
+  SmallVector<AffineMap> maps{AffineMap::get(rank, 0, getAffineDimExpr(1, ctx), ctx),
+                              AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  Value empty = createEmptyTensor(b, loc, outShape, acc);
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{empty.getType()}, ValueRange{bias}, ValueRange{empty}, maps,
+             iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl,
+                                       convertScalar(nb, nl, args[0], biasLogical, acc));
+             })
+      .getResult(0);
+}
+
+/// A cross-correlation of an already padded X [N, C, D...] with
+/// W [M, C/group, k...], accumulating into `init` [N, M, O...] (accumulator
+/// type). Uses the linalg named convolution when one matches (group 1,
+/// depthwise, 2-D grouped) and a linalg.generic otherwise.
+Value buildConvolution(OpBuilder &b, Location loc, Value x, Value w, Value init,
+                       int64_t group, ArrayRef<int64_t> strides,
+                       ArrayRef<int64_t> dilations, Type logical) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  auto initType = cast<RankedTensorType>(init.getType());
+  int64_t n = xType.getRank() - 2, c = xType.getDimSize(1), m = wType.getDimSize(0);
+  Type acc = initType.getElementType();
+  DenseIntElementsAttr stridesAttr = b.getI64TensorAttr(strides);
+  DenseIntElementsAttr dilationsAttr = b.getI64TensorAttr(dilations);
+  // Owning storage: a ValueRange/TypeRange over a braced list would dangle.
+  SmallVector<Type> resultTypes{initType};
+
+  if (group == 1) {
+    SmallVector<Value> ins{x, w}, outs{init};
+    if (n == 1)
+      return linalg::Conv1DNcwFcwOp::create(b, loc, resultTypes, ins, outs, stridesAttr,
+                                            dilationsAttr)
+          .getResult(0);
+    if (n == 2)
+      return linalg::Conv2DNchwFchwOp::create(b, loc, resultTypes, ins, outs, stridesAttr,
+                                              dilationsAttr)
+          .getResult(0);
+    if (n == 3)
+      return linalg::Conv3DNcdhwFcdhwOp::create(b, loc, resultTypes, ins, outs,
+                                                stridesAttr, dilationsAttr)
+          .getResult(0);
+  }
+  if (group == c && m == c && n <= 3) {
+    // Depthwise with multiplier 1: W [C, 1, k...] -> [C, k...].
+    SmallVector<int64_t> dwShape{c};
+    llvm::append_range(dwShape, wType.getShape().drop_front(2));
+    Value dw = reshapeTo(b, loc, w, dwShape);
+    SmallVector<Value> ins{x, dw}, outs{init};
+    if (n == 1)
+      return linalg::DepthwiseConv1DNcwCwOp::create(b, loc, resultTypes, ins, outs,
+                                                    stridesAttr, dilationsAttr)
+          .getResult(0);
+    if (n == 2)
+      return linalg::DepthwiseConv2DNchwChwOp::create(b, loc, resultTypes, ins, outs,
+                                                      stridesAttr, dilationsAttr)
+          .getResult(0);
+    return linalg::DepthwiseConv3DNcdhwCdhwOp::create(b, loc, resultTypes, ins, outs,
+                                                      stridesAttr, dilationsAttr)
+        .getResult(0);
+  }
+
+  // Grouped: split the channel dims into (group, channels per group).
+  auto splitChannels = [&](Value v, int64_t dim, int64_t total) {
+    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    SmallVector<int64_t> split(shape.take_front(dim));
+    split.append({group, total / group});
+    llvm::append_range(split, shape.drop_front(dim + 1));
+    return reshapeTo(b, loc, v, split);
+  };
+  Value xg = splitChannels(x, 1, c);         // [N, G, C/G, D...]
+  Value wg = splitChannels(w, 0, m);         // [G, M/G, C/G, k...]
+  Value initg = splitChannels(init, 1, m);   // [N, G, M/G, O...]
+  Value result;
+  if (n == 2) {
+    result = linalg::Conv2DNgchwGfchwOp::create(b, loc, TypeRange{initg.getType()},
+                                                ValueRange{xg, wg}, ValueRange{initg},
+                                                stridesAttr, dilationsAttr)
+                 .getResult(0);
+  } else {
+    // Loops: (n, g, m, o_1..o_n | c, k_1..k_n).
+    MLIRContext *ctx = b.getContext();
+    int64_t numLoops = 3 + n + 1 + n;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    int64_t cLoop = 3 + n, kLoop = 4 + n;
+    SmallVector<AffineExpr> xExprs{d(0), d(1), d(cLoop)}, wExprs{d(1), d(2), d(cLoop)},
+        oExprs{d(0), d(1), d(2)};
+    for (int64_t i = 0; i < n; ++i) {
+      xExprs.push_back(d(3 + i) * strides[i] + d(kLoop + i) * dilations[i]);
+      wExprs.push_back(d(kLoop + i));
+      oExprs.push_back(d(3 + i));
+    }
+    SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, xExprs, ctx),
+                                AffineMap::get(numLoops, 0, wExprs, ctx),
+                                AffineMap::get(numLoops, 0, oExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(3 + n, utils::IteratorType::parallel);
+    iterators.append(1 + n, utils::IteratorType::reduction);
+    result = linalg::GenericOp::create(b, loc, TypeRange{initg.getType()},
+                                       ValueRange{xg, wg}, ValueRange{initg}, maps,
+                                       iterators, macBody(logical, acc))
+                 .getResult(0);
+  }
+  return reshapeTo(b, loc, result, initType.getShape());
+}
+
+/// Zero-pads the spatial dims of X [N, C, D...] by pads [begin..., end...].
+Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads) {
+  int64_t n = pads.size() / 2;
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<OpFoldResult> low(2, b.getIndexAttr(0)), high(2, b.getIndexAttr(0));
+  for (int64_t i = 0; i < n; ++i) {
+    shape[2 + i] += pads[i] + pads[n + i];
+    low.push_back(b.getIndexAttr(pads[i]));
+    high.push_back(b.getIndexAttr(pads[n + i]));
+  }
+  Value zero = createScalar(b, loc, type.getElementType(), 0);
+  return tensor::PadOp::create(b, loc, type.clone(shape), x, low, high, zero);
+}
+
+struct ConvLowering : OpConversionPattern<o::ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::ConvOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Type logical = getElementTypeOrSelf(op.getX().getType());
+    if (!isa<FloatType>(logical))
+      return rewriter.notifyMatchFailure(op, "Conv is defined on float types only");
+    Location loc = op.getLoc();
+    Type acc = accumulatorType(logical);
+    auto xType = cast<RankedTensorType>(op.getX().getType());
+    auto resultType = cast<RankedTensorType>(op.getY().getType());
+
+    SmallVector<int64_t> pads = op.getResolvedPads(xType.getShape().drop_front(2));
+    Value x = padSpatial(rewriter, loc, adaptor.getX(), pads);
+    Value bias = o::isNone(op.getB()) ? Value() : adaptor.getB();
+    Type biasLogical = bias ? getElementTypeOrSelf(op.getB().getType()) : logical;
+    Value init = convInit(rewriter, loc, bias, biasLogical, resultType.getShape(), acc);
+    Value result = buildConvolution(rewriter, loc, x, adaptor.getW(), init, op.getGroup(),
+                                    op.getStridesOrDefault(), op.getDilationsOrDefault(),
+                                    logical);
+    result = convertTensor(rewriter, loc, result, acc, logical);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// ConvTranspose
+//===----------------------------------------------------------------------===//
+
+/// ConvTranspose as a stride-1 cross-correlation: X is spread out with
+/// (stride - 1) zeros between elements and padded by
+/// (effective kernel - 1 - pad) on each side (plus output_padding at the
+/// end), and correlated with the spatially flipped kernel whose channel
+/// dims are swapped per group ([C, M/G, k...] -> [M, C/G, k...]), keeping
+/// the dilations. Where a padding is larger than the kernel extent, the
+/// input rows that fall outside are dropped.
+struct ConvTransposeLowering : OpConversionPattern<o::ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::ConvTransposeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Type logical = getElementTypeOrSelf(op.getX().getType());
+    if (!isa<FloatType>(logical))
+      return rewriter.notifyMatchFailure(op, "ConvTranspose is defined on float types only");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type acc = accumulatorType(logical);
+    auto xType = cast<RankedTensorType>(adaptor.getX().getType());
+    auto wType = cast<RankedTensorType>(adaptor.getW().getType());
+    auto resultType = cast<RankedTensorType>(op.getY().getType());
+    int64_t n = xType.getRank() - 2, batch = xType.getDimSize(0), c = xType.getDimSize(1);
+    int64_t group = op.getGroup(), mg = wType.getDimSize(1), cg = c / group;
+    ArrayRef<int64_t> in = xType.getShape().drop_front(2);
+    ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
+    SmallVector<int64_t> strides = op.getStridesOrDefault();
+    SmallVector<int64_t> dilations = op.getDilationsOrDefault();
+    SmallVector<int64_t> pads, outSpatial;
+    op.getResolvedPadsAndOutputShape(in, pads, outSpatial);
+    if (outSpatial != ArrayRef<int64_t>(resultType.getShape().drop_front(2)))
+      return rewriter.notifyMatchFailure(op, "output shape disagrees with the attributes");
+
+    // Spread + pad X into a zero tensor of the correlation's input size
+    // (out + effective kernel - 1): input element i lands at lo + i*stride.
+    SmallVector<int64_t> spreadShape{batch, c}, srcOffsets{0, 0}, srcSizes{batch, c},
+        dstOffsets{0, 0}, dstStrides{1, 1};
+    bool crop = false;
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t effK = (kernel[i] - 1) * dilations[i] + 1;
+      int64_t size = outSpatial[i] + effK - 1;
+      int64_t lo = effK - 1 - pads[i];
+      // First and one-past-last input index whose position is inside.
+      int64_t first = lo >= 0 ? 0 : (-lo + strides[i] - 1) / strides[i];
+      int64_t last = std::min<int64_t>(in[i], lo >= size ? 0 : (size - 1 - lo) / strides[i] + 1);
+      if (last <= first)
+        return rewriter.notifyMatchFailure(op, "padding removes every input element");
+      crop |= first != 0 || last != in[i];
+      spreadShape.push_back(size);
+      srcOffsets.push_back(first);
+      srcSizes.push_back(last - first);
+      dstOffsets.push_back(lo + first * strides[i]);
+      dstStrides.push_back(strides[i]);
+    }
+    Value x = adaptor.getX();
+    auto ofr = [&](ArrayRef<int64_t> v) {
+      return llvm::map_to_vector(v, [&](int64_t i) -> OpFoldResult {
+        return rewriter.getIndexAttr(i);
+      });
+    };
+    if (crop)
+      x = tensor::ExtractSliceOp::create(rewriter, loc, x, ofr(srcOffsets), ofr(srcSizes),
+                                         ofr(SmallVector<int64_t>(n + 2, 1)));
+    Value spread = zeroTensor(rewriter, loc, spreadShape, xType.getElementType());
+    spread = tensor::InsertSliceOp::create(rewriter, loc, x, spread, ofr(dstOffsets),
+                                           ofr(srcSizes), ofr(dstStrides));
+
+    // W [C, M/G, k...] = [G, C/G, M/G, k...] -> W' [G, M/G, C/G, k...]
+    // flipped spatially, then [M, C/G, k...].
+    SmallVector<int64_t> wSplit{group, cg, mg}, wFlipped{group, mg, cg};
+    llvm::append_range(wSplit, kernel);
+    llvm::append_range(wFlipped, kernel);
+    Value w = reshapeTo(rewriter, loc, adaptor.getW(), wSplit);
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> readExprs{d(0), d(2), d(1)};
+    for (int64_t i = 0; i < n; ++i)
+      readExprs.push_back(getAffineConstantExpr(kernel[i] - 1, ctx) - d(3 + i));
+    SmallVector<AffineMap> maps{AffineMap::get(n + 3, 0, readExprs, ctx),
+                                AffineMap::getMultiDimIdentityMap(n + 3, ctx)};
+    Value wEmpty = createEmptyTensor(rewriter, loc, wFlipped, wType.getElementType());
+    Value flipped =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{wEmpty.getType()}, ValueRange{w}, ValueRange{wEmpty},
+            maps, SmallVector<utils::IteratorType>(n + 3, utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    SmallVector<int64_t> wConv{group * mg, cg};
+    llvm::append_range(wConv, kernel);
+    flipped = reshapeTo(rewriter, loc, flipped, wConv);
+
+    Value bias = o::isNone(op.getB()) ? Value() : adaptor.getB();
+    Type biasLogical = bias ? getElementTypeOrSelf(op.getB().getType()) : logical;
+    Value init = convInit(rewriter, loc, bias, biasLogical, resultType.getShape(), acc);
+    Value result = buildConvolution(rewriter, loc, spread, flipped, init, group,
+                                    SmallVector<int64_t>(n, 1), dilations, logical);
+    result = convertTensor(rewriter, loc, result, acc, logical);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
 void steed::populateMatmulConvLoweringPatterns(const TypeConverter &converter,
-                                             RewritePatternSet &patterns) {}
+                                               RewritePatternSet &patterns) {
+  patterns.add<MatMulLowering, GemmLowering, ConvLowering, ConvTransposeLowering>(
+      converter, patterns.getContext());
+}
