@@ -153,6 +153,11 @@ struct SplitLowering : OpConversionPattern<o::SplitOp> {
       for (int64_t d : type.getShape())
         sizes.push_back(rewriter.getIndexAttr(d));
       offset += type.getDimSize(axis);
+      if (type.getNumElements() == 0) { // offsets may lie past the end
+        results.push_back(
+            createEmptyTensor(rewriter, op.getLoc(), type.getShape(), type.getElementType()));
+        continue;
+      }
       results.push_back(tensor::ExtractSliceOp::create(rewriter, op.getLoc(), type,
                                                        adaptor.getInput(), offsets, sizes,
                                                        strides));
@@ -275,10 +280,15 @@ struct SliceLowering : OpConversionPattern<o::SliceOp> {
     if (failed(requireStaticShapes(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    if (type.getNumElements() == 0) { // nothing to read; starts may be past the end
+      rewriter.replaceOp(op, createEmptyTensor(rewriter, loc, type.getShape(),
+                                               type.getElementType()));
+      return success();
+    }
     OpBuilder &b = rewriter;
     Value data = adaptor.getData();
     auto dataType = cast<RankedTensorType>(data.getType());
-    auto type = convertedResultType(getTypeConverter(), op.getOutput());
     int64_t rank = dataType.getRank();
     int64_t n = cast<RankedTensorType>(adaptor.getStarts().getType()).getNumElements();
     auto cst = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
