@@ -2,6 +2,7 @@
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace steed::onnx;
@@ -236,7 +237,10 @@ void ConvTransposeOp::getResolvedPadsAndOutputShape(ArrayRef<int64_t> inputSpati
         pads[i] = pads[n + i] = ShapedType::kDynamic;
         continue;
       }
-      int64_t total = full - out, small = total / 2, big = total - small;
+      // Floor division (as the reference does): a negative total (output
+      // larger than the full result) extends the end for NOTSET.
+      int64_t total = full - out, small = llvm::divideFloorSigned(total, 2);
+      int64_t big = total - small;
       pads[i] = autoPad == "SAME_UPPER" ? small : big;
       pads[n + i] = autoPad == "SAME_UPPER" ? big : small;
     }
