@@ -490,16 +490,23 @@ struct PadLowering : OpConversionPattern<o::PadOp> {
 
   LogicalResult matchAndRewrite(o::PadOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
+    auto dataType = o::getRanked(op.getData());
+    if (!dataType)
+      return rewriter.notifyMatchFailure(op, "unranked input");
+    int64_t rank = dataType.getRank();
+    SmallVector<int64_t> pads;
+    bool notConstant = false;
+    if (failed(op.resolvePads(rank, pads, notConstant)))
+      return rewriter.notifyMatchFailure(
+          op, "'pads'/'axes' are not constants: the output shape is dynamic");
     if (failed(requireStaticShapes(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
     auto inType = cast<RankedTensorType>(adaptor.getData().getType());
-    int64_t rank = inType.getRank();
-    SmallVector<int64_t> pads;
-    bool notConstant = false;
-    if (failed(op.resolvePads(rank, pads, notConstant)))
-      return rewriter.notifyMatchFailure(op, "pads/axes must be constants");
     auto outShape = cast<RankedTensorType>(op.getOutput().getType()).getShape();
+    for (int64_t d = 0; d < rank; ++d)
+      if (outShape[d] != inType.getDimSize(d) + pads[d] + pads[d + rank])
+        return rewriter.notifyMatchFailure(op, "result type disagrees with the pads");
     Type logical = getElementTypeOrSelf(op.getData().getType());
     Value x = adaptor.getData();
     StringRef mode = op.getMode();
@@ -705,16 +712,22 @@ struct ResizeLowering : OpConversionPattern<o::ResizeOp> {
 
   LogicalResult matchAndRewrite(o::ResizeOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    auto inShape = cast<RankedTensorType>(op.getX().getType()).getShape();
+    auto xType = o::getRanked(op.getX());
+    if (!xType || !xType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported yet");
+    ArrayRef<int64_t> inShape = xType.getShape();
     SmallVector<double> scales, roi;
     SmallVector<int64_t> outShape;
     bool notConstant = false;
     if (failed(op.resolveResize(inShape, scales, outShape, roi, notConstant)))
-      return rewriter.notifyMatchFailure(op, "scales/sizes/roi must be constants");
+      return rewriter.notifyMatchFailure(
+          op, "'scales'/'sizes'/'roi' are not constants: the output shape is dynamic");
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    if (ArrayRef<int64_t>(outShape) != cast<RankedTensorType>(op.getY().getType()).getShape())
+      return rewriter.notifyMatchFailure(op, "result type disagrees with scales/sizes");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
     Type logical = getElementTypeOrSelf(op.getX().getType());
     if (!logical.isIntOrFloat())
       return rewriter.notifyMatchFailure(op, "unsupported element type");

@@ -1,9 +1,13 @@
-// RUN: steed-opt %s --steed-lower-onnx --split-input-file -verify-diagnostics | FileCheck %s
-// RUN: steed-opt %s --split-input-file --steed-form-kernels --canonicalize --steed-lower-onnx --canonicalize --steed-outline-kernels --canonicalize --eliminate-empty-tensors --one-shot-bufferize --canonicalize --steed-plan-memory -verify-diagnostics | FileCheck %s --check-prefix=BUF
+// RUN: steed-opt %s --split-input-file --steed-infer-shapes --steed-lower-onnx -verify-diagnostics | FileCheck %s
+// RUN: steed-opt %s --split-input-file --steed-infer-shapes --steed-form-kernels --canonicalize --steed-lower-onnx --canonicalize --steed-outline-kernels --canonicalize --eliminate-empty-tensors --one-shot-bufferize --canonicalize --steed-plan-memory -verify-diagnostics | FileCheck %s --check-prefix=BUF
 
 // BUF-NOT: onnx.{{[A-Z]}}
 // BUF-NOT: tensor.pad
 // BUF-NOT: tensor.extract
+//
+// --steed-infer-shapes first re-infers every result type, so the cases
+// written with unranked results check shape inference (through the inferred
+// function signature) and the negative cases check its diagnostics.
 
 // MaxPool with pads: -inf padding, a window generic reducing with maximumf.
 // CHECK-LABEL: func.func @maxpool_pads
@@ -201,11 +205,100 @@ func.func @resize_linear(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
 
 // -----
 
-// Non-constant pads cannot be lowered (static shapes only).
-func.func @pad_runtime_pads(%x: tensor<3xf32>, %p: tensor<2xi64>) -> tensor<?xf32> {
+// Shape inference: ceil_mode drops a last window that starts in the padding.
+// CHECK-LABEL: func.func @infer_maxpool_ceil_reduce(%arg0: tensor<1x1x2x2xf32>) -> (tensor<1x1x1x1xf32>, tensor<1x1x1x1xi64>)
+func.func @infer_maxpool_ceil_reduce(%x: tensor<1x1x2x2xf32>) -> (tensor<*xf32>, tensor<*xi64>) {
+  %y, %i = onnx.MaxPool %x {ceil_mode = 1 : i64, kernel_shape = array<i64: 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>) -> (tensor<*xf32>, tensor<*xi64>)
+  return %y, %i : tensor<*xf32>, tensor<*xi64>
+}
+
+// -----
+
+// SAME_LOWER: ceil(5 / 2) outputs, the odd pad at the beginning.
+// CHECK-LABEL: func.func @infer_avgpool_same_lower(%arg0: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32>
+// CHECK:       tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 0, 0]
+func.func @infer_avgpool_same_lower(%x: tensor<1x1x5x5xf32>) -> tensor<*xf32> {
+  %y = onnx.AveragePool %x {auto_pad = "SAME_LOWER", kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x5x5xf32>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @infer_pad_axes(%arg0: tensor<2x3xf32>) -> tensor<5x3xf32>
+func.func @infer_pad_axes(%x: tensor<2x3xf32>) -> tensor<*xf32> {
+  %pads = onnx.Constant dense<[1, 2]> : tensor<2xi64>
+  %axes = onnx.Constant dense<[0]> : tensor<1xi64>
   %n = onnx.None
-  // expected-error @+2 {{failed to legalize operation 'onnx.Pad'}}
-  // expected-error @+1 {{cannot lower onnx.Pad}}
-  %y = onnx.Pad %x, %p, %n, %n : (tensor<3xf32>, tensor<2xi64>, none, none) -> tensor<?xf32>
-  return %y : tensor<?xf32>
+  %y = onnx.Pad %x, %pads, %n, %axes {mode = "edge"} : (tensor<2x3xf32>, tensor<2xi64>, none, tensor<1xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// not_larger: one scale min(7/4, 8/4) for both axes, sizes rounded.
+// CHECK-LABEL: func.func @infer_resize_not_larger(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x7x7xf32>
+func.func @infer_resize_not_larger(%x: tensor<1x1x4x4xf32>) -> tensor<*xf32> {
+  %n = onnx.None
+  %sz = onnx.Constant dense<[7, 8]> : tensor<2xi64>
+  %y = onnx.Resize %x, %n, %n, %sz {axes = array<i64: 2, 3>, keep_aspect_ratio_policy = "not_larger"} : (tensor<1x1x4x4xf32>, none, none, tensor<2xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// Scales: floor(4 * 0.6) = 2; the opset-11 empty roi is ignored.
+// CHECK-LABEL: func.func @infer_resize_scales(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32>
+func.func @infer_resize_scales(%x: tensor<1x1x4x4xf32>) -> tensor<*xf32> {
+  %roi = onnx.Constant dense<> : tensor<0xf32>
+  %s = onnx.Constant dense<[1.0, 1.0, 0.6, 0.6]> : tensor<4xf32>
+  %n = onnx.None
+  %y = onnx.Resize %x, %roi, %s, %n {mode = "linear"} : (tensor<1x1x4x4xf32>, tensor<0xf32>, tensor<4xf32>, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @bad_kernel_rank(%x: tensor<1x1x4x4xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{'kernel_shape' has 1 values, expected 2}}
+  %y, %i = onnx.MaxPool %x {kernel_shape = array<i64: 2>} : (tensor<1x1x4x4xf32>) -> (tensor<*xf32>, tensor<*xi64>)
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @window_too_large(%x: tensor<1x1x4x4xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{window of extent 5 on spatial dim 1 does not fit the padded input size 4}}
+  %y = onnx.AveragePool %x {kernel_shape = array<i64: 1, 3>, dilations = array<i64: 1, 2>} : (tensor<1x1x4x4xf32>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @pad_bad_mode(%x: tensor<3xf32>) -> tensor<*xf32> {
+  %pads = onnx.Constant dense<[1, 1]> : tensor<2xi64>
+  %n = onnx.None
+  // expected-error @+1 {{unknown mode 'symmetric' (expected constant, reflect, edge or wrap)}}
+  %y = onnx.Pad %x, %pads, %n, %n {mode = "symmetric"} : (tensor<3xf32>, tensor<2xi64>, none, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @pad_crop_too_much(%x: tensor<3xf32>) -> tensor<*xf32> {
+  %pads = onnx.Constant dense<[-2, -2]> : tensor<2xi64>
+  %n = onnx.None
+  // expected-error @+1 {{pads -2, -2 remove more than the 3 elements of axis 0}}
+  %y = onnx.Pad %x, %pads, %n, %n : (tensor<3xf32>, tensor<2xi64>, none, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @resize_scales_and_sizes(%x: tensor<1x1x4x4xf32>) -> tensor<*xf32> {
+  %n = onnx.None
+  %s = onnx.Constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
+  %sz = onnx.Constant dense<[1, 1, 8, 8]> : tensor<4xi64>
+  // expected-error @+1 {{takes 'scales' or 'sizes', not both}}
+  %y = onnx.Resize %x, %n, %s, %sz : (tensor<1x1x4x4xf32>, none, tensor<4xf32>, tensor<4xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
 }
