@@ -129,6 +129,7 @@ LogicalResult checkElementType(Operation *op, Type logical,
 /// numpy matmul. After promoting 1-D operands ([K] -> [1, K] / [K, 1]):
 ///  * B without batch dims: A's batch folds into M -> one linalg.matmul;
 ///  * equal batch dims: one linalg.batch_matmul over the flattened batch;
+///  * A without batch dims: linalg.batch_matmul whose A map broadcasts;
 ///  * broadcast batch dims: a contraction linalg.generic whose maps read
 ///    size-1 batch dims at index 0.
 /// The promoted unit dims are dropped from the result at the end.
@@ -189,6 +190,24 @@ struct MatMulLowering : OpConversionPattern<o::MatMulOp> {
       result = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{init.getType()},
                                              ValueRange{a3, b3}, ValueRange{init})
                    .getResult(0);
+    } else if (product(aBatch) == 1) {
+      // One A for every batch of B: batch_matmul with A's map broadcasting
+      // it over the batch loop.
+      int64_t p = product(batch);
+      Value a2 = reshapeTo(rewriter, loc, a, {m, k});
+      Value b3 = reshapeTo(rewriter, loc, b, {p, k, n});
+      Value init = zeroTensor(rewriter, loc, {p, m, n}, acc);
+      MLIRContext *ctx = rewriter.getContext();
+      auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+      // Loops (batch, m, n, k).
+      SmallVector<Attribute> maps{
+          AffineMapAttr::get(AffineMap::get(4, 0, {d(1), d(3)}, ctx)),
+          AffineMapAttr::get(AffineMap::get(4, 0, {d(0), d(3), d(2)}, ctx)),
+          AffineMapAttr::get(AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx))};
+      auto bmm = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{init.getType()},
+                                               ValueRange{a2, b3}, ValueRange{init});
+      bmm.setIndexingMapsAttr(rewriter.getArrayAttr(maps));
+      result = bmm.getResult(0);
     } else {
       result = broadcastingMatmul(rewriter, loc, a, b, as, bs, batch, logical, acc);
     }
