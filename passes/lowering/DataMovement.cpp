@@ -64,6 +64,16 @@ Value reshapeTo(OpBuilder &b, Location loc, Value src, RankedTensorType dst) {
   return tensor::ExpandShapeOp::create(b, loc, dst, flat, all(dst.getRank()));
 }
 
+/// A copy of `src` into a new tensor. Slices are materialized with
+/// linalg.copy rather than left to bufferization: a strided view copied by
+/// bufferization becomes memref.copy, which needs a runtime helper, while a
+/// linalg op lowers to plain loops (and tiles/vectorizes later).
+Value copyToNew(OpBuilder &b, Location loc, Value src) {
+  auto type = cast<RankedTensorType>(src.getType());
+  Value init = createEmptyTensor(b, loc, type.getShape(), type.getElementType());
+  return linalg::CopyOp::create(b, loc, ValueRange{src}, ValueRange{init})->getResult(0);
+}
+
 /// Reshape, Flatten, Squeeze, Unsqueeze: only the result type matters.
 template <typename OpTy>
 struct ReshapeLikeLowering : OpConversionPattern<OpTy> {
@@ -127,7 +137,12 @@ struct ConcatLowering : OpConversionPattern<o::ConcatOp> {
       offset += inType.getDimSize(axis);
       if (inType.getNumElements() == 0)
         continue;
-      result = tensor::InsertSliceOp::create(rewriter, loc, in, result, offsets, sizes, strides);
+      // linalg.copy into an empty tensor inserted into the result:
+      // eliminate-empty-tensors turns the empty into the result's slot, so
+      // the copy writes straight into the result buffer.
+      Value copied = copyToNew(rewriter, loc, in);
+      result =
+          tensor::InsertSliceOp::create(rewriter, loc, copied, result, offsets, sizes, strides);
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -158,9 +173,9 @@ struct SplitLowering : OpConversionPattern<o::SplitOp> {
             createEmptyTensor(rewriter, op.getLoc(), type.getShape(), type.getElementType()));
         continue;
       }
-      results.push_back(tensor::ExtractSliceOp::create(rewriter, op.getLoc(), type,
-                                                       adaptor.getInput(), offsets, sizes,
-                                                       strides));
+      Value slice = tensor::ExtractSliceOp::create(rewriter, op.getLoc(), type,
+                                                   adaptor.getInput(), offsets, sizes, strides);
+      results.push_back(copyToNew(rewriter, op.getLoc(), slice));
     }
     if (offset != inType.getDimSize(axis))
       return rewriter.notifyMatchFailure(op, "result sizes do not add up to the input dim");
@@ -341,8 +356,9 @@ struct SliceLowering : OpConversionPattern<o::SliceOp> {
         sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
         strides.push_back(b.getIndexAttr(*constStep[d]));
       }
-      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, data, offsets, sizes,
-                                                          strides);
+      Value slice = tensor::ExtractSliceOp::create(rewriter, loc, type, data, offsets, sizes,
+                                                   strides);
+      rewriter.replaceOp(op, copyToNew(rewriter, loc, slice));
       return success();
     }
     Value r = buildElementwise(rewriter, loc, ValueRange{}, type,

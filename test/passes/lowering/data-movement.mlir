@@ -85,8 +85,10 @@ func.func @transpose_bad_perm(%x: tensor<2x3xf32>) -> tensor<*xf32> {
 // CHECK-LABEL: func.func @concat
 // CHECK-SAME:  -> tensor<2x8xf32>
 // CHECK:       %[[E:.*]] = tensor.empty() : tensor<2x8xf32>
-// CHECK:       %[[A:.*]] = tensor.insert_slice %arg0 into %[[E]][0, 0] [2, 3] [1, 1]
-// CHECK:       tensor.insert_slice %arg1 into %[[A]][0, 3] [2, 5] [1, 1]
+// CHECK:       %[[X:.*]] = linalg.copy ins(%arg0 : tensor<2x3xf32>)
+// CHECK:       %[[A:.*]] = tensor.insert_slice %[[X]] into %[[E]][0, 0] [2, 3] [1, 1]
+// CHECK:       %[[Y:.*]] = linalg.copy ins(%arg1 : tensor<2x5xf32>)
+// CHECK:       tensor.insert_slice %[[Y]] into %[[A]][0, 3] [2, 5] [1, 1]
 func.func @concat(%x: tensor<2x3xf32>, %y: tensor<2x5xf32>) -> tensor<*xf32> {
   %r = onnx.Concat %x, %y {axis = -1 : i64} : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<*xf32>
   return %r : tensor<*xf32>
@@ -102,10 +104,13 @@ func.func @concat_mismatch(%x: tensor<2x3xf32>, %y: tensor<3x5xf32>) -> tensor<*
 
 // -----
 
-// Split into the `split` sizes: one extract_slice per result.
+// Split into the `split` sizes: one extract_slice per result, copied by
+// linalg (not left to a strided memref.copy).
 // CHECK-LABEL: func.func @split
-// CHECK:       tensor.extract_slice %arg0[0, 0] [2, 2] [1, 1] : tensor<6x2xf32> to tensor<2x2xf32>
-// CHECK:       tensor.extract_slice %arg0[2, 0] [4, 2] [1, 1] : tensor<6x2xf32> to tensor<4x2xf32>
+// CHECK:       %[[A:.*]] = tensor.extract_slice %arg0[0, 0] [2, 2] [1, 1] : tensor<6x2xf32> to tensor<2x2xf32>
+// CHECK:       linalg.copy ins(%[[A]] : tensor<2x2xf32>)
+// CHECK:       %[[B:.*]] = tensor.extract_slice %arg0[2, 0] [4, 2] [1, 1] : tensor<6x2xf32> to tensor<4x2xf32>
+// CHECK:       linalg.copy ins(%[[B]] : tensor<4x2xf32>)
 func.func @split(%x: tensor<6x2xf32>) -> (tensor<*xf32>, tensor<*xf32>) {
   %s = onnx.Constant dense<[2, 4]> : tensor<2xi64>
   %r:2 = onnx.Split %x, %s : (tensor<6x2xf32>, tensor<2xi64>) -> (tensor<*xf32>, tensor<*xf32>)
@@ -174,7 +179,8 @@ func.func @gather_elements(%x: tensor<3x3xf32>, %i: tensor<2x3xi32>) -> tensor<*
 // Slice with constant positive steps: an extract_slice (ends clamp).
 // CHECK-LABEL: func.func @slice_static
 // CHECK-SAME:  -> tensor<2x5xf32>
-// CHECK:       tensor.extract_slice %arg0[1, 0] [2, 5] [2, 1] : tensor<4x5xf32> to tensor<2x5xf32>
+// CHECK:       %[[S:.*]] = tensor.extract_slice %arg0[1, 0] [2, 5] [2, 1] : tensor<4x5xf32> to tensor<2x5xf32>
+// CHECK:       linalg.copy ins(%[[S]] : tensor<2x5xf32>)
 func.func @slice_static(%x: tensor<4x5xf32>) -> tensor<*xf32> {
   %s = onnx.Constant dense<[1]> : tensor<1xi64>
   %e = onnx.Constant dense<[1000]> : tensor<1xi64>
