@@ -128,3 +128,30 @@ func.func @conv_transpose_channels(%x: tensor<1x3x3x3xf32>, %w: tensor<2x2x3x3xf
   %r = onnx.ConvTranspose %x, %w, %n : (tensor<1x3x3x3xf32>, tensor<2x2x3x3xf32>, none) -> tensor<*xf32>
   return %r : tensor<*xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @matmul_shapes
+// CHECK:       onnx.MatMul {{.*}} -> tensor<2x5x3x6xf32>
+// CHECK:       onnx.MatMul {{.*}} -> tensor<2x3xf32>
+func.func @matmul_shapes(%a: tensor<2x1x3x4xf32>, %b: tensor<5x4x6xf32>, %v: tensor<4xf32>, %c: tensor<2x4x3xf32>) -> (tensor<*xf32>, tensor<*xf32>) {
+  %r = onnx.MatMul %a, %b : (tensor<2x1x3x4xf32>, tensor<5x4x6xf32>) -> tensor<*xf32>
+  %s = onnx.MatMul %v, %c : (tensor<4xf32>, tensor<2x4x3xf32>) -> tensor<*xf32>
+  return %r, %s : tensor<*xf32>, tensor<*xf32>
+}
+
+// -----
+
+func.func @matmul_k_mismatch(%a: tensor<3x4xf32>, %b: tensor<5x6xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{contraction dimensions differ: 'tensor<3x4xf32>' x 'tensor<5x6xf32>'}}
+  %r = onnx.MatMul %a, %b : (tensor<3x4xf32>, tensor<5x6xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+func.func @matmul_batch_mismatch(%a: tensor<2x3x4xf32>, %b: tensor<3x4x5xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{batch dimensions do not broadcast}}
+  %r = onnx.MatMul %a, %b : (tensor<2x3x4xf32>, tensor<3x4x5xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
