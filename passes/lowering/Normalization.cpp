@@ -18,6 +18,10 @@ namespace o = steed::onnx;
 
 namespace {
 
+/// `axis` in [-rank, rank) as a dimension index. Takes int64_t because ODS
+/// returns I64Attr values as uint64_t (where `< 0` never holds).
+int64_t normalizedAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+
 /// The type scalar bodies compute in for a float element type.
 Type computeTypeFor(Type logical) {
   if (isa<Float16Type, BFloat16Type>(logical))
@@ -141,7 +145,7 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
     int64_t rank = type.getRank();
     if (rank == 0)
       return rewriter.notifyMatchFailure(op, "scalar input");
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
     SmallVector<bool> reduced(rank, false);
     reduced[axis] = true;
     Location loc = op.getLoc();
@@ -311,7 +315,7 @@ struct LayerNormLowering : OpConversionPattern<o::LayerNormalizationOp> {
       return failure();
     auto xType = cast<RankedTensorType>(op.getX().getType());
     int64_t rank = xType.getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
     SmallVector<bool> reduced(rank, false);
     for (int64_t d = axis; d < rank; ++d)
       reduced[d] = true;
@@ -486,7 +490,7 @@ struct LpNormLowering : OpConversionPattern<o::LpNormalizationOp> {
     int64_t rank = xType.getRank();
     if (rank == 0)
       return rewriter.notifyMatchFailure(op, "scalar input");
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
     SmallVector<bool> reduced(rank, false);
     reduced[axis] = true;
     Type logical = xType.getElementType();

@@ -95,6 +95,10 @@ SmallVector<Value> steed::buildReduction(
 
 namespace {
 
+/// `axis` in [-rank, rank) as a dimension index. Takes int64_t because ODS
+/// returns I64Attr values as uint64_t (where `< 0` never holds).
+int64_t normalizedAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+
 //===----------------------------------------------------------------------===//
 // Scalar arithmetic on one compute type
 //===----------------------------------------------------------------------===//
@@ -359,7 +363,7 @@ struct ArgLowering : OpConversionPattern<OpTy> {
       return failure();
     auto dataType = cast<RankedTensorType>(op.getData().getType());
     int64_t rank = dataType.getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
     SmallVector<bool> reduced(rank, false);
     reduced[axis] = true;
     Location loc = op.getLoc();

@@ -1,0 +1,207 @@
+// RUN: steed-opt %s --steed-infer-shapes --steed-lower-onnx --split-input-file -verify-diagnostics | FileCheck %s
+// RUN: steed-opt %s --split-input-file --steed-infer-shapes --steed-form-kernels --canonicalize --steed-lower-onnx --steed-outline-kernels --canonicalize --eliminate-empty-tensors --one-shot-bufferize --canonicalize --steed-plan-memory -verify-diagnostics | FileCheck %s --check-prefix=BUF
+
+// BUF-NOT: onnx.Reduce
+// BUF-NOT: onnx.Arg
+// BUF-NOT: tensor.empty
+// BUF-NOT: tensor.expand_shape
+
+// ReduceSum over axis 1 without keepdims: one generic reducing the second
+// loop, accumulator filled with 0.
+// CHECK-LABEL: func.func @sum_axis1
+// CHECK:       %[[Z:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:       %[[E:.*]] = tensor.empty() : tensor<3x5xf32>
+// CHECK:       %[[F:.*]] = linalg.fill ins(%[[Z]] : f32) outs(%[[E]] : tensor<3x5xf32>)
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK-SAME:    ins(%arg0 : tensor<3x4x5xf32>) outs(%[[F]] : tensor<3x5xf32>)
+// CHECK:         arith.addf
+// CHECK-NOT:   tensor.expand_shape
+func.func @sum_axis1(%x: tensor<3x4x5xf32>) -> tensor<3x5xf32> {
+  %axes = onnx.Constant dense<[1]> : tensor<1xi64>
+  %0 = onnx.ReduceSum %x, %axes {keepdims = 0 : i64} : (tensor<3x4x5xf32>, tensor<1xi64>) -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
+}
+
+// -----
+
+// ReduceMean with absent axes reduces everything; keepdims re-inserts the
+// unit dimensions with expand_shape; the mean divides by the count.
+// CHECK-LABEL: func.func @mean_all_keepdims
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["reduction", "reduction"]
+// CHECK-SAME:    outs(%{{.*}} : tensor<f32>)
+// CHECK:       tensor.expand_shape %{{.*}} [] output_shape [1, 1] : tensor<f32> into tensor<1x1xf32>
+// CHECK:       linalg.generic
+// CHECK:         arith.constant 1.200000e+01 : f32
+// CHECK:         arith.divf
+func.func @mean_all_keepdims(%x: tensor<3x4xf32>) -> tensor<1x1xf32> {
+  %none = onnx.None
+  %0 = onnx.ReduceMean %x, %none : (tensor<3x4xf32>, none) -> tensor<1x1xf32>
+  return %0 : tensor<1x1xf32>
+}
+
+// -----
+
+// ReduceMax starts at -inf (the result of an empty set) and uses maximumf;
+// negative axes count from the back.
+// CHECK-LABEL: func.func @max_negative_axis
+// CHECK:       arith.constant 0xFF800000 : f32
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "reduction"]
+// CHECK:         arith.maximumf
+// CHECK:       tensor.expand_shape %{{.*}} {{\[}}[0, 1]] output_shape [2, 1]
+func.func @max_negative_axis(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  %axes = onnx.Constant dense<[-1]> : tensor<1xi64>
+  %0 = onnx.ReduceMax %x, %axes : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+// Integer product: starts at 1, muli, no epilogue.
+// CHECK-LABEL: func.func @prod_int
+// CHECK:       arith.constant 1 : i32
+// CHECK:       linalg.generic
+// CHECK:         arith.muli
+// CHECK-NOT:   linalg.generic
+func.func @prod_int(%x: tensor<2x3xi32>) -> tensor<3xi32> {
+  %axes = onnx.Constant dense<[0]> : tensor<1xi64>
+  %0 = onnx.ReduceProd %x, %axes {keepdims = 0 : i64} : (tensor<2x3xi32>, tensor<1xi64>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+// bool ReduceMin (opset 20): unsigned min of i1, starting at true.
+// CHECK-LABEL: func.func @min_bool
+// CHECK:       arith.constant true
+// CHECK:       linalg.generic
+// CHECK:         arith.minui
+func.func @min_bool(%x: tensor<4x2xi1>) -> tensor<4x1xi1> {
+  %axes = onnx.Constant dense<[1]> : tensor<1xi64>
+  %0 = onnx.ReduceMin %x, %axes : (tensor<4x2xi1>, tensor<1xi64>) -> tensor<4x1xi1>
+  return %0 : tensor<4x1xi1>
+}
+
+// -----
+
+// f16 ReduceL2 accumulates x*x in f32 and takes sqrt before truncating.
+// CHECK-LABEL: func.func @l2_f16
+// CHECK:       linalg.generic
+// CHECK:         arith.extf
+// CHECK:         arith.mulf
+// CHECK:         arith.addf
+// CHECK-SAME:      f32
+// CHECK:       linalg.generic
+// CHECK:         math.sqrt
+// CHECK:         arith.truncf
+func.func @l2_f16(%x: tensor<2x3xf16>) -> tensor<2xf16> {
+  %axes = onnx.Constant dense<[1]> : tensor<1xi64>
+  %0 = onnx.ReduceL2 %x, %axes {keepdims = 0 : i64} : (tensor<2x3xf16>, tensor<1xi64>) -> tensor<2xf16>
+  return %0 : tensor<2xf16>
+}
+
+// -----
+
+// ReduceLogSumExp: the maximum first, then sum(exp(x - max)), then
+// log(sum) + max; without keepdims the unit dimension is collapsed last.
+// CHECK-LABEL: func.func @logsumexp
+// CHECK:       linalg.generic
+// CHECK:         arith.maximumf
+// CHECK:       tensor.expand_shape
+// CHECK:       linalg.generic
+// CHECK:         arith.subf
+// CHECK:         math.exp
+// CHECK:         arith.addf
+// CHECK:       linalg.generic
+// CHECK:         math.log
+// CHECK:       tensor.collapse_shape {{.*}} into tensor<2xf64>
+func.func @logsumexp(%x: tensor<2x3xf64>) -> tensor<2xf64> {
+  %axes = onnx.Constant dense<[1]> : tensor<1xi64>
+  %0 = onnx.ReduceLogSumExp %x, %axes {keepdims = 0 : i64} : (tensor<2x3xf64>, tensor<1xi64>) -> tensor<2xf64>
+  return %0 : tensor<2xf64>
+}
+
+// -----
+
+// Empty axes with noop_with_empty_axes = 1: the identity, even when the
+// axes are a runtime input (their static length 0 is enough).
+// CHECK-LABEL: func.func @noop_empty_axes
+// CHECK-NOT:   linalg.generic
+// CHECK:       return %arg0
+func.func @noop_empty_axes(%x: tensor<3x2xf32>, %axes: tensor<0xi64>) -> tensor<3x2xf32> {
+  %0 = onnx.ReduceSum %x, %axes {noop_with_empty_axes = 1 : i64} : (tensor<3x2xf32>, tensor<0xi64>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+// Statically empty runtime axes without noop: reduce everything.
+// CHECK-LABEL: func.func @empty_runtime_axes
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["reduction", "reduction"]
+// CHECK:         math.absf
+func.func @empty_runtime_axes(%x: tensor<3x2xf32>, %axes: tensor<0xi64>) -> tensor<1x1xf32> {
+  %0 = onnx.ReduceL1 %x, %axes : (tensor<3x2xf32>, tensor<0xi64>) -> tensor<1x1xf32>
+  return %0 : tensor<1x1xf32>
+}
+
+// -----
+
+// ArgMax with select_last_index: (value, index) accumulators, >= keeps the
+// last maximum, the index comes from linalg.index of the reduced loop.
+// CHECK-LABEL: func.func @argmax_last
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "reduction"]
+// CHECK-SAME:    outs(%{{.*}}, %{{.*}} : tensor<2xf32>, tensor<2xi64>)
+// CHECK:         arith.cmpf oge
+// CHECK:         linalg.index 1
+// CHECK:         arith.select
+// CHECK:         arith.select
+// CHECK:       tensor.expand_shape {{.*}} into tensor<2x1xi64>
+func.func @argmax_last(%x: tensor<2x3xf32>) -> tensor<2x1xi64> {
+  %0 = onnx.ArgMax %x {axis = 1 : i64, select_last_index = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x1xi64>
+  return %0 : tensor<2x1xi64>
+}
+
+// -----
+
+// ArgMin on unsigned integers: strict unsigned compare, starts at the
+// highest value.
+// CHECK-LABEL: func.func @argmin_uint
+// CHECK:       arith.constant -1 : i8
+// CHECK:       linalg.generic
+// CHECK:         arith.cmpi ugt
+func.func @argmin_uint(%x: tensor<4x3xui8>) -> tensor<3xi64> {
+  %0 = onnx.ArgMin %x {keepdims = 0 : i64} : (tensor<4x3xui8>) -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+// Axes only known at run time: the result shape is unknown, not lowered.
+func.func @runtime_axes(%x: tensor<3x2xf32>, %axes: tensor<1xi64>) -> tensor<?x?xf32> {
+  // expected-error @+2 {{failed to legalize operation 'onnx.ReduceSum'}}
+  // expected-error @+1 {{cannot lower onnx.ReduceSum with types 'tensor<3x2xf32>', 'tensor<1xi64>' -> 'tensor<?x?xf32>'}}
+  %0 = onnx.ReduceSum %x, %axes : (tensor<3x2xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+func.func @axis_out_of_range(%x: tensor<3x2xf32>) -> tensor<*xf32> {
+  %axes = onnx.Constant dense<[2]> : tensor<1xi64>
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = onnx.ReduceMax %x, %axes : (tensor<3x2xf32>, tensor<1xi64>) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
+
+// -----
+
+func.func @axis_twice(%x: tensor<3x2xf32>) -> tensor<*xf32> {
+  %axes = onnx.Constant dense<[1, -1]> : tensor<2xi64>
+  // expected-error @+1 {{axis -1 is listed twice}}
+  %0 = onnx.ReduceMax %x, %axes : (tensor<3x2xf32>, tensor<2xi64>) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
