@@ -20,8 +20,9 @@ namespace {
 struct WindowAttrs {
   StringRef autoPad;
   bool ceilMode;
-  ArrayRef<int64_t> kernel;
-  std::optional<ArrayRef<int64_t>> strides, dilations, pads;
+  // Optional here although ODS requires kernel_shape: inference runs on
+  // imported ops before the verifier.
+  std::optional<ArrayRef<int64_t>> kernel, strides, dilations, pads;
 };
 } // namespace
 
@@ -42,6 +43,8 @@ static LogicalResult resolveWindowImpl(Operation *op, Value x, const WindowAttrs
     return op->emitOpError() << "input must be N x C x D1 x ... (rank >= 3), got "
                              << type;
   size_t k = rank - 2;
+  if (!a.kernel)
+    return op->emitOpError("needs the 'kernel_shape' attribute");
   auto list = [&](StringRef name, std::optional<ArrayRef<int64_t>> values,
                   size_t size, int64_t dflt, int64_t minValue,
                   SmallVectorImpl<int64_t> &out) -> LogicalResult {
@@ -129,7 +132,10 @@ static LogicalResult inferWindowPool(Operation *op, Value x, const WindowAttrs &
 
 template <typename OpTy>
 static WindowAttrs windowAttrs(OpTy op) {
-  return WindowAttrs{op.getAutoPad(), op.getCeilMode() != 0, op.getKernelShape(),
+  std::optional<ArrayRef<int64_t>> kernel;
+  if (op.getKernelShapeAttr())
+    kernel = op.getKernelShape();
+  return WindowAttrs{op.getAutoPad(), op.getCeilMode() != 0, kernel,
                      op.getStrides(), op.getDilations(), op.getPads()};
 }
 
