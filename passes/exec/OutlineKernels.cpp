@@ -7,6 +7,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -186,20 +187,24 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
     SymbolTable symbols(module);
     unsigned kernelIndex = 0, constIndex = 0;
     for (Operation &op : llvm::make_early_inc_range(body.without_terminator())) {
-      if (auto c = dyn_cast<onnx::ConstantOp>(op)) {
-        if (c->use_empty())
+      // Constants (onnx.Constant, or arith.constant once lowered) become
+      // read-only globals.
+      ElementsAttr constValue;
+      if (op.getNumResults() == 1 && isa<RankedTensorType>(op.getResult(0).getType()) &&
+          matchPattern(op.getResult(0), m_Constant(&constValue))) {
+        if (op.use_empty())
           continue;
-        ElementsAttr value = signlessConstant(c.getValue());
-        auto type = *bufferType(c.getResult());
+        ElementsAttr value = signlessConstant(constValue);
+        auto type = *bufferType(op.getResult(0));
         OpBuilder gb(ctx);
         gb.setInsertionPoint(graph);
         auto global = memref::GlobalOp::create(
-            gb, c.getLoc(), "__constant_" + std::to_string(constIndex++),
+            gb, op.getLoc(), "__constant_" + std::to_string(constIndex++),
             gb.getStringAttr("private"), type, value, /*constant=*/true,
             gb.getI64IntegerAttr(64));
         symbols.insert(global);
-        buffers[c.getResult()] =
-            memref::GetGlobalOp::create(b, c.getLoc(), type, global.getSymName());
+        buffers[op.getResult(0)] =
+            memref::GetGlobalOp::create(b, op.getLoc(), type, global.getSymName());
         continue;
       }
       if (isa<onnx::NoneOp>(op))

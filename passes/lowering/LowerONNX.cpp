@@ -38,8 +38,14 @@ struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
     target.addIllegalDialect<onnx::ONNXDialect>();
     target.addLegalOp<onnx::NoneOp>(); // dies once its users are lowered
     // Report the first op that could not be lowered, at its node.
-    ConversionConfig config;
-    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns), config))) {
+    // The framework's own "failed to legalize" diagnostics are replaced by
+    // one error naming the op and its types.
+    LogicalResult converted = success();
+    {
+      ScopedDiagnosticHandler silence(ctx, [](Diagnostic &) { return success(); });
+      converted = applyPartialConversion(getOperation(), target, std::move(patterns));
+    }
+    if (failed(converted)) {
       getOperation().walk([&](Operation *op) {
         if (isa<onnx::ONNXDialect>(op->getDialect()) && !isa<onnx::NoneOp>(op)) {
           op->emitError() << "cannot lower " << op->getName() << " with types "

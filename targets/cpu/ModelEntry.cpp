@@ -76,6 +76,9 @@ LogicalResult recordModelInfo(ModuleOp module) {
       info += " " + std::to_string(d);
     info += "\n";
   }
+  // The names and types now live in the metadata; LLVM has no use for them.
+  for (unsigned i = 0; i < numArgs; ++i)
+    plan.setArgAttrs(i, ArrayRef<NamedAttribute>{});
   OpBuilder b(module.getContext());
   module->setAttr("exec.model_info", b.getStringAttr(info));
   module->setAttr("exec.plan_num_args", b.getI64IntegerAttr(numArgs));

@@ -1,4 +1,4 @@
-// RUN: steed-opt %s --steed-plan-memory --split-input-file | FileCheck %s
+// RUN: steed-opt %s --steed-plan-memory --canonicalize --split-input-file | FileCheck %s
 
 // Three 256-byte buffers in a chain: %a dies when %c is born, so %c reuses
 // its bytes; the arena holds two buffers.

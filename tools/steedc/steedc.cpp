@@ -66,7 +66,8 @@ static void printDiagnostic(Diagnostic &diag) {
   std::replace(msg.begin(), msg.end(), '\n', ' ');
   llvm::errs() << "steedc: " << severity << ": " << where << msg << "\n";
   for (Diagnostic &note : diag.getNotes())
-    printDiagnostic(note);
+    if (!StringRef(note.str()).starts_with("see current operation"))
+      printDiagnostic(note);
 }
 
 static int usageError(const llvm::Twine &msg) {
