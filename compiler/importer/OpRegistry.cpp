@@ -308,7 +308,7 @@ NodeImporter::createOp(StringRef opType, ArrayRef<Value> operands,
     return op->emitError("'") << opName << "' does not infer its result types", failure();
   if (failed(infer.inferShapes()))
     return failure();
-  return SmallVector<Value>(op->getResults());
+  return foldImportedOp(builder, op);
 }
 
 FailureOr<SmallVector<Value>> NodeImporter::importGeneric() {
@@ -336,6 +336,19 @@ NodeImporter::importWithAttrAsInput(StringRef attrName, unsigned inputIndex) {
     inputs.insert(inputs.begin() + inputIndex, constI64(*values));
   }
   return importGeneric();
+}
+
+//===----------------------------------------------------------------------===//
+// Import-time folding
+//===----------------------------------------------------------------------===//
+
+SmallVector<Value> foldImportedOp(OpBuilder &builder, Operation *op) {
+  SmallVector<Value> folded;
+  if (succeeded(builder.tryFold(op, folded)) && !folded.empty()) {
+    op->erase();
+    return folded;
+  }
+  return SmallVector<Value>(op->getResults());
 }
 
 } // namespace steed

@@ -124,6 +124,12 @@ convertTensor(const ::onnx::TensorProto &tensor, mlir::MLIRContext *ctx,
 /// The MLIR element type for an ONNX TensorProto data type, or null.
 mlir::Type convertElementType(int onnxType, mlir::MLIRContext *ctx);
 
+/// Folds `op` (just created and inferred) when its folder can: all-constant
+/// shape arithmetic (Shape -> Gather -> Div -> Concat, as torch exports it)
+/// becomes constants while importing, so later nodes (Reshape, Slice, ...)
+/// infer static types. Erases `op` when folded; returns the values to use.
+llvm::SmallVector<mlir::Value> foldImportedOp(mlir::OpBuilder &builder, mlir::Operation *op);
+
 // Per-family registration (compiler/importer/handlers/*.cpp).
 void registerElementwiseOps(OpRegistry &r);
 void registerMatmulConvOps(OpRegistry &r);

@@ -8,9 +8,9 @@
 //    CastLike becomes a Cast to the target's element type;
 //  * Tile-1 (tiles, axis) becomes a repeats vector;
 //  * Identity forwards its input (no op).
-// Ops that compute shapes fold eagerly (`folded`), so that a torch-style
-// Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain gives the Reshape a
-// constant shape, hence a static result type, while importing.
+// Ops that compute shapes fold while importing (NodeImporter::createOp), so
+// that a torch-style Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain
+// gives the Reshape a constant shape, hence a static result type.
 //
 #include "compiler/importer/OpRegistry.h"
 #include "dialects/onnx/ONNXOps.h"
@@ -24,24 +24,6 @@ namespace steed {
 namespace {
 
 using Results = FailureOr<SmallVector<Value>>;
-
-/// Replaces the just-created op behind `results` by its folded values
-/// (constants, or an operand) when all it needs is known now.
-Results folded(NodeImporter &n, Results results) {
-  if (failed(results) || results->empty())
-    return results;
-  Operation *op = (*results)[0].getDefiningOp();
-  if (!op || !isa<onnx::ONNXDialect>(op->getDialect()))
-    return results;
-  SmallVector<Value> values;
-  if (succeeded(n.builder.tryFold(op, values)) && !values.empty()) {
-    op->erase();
-    return values;
-  }
-  return results;
-}
-
-Results importFolded(NodeImporter &n) { return folded(n, n.importGeneric()); }
 
 /// The `to` type of Cast: a data type int (opset 6+) or name (opset 1).
 FailureOr<Type> castTarget(NodeImporter &n) {
@@ -71,7 +53,7 @@ Results createCast(NodeImporter &n, Value input, Type to) {
   SmallVector<NamedAttribute> attrs{n.builder.getNamedAttr("to", TypeAttr::get(to))};
   if (auto saturate = n.intAttr("saturate"))
     attrs.push_back(n.builder.getNamedAttr("saturate", n.builder.getI64IntegerAttr(*saturate)));
-  return folded(n, n.createOp("Cast", {input}, attrs, 1));
+  return n.createOp("Cast", {input}, attrs, 1);
 }
 
 /// Concat: `axis` is required from opset 4; Concat-1 defaults it to 1.
@@ -84,7 +66,7 @@ Results importConcat(NodeImporter &n, std::optional<int64_t> defaultAxis) {
       return n.emitError() << "Concat needs an 'axis' attribute", failure();
     attrs->push_back(n.builder.getNamedAttr("axis", n.builder.getI64IntegerAttr(*defaultAxis)));
   }
-  return folded(n, n.createOp("Concat", n.inputs, *attrs, 1));
+  return n.createOp("Concat", n.inputs, *attrs, 1);
 }
 
 /// Split, any opset: as many results as the node has outputs; the `split`
@@ -109,14 +91,14 @@ Results importSlice1(NodeImporter &n) {
   auto axes = n.intsAttr("axes");
   SmallVector<Value> operands{n.input(0), n.constI64(*starts), n.constI64(*ends),
                               axes ? n.constI64(*axes) : n.none(), n.none()};
-  return folded(n, n.createOp("Slice", operands, {}, 1));
+  return n.createOp("Slice", operands, {}, 1);
 }
 
 /// Squeeze/Unsqueeze-1/11: `axes` attribute -> input 1.
 Results importAxesAttr(NodeImporter &n, bool required) {
   if (required && !n.intsAttr("axes"))
     return n.emitError() << n.node.op_type() << " needs an 'axes' attribute", failure();
-  return folded(n, n.importWithAttrAsInput("axes", 1));
+  return n.importWithAttrAsInput("axes", 1);
 }
 
 /// Tile-1(input, tiles, axis): repeat `tiles` times along `axis`.
@@ -141,33 +123,33 @@ void registerDataMovementOps(OpRegistry &r) {
   r.add("Reshape", 1, 2, 1, [](NodeImporter &n) -> Results {
     if (!n.intsAttr("shape"))
       return n.emitError() << "Reshape-1 needs a 'shape' attribute", failure();
-    return folded(n, n.importWithAttrAsInput("shape", 1));
+    return n.importWithAttrAsInput("shape", 1);
   });
-  r.add("Reshape", 5, 2, 1, importFolded);
-  r.add("Flatten", 1, 1, 1, importFolded);
+  r.add("Reshape", 5, 2);
+  r.add("Flatten", 1, 1);
   r.add("Transpose", 1, 1);
 
   r.add("Concat", 1, -1, 1, [](NodeImporter &n) { return importConcat(n, 1); });
   r.add("Concat", 4, -1, 1, [](NodeImporter &n) { return importConcat(n, std::nullopt); });
 
   r.add("Unsqueeze", 1, 2, 1, [](NodeImporter &n) { return importAxesAttr(n, true); });
-  r.add("Unsqueeze", 13, 2, 1, importFolded);
+  r.add("Unsqueeze", 13, 2);
   r.add("Squeeze", 1, 2, 1, [](NodeImporter &n) { return importAxesAttr(n, false); });
-  r.add("Squeeze", 13, 2, 1, importFolded);
+  r.add("Squeeze", 13, 2);
 
-  r.add("Gather", 1, 2, 1, importFolded);
+  r.add("Gather", 1, 2);
   r.add("GatherElements", 11, 2);
-  r.add("Shape", 1, 1, 1, importFolded); // start/end from 15: same op
+  r.add("Shape", 1, 1); // start/end from 15: same op
   r.add("Slice", 1, 5, 1, importSlice1);
-  r.add("Slice", 10, 5, 1, importFolded);
+  r.add("Slice", 10, 5);
   // Split-1 (split input or attribute), 2/11 (attribute), 13 (input),
   // 18 (num_outputs): one handler normalizes all.
   r.add("Split", 1, 2, -1, importSplit);
   r.add("Expand", 8, 2);
   r.add("Tile", 1, 3, 1, importTile1);
   r.add("Tile", 6, 2);
-  r.add("ConstantOfShape", 9, 1, 1, importFolded);
-  r.add("Range", 11, 3, 1, importFolded);
+  r.add("ConstantOfShape", 9, 1);
+  r.add("Range", 11, 3);
 
   r.add("Identity", 1, 1, 1, [](NodeImporter &n) -> Results {
     return SmallVector<Value>{n.input(0)};
