@@ -79,6 +79,24 @@ Value zeroTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type type)
   return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty}).getResult(0);
 }
 
+/// Inserts `src` into `dest` at static offsets/strides. The data moves with
+/// a linalg.copy into an empty tensor that is then inserted:
+/// eliminate-empty-tensors turns the empty into the destination's slot, so
+/// the copy writes straight into the destination buffer. (A plain
+/// tensor.insert_slice / tensor.pad would bufferize to a strided
+/// memref.copy, which needs a runtime helper.)
+Value insertByCopy(OpBuilder &b, Location loc, Value src, Value dest,
+                   ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
+  auto type = cast<RankedTensorType>(src.getType());
+  auto ofr = [&](ArrayRef<int64_t> v) {
+    return llvm::map_to_vector(v, [&](int64_t i) -> OpFoldResult { return b.getIndexAttr(i); });
+  };
+  Value init = createEmptyTensor(b, loc, type.getShape(), type.getElementType());
+  Value copied = linalg::CopyOp::create(b, loc, ValueRange{src}, ValueRange{init})->getResult(0);
+  return tensor::InsertSliceOp::create(b, loc, copied, dest, ofr(offsets),
+                                       ofr(type.getShape()), ofr(strides));
+}
+
 /// Elementwise conversion of a tensor from logical element type `from` to
 /// `to` (e.g. the f32 accumulator back to f16); identity when equal.
 Value convertTensor(OpBuilder &b, Location loc, Value t, Type from, Type to) {
@@ -449,15 +467,13 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
     return x;
   auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  SmallVector<OpFoldResult> low(2, b.getIndexAttr(0)), high(2, b.getIndexAttr(0));
+  SmallVector<int64_t> shape(type.getShape()), offsets{0, 0};
   for (int64_t i = 0; i < n; ++i) {
     shape[2 + i] += pads[i] + pads[n + i];
-    low.push_back(b.getIndexAttr(pads[i]));
-    high.push_back(b.getIndexAttr(pads[n + i]));
+    offsets.push_back(pads[i]);
   }
-  Value zero = createScalar(b, loc, type.getElementType(), 0);
-  return tensor::PadOp::create(b, loc, type.clone(shape), x, low, high, zero);
+  Value zeros = zeroTensor(b, loc, shape, type.getElementType());
+  return insertByCopy(b, loc, x, zeros, offsets, SmallVector<int64_t>(n + 2, 1));
 }
 
 struct ConvLowering : OpConversionPattern<o::ConvOp> {
@@ -549,17 +565,17 @@ struct ConvTransposeLowering : OpConversionPattern<o::ConvTransposeOp> {
       dstStrides.push_back(strides[i]);
     }
     Value x = adaptor.getX();
-    auto ofr = [&](ArrayRef<int64_t> v) {
-      return llvm::map_to_vector(v, [&](int64_t i) -> OpFoldResult {
-        return rewriter.getIndexAttr(i);
-      });
-    };
-    if (crop)
+    if (crop) {
+      auto ofr = [&](ArrayRef<int64_t> v) {
+        return llvm::map_to_vector(v, [&](int64_t i) -> OpFoldResult {
+          return rewriter.getIndexAttr(i);
+        });
+      };
       x = tensor::ExtractSliceOp::create(rewriter, loc, x, ofr(srcOffsets), ofr(srcSizes),
                                          ofr(SmallVector<int64_t>(n + 2, 1)));
+    }
     Value spread = zeroTensor(rewriter, loc, spreadShape, xType.getElementType());
-    spread = tensor::InsertSliceOp::create(rewriter, loc, x, spread, ofr(dstOffsets),
-                                           ofr(srcSizes), ofr(dstStrides));
+    spread = insertByCopy(rewriter, loc, x, spread, dstOffsets, dstStrides);
 
     // W [C, M/G, k...] = [G, C/G, M/G, k...] -> W' [G, M/G, C/G, k...]
     // flipped spatially, then [M, C/G, k...].

@@ -1,8 +1,11 @@
 // RUN: steed-opt %s --steed-lower-onnx --split-input-file --verify-diagnostics | FileCheck %s
-// RUN: steed-opt %s --split-input-file --verify-diagnostics --steed-form-kernels --steed-lower-onnx --steed-outline-kernels --canonicalize --eliminate-empty-tensors --one-shot-bufferize --canonicalize --steed-plan-memory | FileCheck %s --check-prefix=PIPE
+// RUN: steed-opt %s --split-input-file --verify-diagnostics --steed-form-kernels --steed-lower-onnx --steed-outline-kernels --canonicalize --eliminate-empty-tensors --one-shot-bufferize --canonicalize --cse --canonicalize --steed-plan-memory | FileCheck %s --check-prefix=PIPE
 
 // PIPE-NOT: onnx.{{[A-Z]}}
 // PIPE-NOT: tensor.
+// Padding and spreading copy with linalg.copy, never a strided memref.copy
+// (that would need a runtime helper).
+// PIPE-NOT: memref.copy {{.*}}strided
 
 // 2-D MatMul: one linalg.matmul into a zero-filled accumulator.
 // CHECK-LABEL: func.func @matmul_2d
@@ -153,11 +156,13 @@ func.func @gemm_no_c(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32
 
 // -----
 
-// 2-D Conv, group 1: tensor.pad + bias broadcast + linalg.conv_2d_nchw_fchw.
+// 2-D Conv, group 1: padding (linalg.copy of X into a zero-filled tensor),
+// bias broadcast, linalg.conv_2d_nchw_fchw.
 // CHECK-DAG:   #[[BIAS:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 // CHECK-LABEL: func.func @conv_2d
-// CHECK:       %[[P:.*]] = tensor.pad %arg0 low[0, 0, 1, 0] high[0, 0, 1, 0]
-// CHECK:       } : tensor<1x1x7x5xf32> to tensor<1x1x9x5xf32>
+// CHECK:       %[[Z:.*]] = linalg.fill {{.*}} -> tensor<1x1x9x5xf32>
+// CHECK:       %[[C:.*]] = linalg.copy ins(%arg0 : tensor<1x1x7x5xf32>)
+// CHECK:       %[[P:.*]] = tensor.insert_slice %[[C]] into %[[Z]][0, 0, 1, 0] [1, 1, 7, 5] [1, 1, 1, 1]
 // CHECK:       %[[B:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], {{.*}} ins(%arg2 : tensor<2xf32>)
 // CHECK:       linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[P]], %arg1 : tensor<1x1x9x5xf32>, tensor<2x1x3x3xf32>) outs(%[[B]] : tensor<1x2x4x2xf32>)
 func.func @conv_2d(%x: tensor<1x1x7x5xf32>, %w: tensor<2x1x3x3xf32>, %b: tensor<2xf32>) -> tensor<1x2x4x2xf32> {
@@ -169,7 +174,7 @@ func.func @conv_2d(%x: tensor<1x1x7x5xf32>, %w: tensor<2x1x3x3xf32>, %b: tensor<
 
 // SAME_LOWER puts the odd padding element at the beginning.
 // CHECK-LABEL: func.func @conv_same_lower
-// CHECK:       tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 0, 0]
+// CHECK:       tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 1, 1] [1, 1, 4, 4] [1, 1, 1, 1] : tensor<1x1x4x4xf32> into tensor<1x1x5x5xf32>
 // CHECK:       linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
 func.func @conv_same_lower(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x2x2xf32> {
   %n = onnx.None
@@ -248,7 +253,8 @@ func.func @conv_grouped_1d(%x: tensor<1x4x11xf32>, %w: tensor<6x2x3xf32>) -> ten
 // CHECK-DAG:   #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, -d3 + 2, -d4 + 2)>
 // CHECK-LABEL: func.func @conv_transpose
 // CHECK:       %[[Z:.*]] = linalg.fill {{.*}} -> tensor<1x2x8x8xf32>
-// CHECK:       %[[S:.*]] = tensor.insert_slice %arg0 into %[[Z]][0, 0, 1, 1] [1, 2, 3, 3] [1, 1, 2, 2]
+// CHECK:       %[[C:.*]] = linalg.copy ins(%arg0 : tensor<1x2x3x3xf32>)
+// CHECK:       %[[S:.*]] = tensor.insert_slice %[[C]] into %[[Z]][0, 0, 1, 1] [1, 2, 3, 3] [1, 1, 2, 2]
 // CHECK:       %[[W:.*]] = linalg.generic {indexing_maps = [#[[FLIP]], {{.*}} ins(%{{.*}} : tensor<1x2x3x3x3xf32>) outs(%{{.*}} : tensor<1x3x2x3x3xf32>)
 // CHECK:       %[[WC:.*]] = tensor.collapse_shape %[[W]] {{.*}} into tensor<3x2x3x3xf32>
 // CHECK:       linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[S]], %[[WC]] : {{.*}}) outs({{.*}} : tensor<1x3x6x6xf32>)
@@ -263,7 +269,8 @@ func.func @conv_transpose(%x: tensor<1x2x3x3xf32>, %w: tensor<2x3x3x3xf32>) -> t
 // Padding beyond the kernel extent drops the input rows that fall outside.
 // CHECK-LABEL: func.func @conv_transpose_crop
 // CHECK:       %[[X:.*]] = tensor.extract_slice %arg0[0, 0, 1] [1, 1, 3] [1, 1, 1]
-// CHECK:       tensor.insert_slice %[[X]] into %{{.*}}[0, 0, 0] [1, 1, 3] [1, 1, 1] : tensor<1x1x3xf32> into tensor<1x1x3xf32>
+// CHECK:       %[[C:.*]] = linalg.copy ins(%[[X]] : tensor<1x1x3xf32>)
+// CHECK:       tensor.insert_slice %[[C]] into %{{.*}}[0, 0, 0] [1, 1, 3] [1, 1, 1] : tensor<1x1x3xf32> into tensor<1x1x3xf32>
 func.func @conv_transpose_crop(%x: tensor<1x1x4xf32>, %w: tensor<1x1x2xf32>) -> tensor<1x1x2xf32> {
   %n = onnx.None
   %r = onnx.ConvTranspose %x, %w, %n {pads = array<i64: 2, 1>} : (tensor<1x1x4xf32>, tensor<1x1x2xf32>, none) -> tensor<1x1x2xf32>
