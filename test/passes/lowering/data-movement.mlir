@@ -311,3 +311,55 @@ func.func @constant_of_shape() -> tensor<*xi8> {
   %f = onnx.ConstantOfShape %c {value = dense<2> : tensor<1xi8>} : (tensor<2xi64>) -> tensor<*xi8>
   return %f : tensor<*xi8>
 }
+
+// -----
+
+// Folds of constant data: Slice, Gather (axis 1), Concat (axis 1), Cast
+// (float -> int truncates toward zero), Reshape.
+// FOLD-LABEL:  func.func @constant_data
+// FOLD-DAG:    onnx.Constant dense<{{\[}}[2, 3], [5, 6]]> : tensor<2x2xi32>
+// FOLD-DAG:    onnx.Constant dense<{{\[}}[3, 1], [6, 4]]> : tensor<2x2xi32>
+// FOLD-DAG:    onnx.Constant dense<{{\[}}[1, 2, 3, 1, 2, 3], [4, 5, 6, 4, 5, 6]]> : tensor<2x6xi32>
+// FOLD-DAG:    onnx.Constant dense<[1, -2, 0]> : tensor<3xi64>
+// FOLD-DAG:    onnx.Constant dense<[1, 2, 3, 4, 5, 6]> : tensor<6xi32>
+// FOLD-NOT:    onnx.Slice
+// FOLD-NOT:    onnx.Gather
+// FOLD-NOT:    onnx.Concat
+// FOLD-NOT:    onnx.Cast
+// FOLD-NOT:    onnx.Reshape
+func.func @constant_data() -> (tensor<*xi32>, tensor<*xi32>, tensor<*xi32>, tensor<*xi64>, tensor<*xi32>) {
+  %d = onnx.Constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi32>
+  %s = onnx.Constant dense<[1]> : tensor<1xi64>
+  %e = onnx.Constant dense<[3]> : tensor<1xi64>
+  %a = onnx.Constant dense<[1]> : tensor<1xi64>
+  %n = onnx.None
+  %0 = onnx.Slice %d, %s, %e, %a, %n : (tensor<2x3xi32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, none) -> tensor<*xi32>
+  %i = onnx.Constant dense<[2, 0]> : tensor<2xi64>
+  %1 = onnx.Gather %d, %i {axis = 1 : i64} : (tensor<2x3xi32>, tensor<2xi64>) -> tensor<*xi32>
+  %2 = onnx.Concat %d, %d {axis = 1 : i64} : (tensor<2x3xi32>, tensor<2x3xi32>) -> tensor<*xi32>
+  %f = onnx.Constant dense<[1.7, -2.5, 0.2]> : tensor<3xf32>
+  %3 = onnx.Cast %f {to = i64} : (tensor<3xf32>) -> tensor<*xi64>
+  %sh = onnx.Constant dense<[-1]> : tensor<1xi64>
+  %4 = onnx.Reshape %d, %sh : (tensor<2x3xi32>, tensor<1xi64>) -> tensor<*xi32>
+  return %0, %1, %2, %3, %4 : tensor<*xi32>, tensor<*xi32>, tensor<*xi32>, tensor<*xi64>, tensor<*xi32>
+}
+
+// -----
+
+// Weights (resource blobs) are never folded: the Reshape stays.
+// FOLD-LABEL:  func.func @weights_not_folded
+// FOLD:        onnx.Reshape
+func.func @weights_not_folded() -> tensor<*xf32> {
+  %w = onnx.Constant dense_resource<w> : tensor<2x2xf32>
+  %sh = onnx.Constant dense<[4]> : tensor<1xi64>
+  %r = onnx.Reshape %w, %sh : (tensor<2x2xf32>, tensor<1xi64>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x040000000000803F000000400000404000008040"
+    }
+  }
+#-}
