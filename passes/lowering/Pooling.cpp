@@ -1,6 +1,6 @@
 //===- Pooling.cpp - Lowering of pooling, Pad and Resize onnx ops ---------===//
 //
-// * MaxPool / AveragePool / LpPool / Global*Pool: tensor.pad (explicit pads
+// * MaxPool / AveragePool / LpPool / Global*Pool: padding (explicit pads
 //   plus the extra end padding ceil_mode needs), then one linalg.generic
 //   with window indexing maps (input (n, c, o*s + w*d), a window-shaped
 //   tensor that only bounds the w loops, linalg.fill'ed accumulator), then an
@@ -8,7 +8,9 @@
 //   The average divisors depend on how many window elements are padding; all
 //   shapes are static, so they are computed here and become a constant.
 // * Pad: constant mode is tensor.extract_slice (negative pads crop) +
-//   tensor.pad; reflect/edge/wrap gather through per-axis index tables.
+//   padding; reflect/edge/wrap gather through per-axis index tables.
+// Padding is linalg.fill + linalg.copy into the interior slice, which
+// bufferizes in place (tensor.pad would leave a strided memref.copy).
 // * Resize: every mode is separable, so the coordinate transformation and
 //   interpolation coefficients of each axis are computed here, exactly as
 //   the ONNX reference does in float64, into constant tables: nearest is a
@@ -44,23 +46,27 @@ Value lowestValue(OpBuilder &b, Location loc, Type logical) {
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(toSignless(logical), v));
 }
 
-/// tensor.pad of `x` by static `low`/`high` with `padValue`; `x` itself when
-/// nothing is padded.
+/// `x` padded by static `low`/`high` with `padValue`; `x` itself when
+/// nothing is padded. Built as fill + linalg.copy into the interior slice
+/// (rather than tensor.pad) so that bufferization writes the interior in
+/// place and needs no strided memref.copy.
 Value padStatic(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
                 ArrayRef<int64_t> high, Value padValue) {
   if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
       llvm::all_of(high, [](int64_t v) { return v == 0; }))
     return x;
   auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> shape;
-  SmallVector<OpFoldResult> lo, hi;
-  for (int64_t i = 0; i < type.getRank(); ++i) {
+  SmallVector<int64_t> shape, strides(type.getRank(), 1);
+  for (int64_t i = 0; i < type.getRank(); ++i)
     shape.push_back(type.getDimSize(i) + low[i] + high[i]);
-    lo.push_back(b.getIndexAttr(low[i]));
-    hi.push_back(b.getIndexAttr(high[i]));
-  }
-  return tensor::PadOp::create(b, loc, RankedTensorType::get(shape, type.getElementType()),
-                               x, lo, hi, padValue);
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  Value filled = linalg::FillOp::create(b, loc, padValue, init).getResult(0);
+  Value interior = tensor::ExtractSliceOp::create(b, loc, type, filled, ValueRange{},
+                                                  ValueRange{}, ValueRange{}, low,
+                                                  type.getShape(), strides);
+  Value copied = linalg::CopyOp::create(b, loc, x, interior).getResult(0);
+  return tensor::InsertSliceOp::create(b, loc, copied, filled, ValueRange{}, ValueRange{},
+                                       ValueRange{}, low, type.getShape(), strides);
 }
 
 Value constI64Tensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,

@@ -1,19 +1,24 @@
 // RUN: steed-opt %s --split-input-file --steed-infer-shapes --steed-lower-onnx -verify-diagnostics | FileCheck %s
-// RUN: steed-opt %s --split-input-file --steed-infer-shapes --steed-form-kernels --canonicalize --steed-lower-onnx --canonicalize --steed-outline-kernels --canonicalize --eliminate-empty-tensors --one-shot-bufferize --canonicalize --steed-plan-memory -verify-diagnostics | FileCheck %s --check-prefix=BUF
+// RUN: steed-opt %s --split-input-file --steed-infer-shapes --steed-form-kernels --canonicalize --steed-lower-onnx --canonicalize --steed-outline-kernels --canonicalize --eliminate-empty-tensors --one-shot-bufferize --canonicalize --cse --steed-plan-memory --canonicalize -verify-diagnostics | FileCheck %s --check-prefix=BUF
 
 // BUF-NOT: onnx.{{[A-Z]}}
-// BUF-NOT: tensor.pad
 // BUF-NOT: tensor.extract
+// BUF-NOT: tensor.insert_slice
+// BUF-NOT: memref.copy
 //
 // --steed-infer-shapes first re-infers every result type, so the cases
 // written with unranked results check shape inference (through the inferred
 // function signature) and the negative cases check its diagnostics.
 
-// MaxPool with pads: -inf padding, a window generic reducing with maximumf.
+// MaxPool with pads: -inf padding (fill, then copy into the interior), a
+// window generic reducing with maximumf.
 // CHECK-LABEL: func.func @maxpool_pads
 // CHECK:       %[[NEG:.*]] = arith.constant 0xFF800000 : f32
-// CHECK:       %[[P:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK:         tensor.yield %[[NEG]]
+// CHECK:       %[[E:.*]] = tensor.empty() : tensor<1x2x7x7xf32>
+// CHECK:       %[[FILL:.*]] = linalg.fill ins(%[[NEG]] : f32) outs(%[[E]] : tensor<1x2x7x7xf32>)
+// CHECK:       %[[IN:.*]] = tensor.extract_slice %[[FILL]][0, 0, 1, 1] [1, 2, 5, 5] [1, 1, 1, 1]
+// CHECK:       %[[CP:.*]] = linalg.copy ins(%arg0 : tensor<1x2x5x5xf32>) outs(%[[IN]] :
+// CHECK:       %[[P:.*]] = tensor.insert_slice %[[CP]] into %[[FILL]][0, 0, 1, 1] [1, 2, 5, 5] [1, 1, 1, 1]
 // CHECK:       %[[W:.*]] = tensor.empty() : tensor<3x3xf32>
 // CHECK:       %[[F:.*]] = linalg.fill ins(%[[NEG]] : f32) outs(%{{.*}} : tensor<1x2x3x3xf32>)
 // CHECK:       linalg.generic
@@ -70,7 +75,7 @@ func.func @maxpool_1d_dilated(%x: tensor<1x1x12xf32>) -> tensor<1x1x5xf32> {
 // count_include_pad=0 with pads: the divisors differ at the borders and
 // become a constant table.
 // CHECK-LABEL: func.func @averagepool_exclude_pad
-// CHECK:       tensor.pad
+// CHECK:       tensor.insert_slice
 // CHECK:       linalg.generic
 // CHECK:         arith.addf
 // CHECK:       %[[D:.*]] = arith.constant dense<{{\[\[\[\[}}4.000000e+00, 6.000000e+00, 4.000000e+00]
@@ -126,11 +131,13 @@ func.func @lppool_p3(%x: tensor<1x1x4xf32>) -> tensor<1x1x3xf32> {
 
 // -----
 
-// Constant Pad with a negative pad: crop, then tensor.pad with the value.
+// Constant Pad with a negative pad: crop, then pad with the value.
 // CHECK-LABEL: func.func @pad_constant_crop
 // CHECK:       %[[S:.*]] = tensor.extract_slice %arg0[0, 1] [3, 3] [1, 1] : tensor<3x4xf32> to tensor<3x3xf32>
-// CHECK:       tensor.pad %[[S]] low[0, 0] high[2, 0]
-// CHECK:         tensor.yield %{{.*}} : f32
+// CHECK:       %[[V:.*]] = arith.constant 1.500000e+00 : f32
+// CHECK:       linalg.fill ins(%[[V]] : f32) outs(%{{.*}} : tensor<5x3xf32>)
+// CHECK:       linalg.copy ins(%[[S]] : tensor<3x3xf32>)
+// CHECK:       tensor.insert_slice %{{.*}} into %{{.*}}[0, 0] [3, 3] [1, 1] : tensor<3x3xf32> into tensor<5x3xf32>
 func.func @pad_constant_crop(%x: tensor<3x4xf32>) -> tensor<5x3xf32> {
   %pads = onnx.Constant dense<[0, -1, 2, 0]> : tensor<4xi64>
   %v = onnx.Constant dense<1.5> : tensor<f32>
@@ -216,7 +223,7 @@ func.func @infer_maxpool_ceil_reduce(%x: tensor<1x1x2x2xf32>) -> (tensor<*xf32>,
 
 // SAME_LOWER: ceil(5 / 2) outputs, the odd pad at the beginning.
 // CHECK-LABEL: func.func @infer_avgpool_same_lower(%arg0: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32>
-// CHECK:       tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 0, 0]
+// CHECK:       tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 1, 1] [1, 1, 5, 5] [1, 1, 1, 1] : tensor<1x1x5x5xf32> into tensor<1x1x6x6xf32>
 func.func @infer_avgpool_same_lower(%x: tensor<1x1x5x5xf32>) -> tensor<*xf32> {
   %y = onnx.AveragePool %x {auto_pad = "SAME_LOWER", kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x5x5xf32>) -> tensor<*xf32>
   return %y : tensor<*xf32>
