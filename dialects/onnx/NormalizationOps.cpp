@@ -121,6 +121,42 @@ static Type stashElementType(MLIRContext *ctx, int64_t stashType) {
   }
 }
 
+/// Checks that LayerNormalization/RMSNormalization's scale and bias
+/// broadcast to X's normalized dimensions [axis, rank); returns the axis in
+/// [0, rank), or nullopt after an error.
+static std::optional<int64_t> checkNormalizedParams(Operation *op, Value x, int64_t axis,
+                                                    ArrayRef<Value> params) {
+  auto xType = getRanked(x);
+  std::optional<int64_t> a = normalizeAxis(op, axis, xType.getRank());
+  if (!a)
+    return std::nullopt;
+  ArrayRef<int64_t> normalized = xType.getShape().drop_front(*a);
+  for (Value v : params) {
+    auto t = getRanked(v);
+    if (isNone(v) || !t)
+      continue;
+    auto b = broadcastShapes(normalized, t.getShape());
+    if (!b || (!llvm::any_of(normalized, ShapedType::isDynamic) &&
+               ArrayRef<int64_t>(*b) != normalized)) {
+      op->emitOpError() << "scale/bias " << v.getType()
+                        << " does not broadcast to the normalized shape of " << x.getType()
+                        << " at axis " << *a;
+      return std::nullopt;
+    }
+  }
+  return a;
+}
+
+LogicalResult RMSNormalizationOp::inferShapes() {
+  if (!stashElementType(getContext(), getStashType()))
+    return emitOpError() << "stash_type " << getStashType() << " is not a float type";
+  if (getRanked(getX()) &&
+      !checkNormalizedParams(getOperation(), getX(), getAxis(), {getScale()}))
+    return failure();
+  setResultType(getOperation(), 0, getX().getType());
+  return success();
+}
+
 LogicalResult LayerNormalizationOp::inferShapes() {
   Type stash = stashElementType(getContext(), getStashType());
   if (!stash)
@@ -132,22 +168,10 @@ LogicalResult LayerNormalizationOp::inferShapes() {
     setResultType(getOperation(), 2, UnrankedTensorType::get(stash));
     return success();
   }
-  std::optional<int64_t> axis = normalizeAxis(getOperation(), getAxis(), x.getRank());
+  std::optional<int64_t> axis =
+      checkNormalizedParams(getOperation(), getX(), getAxis(), {getScale(), getB()});
   if (!axis)
     return failure();
-  // Scale and B broadcast against the normalized dimensions X.shape[axis:].
-  ArrayRef<int64_t> normalized = x.getShape().drop_front(*axis);
-  for (Value v : {Value(getScale()), getB()}) {
-    auto t = getRanked(v);
-    if (isNone(v) || !t)
-      continue;
-    auto b = broadcastShapes(normalized, t.getShape());
-    if (!b || (!llvm::any_of(normalized, ShapedType::isDynamic) &&
-               ArrayRef<int64_t>(*b) != normalized))
-      return emitOpError() << "scale/bias " << v.getType()
-                           << " does not broadcast to the normalized shape of "
-                           << getX().getType() << " at axis " << *axis;
-  }
   SmallVector<int64_t> statShape(x.getShape());
   for (int64_t d = *axis; d < x.getRank(); ++d)
     statShape[d] = 1;

@@ -56,6 +56,16 @@ def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization"> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+def ONNX_RMSNormalizationOp : ONNX_Op<"RMSNormalization"> {
+  let summary = "X / sqrt(mean(X^2) + epsilon) * scale over [axis, rank) (opset 23)";
+  let arguments = (ins AnyTensor:$X, AnyTensor:$scale,
+                   DefaultValuedAttr<I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon,
+                   DefaultValuedAttr<I64Attr, "1">:$stash_type);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 def ONNX_InstanceNormalizationOp : ONNX_Op<"InstanceNormalization"> {
   let summary = "per-(N, C) normalization over the spatial dimensions";
   let arguments = (ins AnyTensor:$input, AnyTensor:$scale, AnyTensor:$B,

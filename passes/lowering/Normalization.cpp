@@ -357,6 +357,51 @@ struct LayerNormLowering : OpConversionPattern<o::LayerNormalizationOp> {
   }
 };
 
+/// RMSNormalization: X * 1/sqrt(mean(X^2) + eps) * scale over [axis, rank).
+struct RMSNormLowering : OpConversionPattern<o::RMSNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::RMSNormalizationOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto xType = cast<RankedTensorType>(op.getX().getType());
+    int64_t rank = xType.getRank();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
+    SmallVector<bool> reduced(rank, false);
+    int64_t count = 1;
+    for (int64_t d = axis; d < rank; ++d) {
+      reduced[d] = true;
+      count *= xType.getDimSize(d);
+    }
+    Type logical = xType.getElementType();
+    Type compute = stashComputeType(getContext(), op.getStashType());
+    Type scaleT = elementTypeOf(op.getScale());
+    Location loc = op.getLoc();
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value zero = createScalar(rewriter, loc, compute, 0);
+    Value sumSq = buildReduction(
+        rewriter, loc, {adaptor.getX()}, xType.getShape(), reduced, {zero}, true,
+        [&](OpBuilder &b, Location l, ValueRange a, ValueRange acc) {
+          F f{b, l, compute};
+          Value v = f.in(a[0], logical);
+          return SmallVector<Value>{f.add(acc[0], f.mul(v, v))};
+        })[0];
+    Value invRms = mapTensor(rewriter, loc, sumSq, compute, compute, [&](F &f, Value s) {
+      return f.div(f.c(1), f.sqrt(f.add(f.div(s, f.c(count)), f.c(epsilon))));
+    });
+    Value y = buildElementwise(
+        rewriter, loc, {adaptor.getX(), invRms, adaptor.getScale()},
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getY().getType())),
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          F f{b, l, compute};
+          return f.out(f.mul(f.mul(f.in(a[0], logical), a[1]), f.in(a[2], scaleT)), logical);
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
 struct InstanceNormLowering : OpConversionPattern<o::InstanceNormalizationOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -505,9 +550,13 @@ struct LpNormLowering : OpConversionPattern<o::LpNormalizationOp> {
           Value v = f.in(a[0], logical);
           return SmallVector<Value>{f.add(acc[0], l2 ? f.mul(v, v) : f.abs(v))};
         })[0];
-    Value norm = l2 ? mapTensor(rewriter, loc, sum, compute, compute,
-                                [](F &f, Value s) { return f.sqrt(s); })
-                    : sum;
+    // A zero norm divides by 1 instead (the zero vector stays zero, as in
+    // ONNX's reference), not into NaN.
+    Value norm = mapTensor(rewriter, loc, sum, compute, compute, [&](F &f, Value s) {
+      Value n = l2 ? f.sqrt(s) : s;
+      Value isZero = arith::CmpFOp::create(f.b, f.loc, arith::CmpFPredicate::OEQ, n, f.c(0));
+      return (Value)arith::SelectOp::create(f.b, f.loc, isZero, f.c(1), n);
+    });
     Value y = buildElementwise(
         rewriter, loc, {adaptor.getInput(), norm},
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getOutput().getType())),
@@ -528,7 +577,8 @@ void steed::populateNormalizationLoweringPatterns(const TypeConverter &converter
       // clang-format off
       SoftmaxLowering<o::SoftmaxOp>, SoftmaxLowering<o::LogSoftmaxOp>,
       SoftmaxLowering<o::HardmaxOp>,
-      BatchNormLowering, LayerNormLowering, InstanceNormLowering, GroupNormLowering,
+      BatchNormLowering, LayerNormLowering, RMSNormLowering, InstanceNormLowering,
+      GroupNormLowering,
       MVNLowering, LpNormLowering
       // clang-format on
       >(converter, patterns.getContext());

@@ -191,6 +191,7 @@ void registerNormalizationOps(OpRegistry &r) {
   r.add("BatchNormalization", 1, 5, 3, importOldBatchNorm);
   r.add("BatchNormalization", 14, 5, 3);
   r.add("LayerNormalization", 17, 3, 3);
+  r.add("RMSNormalization", 23, 2);
   r.add("InstanceNormalization", 1, 3);
   r.add("GroupNormalization", 18, 3, 1, importGroupNorm18);
   r.add("GroupNormalization", 21, 3);

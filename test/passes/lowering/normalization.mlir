@@ -131,6 +131,27 @@ func.func @layernorm(%x: tensor<2x3x4xf32>, %scale: tensor<3x4xf32>) -> (tensor<
 
 // -----
 
+// RMSNormalization (default axis -1): sum of squares, 1/sqrt(mean + eps),
+// then x * inv * scale; no mean is subtracted.
+// CHECK-LABEL: func.func @rmsnorm
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "reduction"]
+// CHECK:         arith.mulf
+// CHECK:         arith.addf
+// CHECK:       %[[INV:.*]] = linalg.generic
+// CHECK:         arith.constant 4.000000e+00 : f32
+// CHECK:         math.sqrt
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%arg0, %[[INV]], %arg1 : tensor<2x4xf32>, tensor<2x1xf32>, tensor<4xf32>)
+// CHECK-NOT:     arith.subf
+// CHECK:         linalg.yield
+func.func @rmsnorm(%x: tensor<2x4xf32>, %scale: tensor<4xf32>) -> tensor<2x4xf32> {
+  %0 = onnx.RMSNormalization %x, %scale {epsilon = 1.0e-3 : f32} : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
 // InstanceNormalization: statistics per (N, C) over the spatial dimensions.
 // CHECK-LABEL: func.func @instancenorm
 // CHECK:       linalg.generic
@@ -170,11 +191,15 @@ func.func @mvn(%x: tensor<3x3x3x1xf32>) -> tensor<3x3x3x1xf32> {
 
 // -----
 
-// LpNormalization p = 1: the sum of |x| without a sqrt.
+// LpNormalization p = 1: the sum of |x| without a sqrt; a zero norm
+// becomes 1.
 // CHECK-LABEL: func.func @l1norm
 // CHECK:       linalg.generic
 // CHECK:         math.absf
 // CHECK-NOT:   math.sqrt
+// CHECK:       linalg.generic
+// CHECK:         arith.cmpf oeq
+// CHECK:         arith.select
 // CHECK:       linalg.generic
 // CHECK:         arith.divf
 func.func @l1norm(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
