@@ -98,6 +98,14 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
   return DenseElementsAttr::get(type, ArrayRef<int64_t>(dims));
 }
 
+OpFoldResult SizeOp::fold(FoldAdaptor) {
+  auto data = getRanked(getData());
+  auto type = foldableResultType(*this);
+  if (!data || !data.hasStaticShape() || !type)
+    return {};
+  return DenseElementsAttr::get(type, ArrayRef<int64_t>{data.getNumElements()});
+}
+
 OpFoldResult ConstantOfShapeOp::fold(FoldAdaptor) {
   auto type = foldableResultType(*this);
   if (!type)

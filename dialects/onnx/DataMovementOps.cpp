@@ -428,6 +428,11 @@ LogicalResult ShapeOp::inferShapes() {
   return success();
 }
 
+LogicalResult SizeOp::inferShapes() {
+  setResultType(*this, 0, {}, IntegerType::get(getContext(), 64));
+  return success();
+}
+
 LogicalResult SliceOp::inferShapes() {
   Type elementType = elementTypeOf(getData());
   auto data = getRanked(getData());

@@ -101,6 +101,14 @@ def ONNX_ShapeOp : ONNX_Op<"Shape"> {
   }];
 }
 
+def ONNX_SizeOp : ONNX_Op<"Size"> {
+  let summary = "the number of elements of `data` as a 0-D i64 tensor";
+  let arguments = (ins AnyTensor:$data);
+  let results = (outs AnyTensor:$size);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
 def ONNX_SliceOp : ONNX_Op<"Slice"> {
   let summary = "strided slice; starts/ends clamp, negative steps walk backwards";
   let arguments = (ins AnyTensor:$data, AnyTensor:$starts, AnyTensor:$ends,

@@ -285,6 +285,21 @@ struct ShapeLowering : OpConversionPattern<o::ShapeOp> {
   }
 };
 
+/// Size of a static tensor: a constant.
+struct SizeLowering : OpConversionPattern<o::SizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::SizeOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto data = cast<RankedTensorType>(op.getData().getType());
+    auto type = convertedResultType(getTypeConverter(), op.getSize());
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, type, DenseElementsAttr::get(type, ArrayRef<int64_t>{data.getNumElements()}));
+    return success();
+  }
+};
+
 /// Slice: per data dim, a first index and a step (index values, constants
 /// when the operands are). Positive constant steps give an extract_slice;
 /// otherwise a generic reads data[first + i * step].
@@ -524,7 +539,7 @@ void steed::populateDataMovementLoweringPatterns(const TypeConverter &converter,
   patterns.add<ReshapeLikeLowering<o::ReshapeOp>, ReshapeLikeLowering<o::FlattenOp>,
                ReshapeLikeLowering<o::SqueezeOp>, ReshapeLikeLowering<o::UnsqueezeOp>,
                IdentityLowering, TransposeLowering, ConcatLowering, SplitLowering,
-               GatherLowering, GatherElementsLowering, ShapeLowering, SliceLowering,
+               GatherLowering, GatherElementsLowering, ShapeLowering, SizeLowering, SliceLowering,
                ExpandLowering, TileLowering, ConstantOfShapeLowering, RangeLowering,
                CastLowering>(converter, ctx);
 }

@@ -140,6 +140,7 @@ void registerDataMovementOps(OpRegistry &r) {
   r.add("Gather", 1, 2);
   r.add("GatherElements", 11, 2);
   r.add("Shape", 1, 1); // start/end from 15: same op
+  r.add("Size", 1, 1);
   r.add("Slice", 1, 5, 1, importSlice1);
   r.add("Slice", 10, 5);
   // Split-1 (split input or attribute), 2/11 (attribute), 13 (input),

@@ -286,6 +286,18 @@ func.func @shape_chain(%x: tensor<2x3x4xf32>) -> (tensor<*xi64>, tensor<*xi32>) 
 
 // -----
 
+// Size of a static tensor: a constant either way.
+// CHECK-LABEL: func.func @size
+// CHECK:       arith.constant dense<24> : tensor<i64>
+// FOLD-LABEL:  func.func @size
+// FOLD:        onnx.Constant dense<24> : tensor<i64>
+func.func @size(%x: tensor<2x3x4xf32>) -> tensor<*xi64> {
+  %s = onnx.Size %x : (tensor<2x3x4xf32>) -> tensor<*xi64>
+  return %s : tensor<*xi64>
+}
+
+// -----
+
 // ConstantOfShape folds to a splat (small results only); lowered, it is a
 // linalg.fill.
 // CHECK-LABEL: func.func @constant_of_shape_big
