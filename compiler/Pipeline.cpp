@@ -105,12 +105,17 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
   };
   static const StageSpec stages[] = {
       {Stage::ONNX, ""},
-      {Stage::ONNXOpt, "canonicalize"},
+      // Folding can turn shape operands into constants (Shape -> Gather ->
+      // Concat -> Reshape), which makes more result types static: re-infer.
+      {Stage::ONNXOpt, "canonicalize,func.func(steed-infer-shapes),canonicalize,"
+                       "func.func(steed-infer-shapes)"},
       {Stage::Kernels, "func.func(steed-form-kernels),canonicalize"},
       {Stage::Linalg, "steed-lower-onnx,canonicalize"},
       {Stage::Plan, "steed-outline-kernels,canonicalize,symbol-dce"},
       {Stage::Bufferized,
-       "eliminate-empty-tensors,one-shot-bufferize,canonicalize,cse"},
+       // linalg.copy, not memref.copy: a strided memref.copy would need the
+       // MLIR runtime's memrefCopy in the model library.
+       "eliminate-empty-tensors,one-shot-bufferize{memcpy-op=linalg.copy},canonicalize,cse"},
       {Stage::Planned, "steed-plan-memory,canonicalize"},
   };
   for (const StageSpec &spec : stages) {

@@ -48,7 +48,8 @@ fi
 if [ "$BUILD" = 1 ]; then
   echo "== configure + build (build/)"
   if [ -f build/CMakeCache.txt ]; then cmake -S . -B build
-  else cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+  else cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+         -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22
   fi
   cmake --build build ${JOBS:+-j "$JOBS"}
 fi

@@ -38,22 +38,32 @@ struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
     target.addIllegalDialect<onnx::ONNXDialect>();
     target.addLegalOp<onnx::NoneOp>(); // dies once its users are lowered
     // Report the first op that could not be lowered, at its node.
-    // The framework's own "failed to legalize" diagnostics are replaced by
-    // one error naming the op and its types.
+    // The framework reports "failed to legalize operation 'X'" (and notes)
+    // for the op that could not be converted; keep that op's location and
+    // report it once, in Steed's words.
+    std::optional<Location> failedLoc;
+    std::string failedOp;
     LogicalResult converted = success();
     {
-      ScopedDiagnosticHandler silence(ctx, [](Diagnostic &) { return success(); });
+      ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &diag) {
+        if (diag.getSeverity() != DiagnosticSeverity::Error || failedLoc)
+          return success();
+        failedLoc = diag.getLocation();
+        for (Diagnostic &note : diag.getNotes()) {
+          std::string text = note.str();
+          StringRef prefix = "see current operation: ";
+          if (StringRef(text).starts_with(prefix))
+            failedOp = text.substr(prefix.size());
+        }
+        if (failedOp.empty())
+          failedOp = diag.str();
+        return success();
+      });
       converted = applyPartialConversion(getOperation(), target, std::move(patterns));
     }
     if (failed(converted)) {
-      getOperation().walk([&](Operation *op) {
-        if (isa<onnx::ONNXDialect>(op->getDialect()) && !isa<onnx::NoneOp>(op)) {
-          op->emitError() << "cannot lower " << op->getName() << " with types "
-                          << op->getOperandTypes() << " -> " << op->getResultTypes();
-          return WalkResult::interrupt();
-        }
-        return WalkResult::advance();
-      });
+      Location loc = failedLoc.value_or(getOperation().getLoc());
+      emitError(loc) << "cannot lower " << failedOp;
       return signalPassFailure();
     }
     getOperation().walk([](onnx::NoneOp op) {
