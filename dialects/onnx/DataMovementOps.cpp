@@ -618,3 +618,12 @@ LogicalResult CastOp::inferShapes() {
     return emitOpError() << "input must be a tensor, got " << getInput().getType();
   return success();
 }
+
+LogicalResult TriluOp::inferShapes() {
+  if (auto in = getRanked(getInput()); in && in.getRank() < 2)
+    return emitOpError() << "input must have rank >= 2, got " << in;
+  if (auto k = getRanked(getK()); k && k.getNumElements() != 1)
+    return emitOpError() << "k must be a scalar, got " << k;
+  setResultType(*this, 0, getInput().getType());
+  return success();
+}

@@ -187,4 +187,12 @@ def ONNX_RangeOp : ONNX_Op<"Range"> {
   let hasFolder = 1;
 }
 
+def ONNX_TriluOp : ONNX_Op<"Trilu"> {
+  let summary = "keep the upper (j - i >= k) or lower (j - i <= k) triangle of the last two dims";
+  let arguments = (ins AnyTensor:$input, ONNX_OptTensor:$k,
+                   DefaultValuedAttr<I64Attr, "1">:$upper);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input `,` $k attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // STEED_ONNX_DATAMOVEMENT_OPS

@@ -531,6 +531,40 @@ struct CastLowering : OpConversionPattern<o::CastOp> {
   }
 };
 
+/// Trilu: select(j - i >= k (upper) / <= k (lower), x, 0) over the last two
+/// dims; k (default 0) is read at run time.
+struct TriluLowering : OpConversionPattern<o::TriluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::TriluOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    int64_t rank = type.getRank();
+    Value k = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    if (!o::isNone(op.getK())) {
+      auto kType = cast<RankedTensorType>(adaptor.getK().getType());
+      SmallVector<Value> idx(kType.getRank(), arith::ConstantIndexOp::create(rewriter, loc, 0));
+      k = toIndex(rewriter, loc, tensor::ExtractOp::create(rewriter, loc, adaptor.getK(), idx));
+    }
+    bool upper = op.getUpper() != 0;
+    Value r = buildElementwise(
+        rewriter, loc, ValueRange{adaptor.getInput()}, type,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value i = linalg::IndexOp::create(b, l, rank - 2);
+          Value j = linalg::IndexOp::create(b, l, rank - 1);
+          Value d = arith::SubIOp::create(b, l, j, i);
+          Value keep = arith::CmpIOp::create(
+              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle, d, k);
+          Value zero = createScalar(b, l, type.getElementType(), 0);
+          return arith::SelectOp::create(b, l, keep, a[0], zero);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void steed::populateDataMovementLoweringPatterns(const TypeConverter &converter,
@@ -541,5 +575,5 @@ void steed::populateDataMovementLoweringPatterns(const TypeConverter &converter,
                IdentityLowering, TransposeLowering, ConcatLowering, SplitLowering,
                GatherLowering, GatherElementsLowering, ShapeLowering, SizeLowering, SliceLowering,
                ExpandLowering, TileLowering, ConstantOfShapeLowering, RangeLowering,
-               CastLowering>(converter, ctx);
+               CastLowering, TriluLowering>(converter, ctx);
 }

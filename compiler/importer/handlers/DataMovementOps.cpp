@@ -117,6 +117,55 @@ Results importTile1(NodeImporter &n) {
   return n.createOp("Tile", {n.input(0), n.constI64(repeats)}, {}, 1);
 }
 
+/// DepthToSpace / SpaceToDepth as Reshape -> Transpose -> Reshape (the
+/// spec's own definition), for static NCHW inputs.
+Results importDepthSpace(NodeImporter &n, bool toSpace) {
+  auto in = onnx::getRanked(n.input(0));
+  auto b = n.intAttr("blocksize");
+  if (!in || in.getRank() != 4 || !in.hasStaticShape() || !b || *b <= 0)
+    return n.emitError() << n.node.op_type()
+                         << " needs a static 4-D input and a positive 'blocksize'",
+           failure();
+  int64_t N = in.getDimSize(0), C = in.getDimSize(1), H = in.getDimSize(2),
+          W = in.getDimSize(3), bs = *b;
+  SmallVector<int64_t> shape1, perm, shape2;
+  if (toSpace) {
+    if (C % (bs * bs) != 0)
+      return n.emitError() << "DepthToSpace: channels " << C << " are not a multiple of "
+                           << bs * bs,
+             failure();
+    bool crd = n.node.op_type() == "DepthToSpace" && [&] {
+      auto *mode = n.attr("mode");
+      return mode && mode->s() == "CRD";
+    }();
+    int64_t c = C / (bs * bs);
+    if (crd) {
+      shape1 = {N, c, bs, bs, H, W};
+      perm = {0, 1, 4, 2, 5, 3};
+    } else { // DCR
+      shape1 = {N, bs, bs, c, H, W};
+      perm = {0, 3, 4, 1, 5, 2};
+    }
+    shape2 = {N, c, H * bs, W * bs};
+  } else {
+    if (H % bs != 0 || W % bs != 0)
+      return n.emitError() << "SpaceToDepth: " << H << "x" << W
+                           << " is not a multiple of blocksize " << bs,
+             failure();
+    shape1 = {N, C, H / bs, bs, W / bs, bs};
+    perm = {0, 3, 5, 1, 2, 4};
+    shape2 = {N, C * bs * bs, H / bs, W / bs};
+  }
+  auto r1 = n.createOp("Reshape", {n.input(0), n.constI64(shape1)}, {}, 1);
+  if (failed(r1))
+    return failure();
+  auto t = n.createOp("Transpose", {(*r1)[0]},
+                      {n.builder.getNamedAttr("perm", n.builder.getDenseI64ArrayAttr(perm))}, 1);
+  if (failed(t))
+    return failure();
+  return n.createOp("Reshape", {(*t)[0], n.constI64(shape2)}, {}, 1);
+}
+
 } // namespace
 
 void registerDataMovementOps(OpRegistry &r) {
@@ -151,6 +200,11 @@ void registerDataMovementOps(OpRegistry &r) {
   r.add("Tile", 6, 2);
   r.add("ConstantOfShape", 9, 1);
   r.add("Range", 11, 3);
+
+  r.add("Trilu", 14, 2);
+  // DepthToSpace-1 is DCR; `mode` (DCR/CRD) from 11.
+  r.add("DepthToSpace", 1, 1, 1, [](NodeImporter &n) { return importDepthSpace(n, true); });
+  r.add("SpaceToDepth", 1, 1, 1, [](NodeImporter &n) { return importDepthSpace(n, false); });
 
   r.add("Identity", 1, 1, 1, [](NodeImporter &n) -> Results {
     return SmallVector<Value>{n.input(0)};

@@ -375,3 +375,27 @@ func.func @weights_not_folded() -> tensor<*xf32> {
     }
   }
 #-}
+
+// -----
+
+// Trilu (lower, k read at run time): select(j - i <= k, x, 0).
+// CHECK-LABEL: func.func @tril
+// CHECK-SAME:  -> tensor<3x4xi64>
+// CHECK:       %[[K:.*]] = tensor.extract %arg1[] : tensor<i64>
+// CHECK:       linalg.generic
+// CHECK:         %[[D:.*]] = arith.subi %{{.*}}, %{{.*}} : index
+// CHECK:         %[[C:.*]] = arith.cmpi sle, %[[D]], %{{.*}} : index
+// CHECK:         arith.select %[[C]], %{{.*}}, %c0_i64 : i64
+func.func @tril(%x: tensor<3x4xi64>, %k: tensor<i64>) -> tensor<*xi64> {
+  %r = onnx.Trilu %x, %k {upper = 0 : i64} : (tensor<3x4xi64>, tensor<i64>) -> tensor<*xi64>
+  return %r : tensor<*xi64>
+}
+
+// -----
+
+func.func @trilu_rank1(%x: tensor<4xf32>) -> tensor<*xf32> {
+  %n = onnx.None
+  // expected-error @+1 {{input must have rank >= 2, got 'tensor<4xf32>'}}
+  %r = onnx.Trilu %x, %n : (tensor<4xf32>, none) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
