@@ -32,9 +32,34 @@ std::optional<int64_t> staticLength(Value v) {
   return t.getDimSize(0);
 }
 
+/// Sets result `idx` to `type`, but keeps static dims the result already
+/// has where `type` does not know them: result types refined from outside
+/// (an ONNX model's declared output shapes, pinned by the importer) survive
+/// re-inference (steed-infer-shapes) when the operand values stay unknown.
+void setRefined(Operation *op, unsigned idx, Type type) {
+  auto now = dyn_cast<RankedTensorType>(op->getResult(idx).getType());
+  auto next = dyn_cast<TensorType>(type);
+  if (now && next && now.getElementType() == next.getElementType()) {
+    if (!next.hasRank()) {
+      type = now;
+    } else if (next.getRank() == now.getRank() &&
+               succeeded(verifyCompatibleShape(now.getShape(), next.getShape()))) {
+      SmallVector<int64_t> shape(next.getShape());
+      for (auto [d, known] : llvm::zip(shape, now.getShape()))
+        if (isDyn(d))
+          d = known;
+      type = RankedTensorType::get(shape, next.getElementType());
+    }
+  }
+  setResultType(op, idx, type);
+}
+void setRefined(Operation *op, unsigned idx, ArrayRef<int64_t> shape, Type elementType) {
+  setRefined(op, idx, RankedTensorType::get(shape, elementType));
+}
+
 /// Sets an unranked result of `elementType`.
 void setUnranked(Operation *op, unsigned idx, Type elementType) {
-  setResultType(op, idx, UnrankedTensorType::get(elementType));
+  setRefined(op, idx, UnrankedTensorType::get(elementType));
 }
 LogicalResult unranked(Operation *op, Type elementType) {
   setUnranked(op, 0, elementType);
@@ -83,7 +108,7 @@ LogicalResult ReshapeOp::inferShapes() {
   auto shape = getConstantInts(getShape());
   if (!shape) {
     if (auto n = staticLength(getShape()))
-      setResultType(*this, 0, SmallVector<int64_t>(*n, ShapedType::kDynamic), elementType);
+      setRefined(*this, 0, SmallVector<int64_t>(*n, ShapedType::kDynamic), elementType);
     else
       setUnranked(*this, 0, elementType);
     return success();
@@ -126,7 +151,7 @@ LogicalResult ReshapeOp::inferShapes() {
     return emitOpError() << "cannot reshape " << data << " (" << total << " elements) to ["
                          << *shape << "] (" << product(out) << " elements)";
   }
-  setResultType(*this, 0, out, elementType);
+  setRefined(*this, 0, out, elementType);
   return success();
 }
 
@@ -134,7 +159,7 @@ LogicalResult FlattenOp::inferShapes() {
   Type elementType = elementTypeOf(getInput());
   auto in = getRanked(getInput());
   if (!in) {
-    setResultType(*this, 0, {ShapedType::kDynamic, ShapedType::kDynamic}, elementType);
+    setRefined(*this, 0, {ShapedType::kDynamic, ShapedType::kDynamic}, elementType);
     return success();
   }
   int64_t rank = in.getRank(), axis = getAxis();
@@ -143,7 +168,7 @@ LogicalResult FlattenOp::inferShapes() {
                          << "] for " << in;
   if (axis < 0)
     axis += rank;
-  setResultType(*this, 0,
+  setRefined(*this, 0,
                 {product(in.getShape().take_front(axis)),
                  product(in.getShape().drop_front(axis))},
                 elementType);
@@ -157,7 +182,7 @@ LogicalResult UnsqueezeOp::inferShapes() {
   if (!data || !axes) {
     auto n = staticLength(getAxes());
     if (data && n)
-      setResultType(*this, 0, SmallVector<int64_t>(data.getRank() + *n, ShapedType::kDynamic),
+      setRefined(*this, 0, SmallVector<int64_t>(data.getRank() + *n, ShapedType::kDynamic),
                     elementType);
     else
       setUnranked(*this, 0, elementType);
@@ -171,7 +196,7 @@ LogicalResult UnsqueezeOp::inferShapes() {
   auto it = data.getShape().begin();
   for (int64_t i = 0; i < outRank; ++i)
     out.push_back(llvm::is_contained(*norm, i) ? 1 : *it++);
-  setResultType(*this, 0, out, elementType);
+  setRefined(*this, 0, out, elementType);
   return success();
 }
 
@@ -188,13 +213,13 @@ LogicalResult SqueezeOp::inferShapes() {
     for (int64_t d : data.getShape())
       if (d != 1)
         out.push_back(d);
-    setResultType(*this, 0, out, elementType);
+    setRefined(*this, 0, out, elementType);
     return success();
   }
   auto axes = getConstantInts(getAxes());
   if (!axes) {
     if (auto n = staticLength(getAxes()); n && *n <= data.getRank())
-      setResultType(*this, 0, SmallVector<int64_t>(data.getRank() - *n, ShapedType::kDynamic),
+      setRefined(*this, 0, SmallVector<int64_t>(data.getRank() - *n, ShapedType::kDynamic),
                     elementType);
     else
       setUnranked(*this, 0, elementType);
@@ -211,7 +236,7 @@ LogicalResult SqueezeOp::inferShapes() {
     if (!isDyn(d) && d != 1)
       return emitOpError() << "cannot squeeze dim " << i << " of size " << d << " of " << data;
   }
-  setResultType(*this, 0, out, elementType);
+  setRefined(*this, 0, out, elementType);
   return success();
 }
 
@@ -235,7 +260,7 @@ LogicalResult TransposeOp::inferShapes() {
   auto data = getRanked(getData());
   if (!data) {
     if (auto perm = getPerm())
-      setResultType(*this, 0, SmallVector<int64_t>(perm->size(), ShapedType::kDynamic),
+      setRefined(*this, 0, SmallVector<int64_t>(perm->size(), ShapedType::kDynamic),
                     elementType);
     else
       setUnranked(*this, 0, elementType);
@@ -251,7 +276,7 @@ LogicalResult TransposeOp::inferShapes() {
   SmallVector<int64_t> out;
   for (int64_t p : perm)
     out.push_back(data.getDimSize(p));
-  setResultType(*this, 0, out, elementType);
+  setRefined(*this, 0, out, elementType);
   return success();
 }
 
@@ -291,7 +316,7 @@ LogicalResult ConcatOp::inferShapes() {
                              << " vs " << d << " (only the axis " << axis << " may differ)";
     }
   }
-  setResultType(*this, 0, out, elementType);
+  setRefined(*this, 0, out, elementType);
   return success();
 }
 
@@ -355,7 +380,7 @@ LogicalResult SplitOp::inferShapes() {
   for (unsigned i = 0; i < n; ++i) {
     SmallVector<int64_t> out(in.getShape());
     out[*axis] = sizes[i];
-    setResultType(*this, i, out, elementType);
+    setRefined(*this, i, out, elementType);
   }
   return success();
 }
@@ -385,7 +410,7 @@ LogicalResult GatherOp::inferShapes() {
   SmallVector<int64_t> out(data.getShape().take_front(*axis));
   llvm::append_range(out, indices.getShape());
   llvm::append_range(out, data.getShape().drop_front(*axis + 1));
-  setResultType(*this, 0, out, elementType);
+  setRefined(*this, 0, out, elementType);
   return success();
 }
 
@@ -401,7 +426,7 @@ LogicalResult GatherElementsOp::inferShapes() {
     if (!normalizeAxis(*this, getAxis(), data.getRank()))
       return failure();
   }
-  setResultType(*this, 0, indices.getShape(), elementType);
+  setRefined(*this, 0, indices.getShape(), elementType);
   return success();
 }
 
@@ -420,16 +445,16 @@ LogicalResult ShapeOp::inferShapes() {
   auto i64 = IntegerType::get(getContext(), 64);
   auto data = getRanked(getData());
   if (!data) {
-    setResultType(*this, 0, {ShapedType::kDynamic}, i64);
+    setRefined(*this, 0, {ShapedType::kDynamic}, i64);
     return success();
   }
   auto [start, end] = getClampedRange(data.getRank());
-  setResultType(*this, 0, {end - start}, i64);
+  setRefined(*this, 0, {end - start}, i64);
   return success();
 }
 
 LogicalResult SizeOp::inferShapes() {
-  setResultType(*this, 0, {}, IntegerType::get(getContext(), 64));
+  setRefined(*this, 0, {}, IntegerType::get(getContext(), 64));
   return success();
 }
 
@@ -454,7 +479,7 @@ LogicalResult SliceOp::inferShapes() {
   auto n = staticLength(getStarts());
   if (!axes) {
     // Unknown axes: any dim may be sliced.
-    setResultType(*this, 0, SmallVector<int64_t>(rank, ShapedType::kDynamic), elementType);
+    setRefined(*this, 0, SmallVector<int64_t>(rank, ShapedType::kDynamic), elementType);
     return success();
   }
   if (isNone(getAxes()) && n)
@@ -489,7 +514,7 @@ LogicalResult SliceOp::inferShapes() {
     int64_t size = step > 0 ? (e - s + step - 1) / step : (s - e + (-step) - 1) / (-step);
     out[axis] = std::max<int64_t>(size, 0);
   }
-  setResultType(*this, 0, out, elementType);
+  setRefined(*this, 0, out, elementType);
   return success();
 }
 
@@ -513,7 +538,7 @@ LogicalResult ExpandOp::inferShapes() {
     for (int64_t i = 0; i < in.getRank(); ++i)
       if (in.getDimSize(i) != 1)
         out[rank - in.getRank() + i] = in.getDimSize(i);
-    setResultType(*this, 0, out, elementType);
+    setRefined(*this, 0, out, elementType);
     return success();
   }
   for (int64_t d : *shape)
@@ -522,7 +547,7 @@ LogicalResult ExpandOp::inferShapes() {
   auto out = broadcastShapes(in.getShape(), *shape);
   if (!out)
     return emitOpError() << in << " does not broadcast to shape [" << *shape << "]";
-  setResultType(*this, 0, *out, elementType);
+  setRefined(*this, 0, *out, elementType);
   return success();
 }
 
@@ -534,7 +559,7 @@ LogicalResult TileOp::inferShapes() {
   SmallVector<int64_t> out(in.getShape());
   auto repeats = getConstantInts(getRepeats());
   if (!repeats) {
-    setResultType(*this, 0, SmallVector<int64_t>(in.getRank(), ShapedType::kDynamic),
+    setRefined(*this, 0, SmallVector<int64_t>(in.getRank(), ShapedType::kDynamic),
                   elementType);
     return success();
   }
@@ -546,7 +571,7 @@ LogicalResult TileOp::inferShapes() {
     if (!isDyn(d))
       d *= r;
   }
-  setResultType(*this, 0, out, elementType);
+  setRefined(*this, 0, out, elementType);
   return success();
 }
 
@@ -567,11 +592,11 @@ LogicalResult ConstantOfShapeOp::inferShapes() {
     for (int64_t d : *shape)
       if (d < 0)
         return emitOpError() << "shape [" << *shape << "] has a negative dim";
-    setResultType(*this, 0, *shape, elementType);
+    setRefined(*this, 0, *shape, elementType);
     return success();
   }
   if (auto n = staticLength(getInput()))
-    setResultType(*this, 0, SmallVector<int64_t>(*n, ShapedType::kDynamic), elementType);
+    setRefined(*this, 0, SmallVector<int64_t>(*n, ShapedType::kDynamic), elementType);
   else
     setUnranked(*this, 0, elementType);
   return success();
@@ -587,7 +612,7 @@ LogicalResult RangeOp::inferShapes() {
   auto start = getConstantFloats(getStart()), limit = getConstantFloats(getLimit()),
        delta = getConstantFloats(getDelta());
   if (!start || !limit || !delta) {
-    setResultType(*this, 0, {ShapedType::kDynamic}, elementType);
+    setRefined(*this, 0, {ShapedType::kDynamic}, elementType);
     return success();
   }
   if (start->size() != 1 || limit->size() != 1 || delta->size() != 1)
@@ -595,7 +620,7 @@ LogicalResult RangeOp::inferShapes() {
   if ((*delta)[0] == 0)
     return emitOpError("delta is 0");
   double count = std::ceil(((*limit)[0] - (*start)[0]) / (*delta)[0]);
-  setResultType(*this, 0, {std::max<int64_t>((int64_t)count, 0)}, elementType);
+  setRefined(*this, 0, {std::max<int64_t>((int64_t)count, 0)}, elementType);
   return success();
 }
 
@@ -604,7 +629,7 @@ LogicalResult RangeOp::inferShapes() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult IdentityOp::inferShapes() {
-  setResultType(*this, 0, getInput().getType());
+  setRefined(*this, 0, getInput().getType());
   return success();
 }
 
@@ -613,7 +638,7 @@ LogicalResult CastOp::inferShapes() {
   if (!to.isIntOrFloat())
     return emitOpError() << "cannot cast to " << to;
   if (auto shaped = dyn_cast<ShapedType>(getInput().getType()))
-    setResultType(*this, 0, shaped.clone(to));
+    setRefined(*this, 0, shaped.clone(to));
   else
     return emitOpError() << "input must be a tensor, got " << getInput().getType();
   return success();
@@ -624,6 +649,6 @@ LogicalResult TriluOp::inferShapes() {
     return emitOpError() << "input must have rank >= 2, got " << in;
   if (auto k = getRanked(getK()); k && k.getNumElements() != 1)
     return emitOpError() << "k must be a scalar, got " << k;
-  setResultType(*this, 0, getInput().getType());
+  setRefined(*this, 0, getInput().getType());
   return success();
 }
