@@ -215,8 +215,9 @@ std::optional<SmallVector<int64_t>> staticAxes(Value axes) {
   return std::nullopt;
 }
 
-/// max(m, -inf-guard): exp(x - m) is NaN when m is -inf (all elements -inf,
-/// or an empty set); shifting by 0 instead gives the right limit.
+/// The shift of LogSumExp for a maximum `max`: exp(x - max) is NaN when max
+/// is -inf (all elements -inf, or an empty set); shifting by 0 instead gives
+/// the right limit (log(0) + 0 = -inf).
 Value finiteShift(Calc &c, Value max) {
   Value negInf = identityValue(c.b, c.loc, Combine::Max, c.type, false);
   Value isNegInf = arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OEQ, max, negInf);
@@ -260,7 +261,8 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     };
 
     SmallVector<Value> inputs{adaptor.getData()};
-    // LogSumExp is stabilized by the maximum: log(sum(exp(x - m))) + m.
+    // LogSumExp is stabilized by the maximum m: log(sum(exp(x - m))) + m,
+    // with m computed first (keepdims form, so it broadcasts).
     Value max;
     if (k.pre == Pre::ExpShifted) {
       if (!isa<FloatType>(compute))
@@ -271,6 +273,11 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
                              Calc c{b, l, compute, isUnsigned};
                              return SmallVector<Value>{c.max(accs[0], toCompute(b, l, args[0]))};
                            })[0];
+      max = buildElementwise(rewriter, loc, {max}, cast<RankedTensorType>(max.getType()),
+                             [&](OpBuilder &b, Location l, ValueRange args) {
+                               Calc c{b, l, compute, isUnsigned};
+                               return finiteShift(c, args[0]);
+                             });
       inputs.push_back(max);
     }
 
@@ -285,7 +292,7 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
           case Pre::Abs: x = c.abs(x); break;
           case Pre::Square: x = c.mul(x, x); break;
           case Pre::ExpShifted:
-            x = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, finiteShift(c, args[1])));
+            x = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, args[1]));
             break;
           }
           Value r;
@@ -329,11 +336,9 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
               break;
             case Post::Sqrt: v = fromF(math::SqrtOp::create(b, l, toF(v))); break;
             case Post::Log: v = fromF(math::LogOp::create(b, l, toF(v))); break;
-            case Post::LogPlusMax: {
-              Calc c{b, l, compute, isUnsigned};
-              v = arith::AddFOp::create(b, l, math::LogOp::create(b, l, v), finiteShift(c, args[1]));
+            case Post::LogPlusMax:
+              v = arith::AddFOp::create(b, l, math::LogOp::create(b, l, v), args[1]);
               break;
-            }
             }
             return lowPrecision ? convertScalar(b, l, v, compute, logical) : v;
           });

@@ -13,7 +13,6 @@
 #include "compiler/importer/OpRegistry.h"
 #include "dialects/onnx/ShapeHelpers.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/Operation.h"
 
 using namespace mlir;
 
@@ -63,41 +62,10 @@ FailureOr<SmallVector<Value>> importCoerced2D(NodeImporter &n, StringRef opType)
     return n.createOp(opType, {input}, {i64Attr(n, "axis", along)}, 1);
   }
 
-  SmallVector<int64_t> axes;
-  for (int64_t d = axis; d < rank; ++d)
-    axes.push_back(d);
-  if (opType != "Hardmax") {
-    // Numerically stable decomposition over several axes:
-    // e = exp(x - max(x)), softmax = e / sum(e), logsoftmax = x - max - log(sum(e)).
-    auto keep = i64Attr(n, "keepdims", 1);
-    FailureOr<Value> max = create1(n, "ReduceMax", {input, n.constI64(axes)}, {keep});
-    if (failed(max))
-      return failure();
-    FailureOr<Value> shifted = create1(n, "Sub", {input, *max});
-    if (failed(shifted))
-      return failure();
-    FailureOr<Value> e = create1(n, "Exp", {*shifted});
-    if (failed(e))
-      return failure();
-    FailureOr<Value> sum = create1(n, "ReduceSum", {*e, n.constI64(axes)}, {keep});
-    if (failed(sum))
-      return failure();
-    if (opType == "Softmax")
-      return n.createOp("Div", {*e, *sum}, {}, 1);
-    FailureOr<Value> logSum = create1(n, "Log", {*sum});
-    if (failed(logSum))
-      return failure();
-    return n.createOp("Sub", {*shifted, *logSum}, {}, 1);
-  }
-
-  // Hardmax picks one element per row: flatten the rows with Reshape when
-  // the data-movement ops provide it.
-  if (!RegisteredOperationName::lookup("onnx.Reshape", n.builder.getContext()))
-    return n.emitError() << "Hardmax-" << n.opset << " over several non-unit dimensions "
-                         << "needs onnx.Reshape, which is not available",
-           failure();
+  // Otherwise flatten to the 2-D form, apply the opset-13 op to the rows,
+  // and restore the shape (Reshape of a contiguous tensor is free).
   if (!type.hasStaticShape())
-    return n.emitError() << "Hardmax-" << n.opset
+    return n.emitError() << opType << "-" << n.opset
                          << " over several dimensions needs a static input shape, got "
                          << input.getType(),
            failure();
@@ -107,10 +75,10 @@ FailureOr<SmallVector<Value>> importCoerced2D(NodeImporter &n, StringRef opType)
   FailureOr<Value> flat = create1(n, "Reshape", {input, n.constI64({outer, inner})});
   if (failed(flat))
     return failure();
-  FailureOr<Value> hard = create1(n, "Hardmax", {*flat}, {i64Attr(n, "axis", 1)});
-  if (failed(hard))
+  FailureOr<Value> rows = create1(n, opType, {*flat}, {i64Attr(n, "axis", 1)});
+  if (failed(rows))
     return failure();
-  return n.createOp("Reshape", {*hard, n.constI64(type.getShape())}, {}, 1);
+  return n.createOp("Reshape", {*rows, n.constI64(type.getShape())}, {}, 1);
 }
 
 /// BatchNormalization 1-13 (inference only).
