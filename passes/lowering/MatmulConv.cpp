@@ -17,6 +17,7 @@
 #include "passes/lowering/LoweringUtils.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/TypeUtilities.h"
+#include <numeric>
 
 using namespace mlir;
 using namespace steed;
@@ -509,13 +510,54 @@ struct ConvLowering : OpConversionPattern<o::ConvOp> {
 // ConvTranspose
 //===----------------------------------------------------------------------===//
 
-/// ConvTranspose as a stride-1 cross-correlation: X is spread out with
-/// (stride - 1) zeros between elements and padded by
-/// (effective kernel - 1 - pad) on each side (plus output_padding at the
-/// end), and correlated with the spatially flipped kernel whose channel
-/// dims are swapped per group ([C, M/G, k...] -> [M, C/G, k...]), keeping
-/// the dilations. Where a padding is larger than the kernel extent, the
-/// input rows that fall outside are dropped.
+/// One output phase of a transposed convolution along one spatial axis.
+///
+/// Along an axis with stride s, dilation d, kernel size K and begin padding
+/// p, output o receives x[i] * w[k] for every o + p = i*s + k*d. Outputs
+/// with (o + p) mod s == r (the phase r) are o = o0 + t*s, and only the taps
+/// k with k*d mod s == r reach them: k = k0 + j*step (step = s/gcd(s, d)),
+/// for which i = t + base + (J-1-j) * (d/gcd(s, d)). So each phase is a plain
+/// stride-1 correlation of X (offset by `base`) with the sub-kernel
+/// w[k0 + (J-1-j)*step], dilation d/gcd(s, d). No multiplication by the
+/// zeros a zero-stuffed input would have.
+struct AxisPhase {
+  int64_t stride = 1;
+  int64_t o0 = 0, count = 0;  // outputs o0, o0 + s, ... (count of them)
+  int64_t k0 = 0, step = 1, taps = 0; // kernel taps k0 + j*step, j < taps
+  int64_t dilation = 1;       // of the sub-kernel over X
+  int64_t base = 0;           // X index read by t = 0, j = 0
+};
+
+AxisPhase axisPhase(int64_t r, int64_t s, int64_t d, int64_t k, int64_t padBegin,
+                    int64_t out) {
+  AxisPhase ph;
+  int64_t g = std::gcd(s, d);
+  ph.stride = s;
+  ph.o0 = llvm::mod(r - padBegin, s);
+  ph.count = ph.o0 < out ? llvm::divideCeil(out - ph.o0, s) : 0;
+  ph.step = s / g;
+  ph.dilation = d / g;
+  ph.k0 = -1;
+  for (int64_t kk = 0; kk < std::min(k, ph.step); ++kk)
+    if ((kk * d) % s == r) {
+      ph.k0 = kk;
+      break;
+    }
+  if (ph.k0 < 0)
+    return ph; // no tap reaches this phase
+  ph.taps = (k - 1 - ph.k0) / ph.step + 1;
+  int64_t a0 = (ph.k0 * d - r) / s;           // exact: k0*d = r (mod s)
+  int64_t c0 = (ph.o0 + padBegin - r) / s;    // exact: o0 + p = r (mod s)
+  ph.base = c0 - a0 - (ph.taps - 1) * ph.dilation;
+  return ph;
+}
+
+/// ConvTranspose as one stride-1 correlation per output phase (the
+/// combinations of per-axis phases, prod(strides) of them): each reads the
+/// (zero-padded) input and a flipped, channel-swapped sub-kernel
+/// ([C, M/G, k...] -> [M, C/G, taps...]) and writes the strided slice of the
+/// output it owns, in place. Outputs that no kernel tap reaches keep the
+/// bias. With stride 1 this is a single correlation with the flipped kernel.
 struct ConvTransposeLowering : OpConversionPattern<o::ConvTransposeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -527,7 +569,6 @@ struct ConvTransposeLowering : OpConversionPattern<o::ConvTransposeOp> {
     if (!isa<FloatType>(logical))
       return rewriter.notifyMatchFailure(op, "ConvTranspose is defined on float types only");
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     Type acc = accumulatorType(logical);
     auto xType = cast<RankedTensorType>(adaptor.getX().getType());
     auto wType = cast<RankedTensorType>(adaptor.getW().getType());
@@ -543,73 +584,112 @@ struct ConvTransposeLowering : OpConversionPattern<o::ConvTransposeOp> {
     if (outSpatial != ArrayRef<int64_t>(resultType.getShape().drop_front(2)))
       return rewriter.notifyMatchFailure(op, "output shape disagrees with the attributes");
 
-    // Spread + pad X into a zero tensor of the correlation's input size
-    // (out + effective kernel - 1): input element i lands at lo + i*stride.
-    SmallVector<int64_t> spreadShape{batch, c}, srcOffsets{0, 0}, srcSizes{batch, c},
-        dstOffsets{0, 0}, dstStrides{1, 1};
-    bool crop = false;
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t effK = (kernel[i] - 1) * dilations[i] + 1;
-      int64_t size = outSpatial[i] + effK - 1;
-      int64_t lo = effK - 1 - pads[i];
-      // First and one-past-last input index whose position is inside.
-      int64_t first = lo >= 0 ? 0 : (-lo + strides[i] - 1) / strides[i];
-      int64_t last = std::min<int64_t>(in[i], lo >= size ? 0 : (size - 1 - lo) / strides[i] + 1);
-      if (last <= first)
-        return rewriter.notifyMatchFailure(op, "padding removes every input element");
-      crop |= first != 0 || last != in[i];
-      spreadShape.push_back(size);
-      srcOffsets.push_back(first);
-      srcSizes.push_back(last - first);
-      dstOffsets.push_back(lo + first * strides[i]);
-      dstStrides.push_back(strides[i]);
-    }
-    Value x = adaptor.getX();
-    if (crop) {
-      auto ofr = [&](ArrayRef<int64_t> v) {
-        return llvm::map_to_vector(v, [&](int64_t i) -> OpFoldResult {
-          return rewriter.getIndexAttr(i);
-        });
-      };
-      x = tensor::ExtractSliceOp::create(rewriter, loc, x, ofr(srcOffsets), ofr(srcSizes),
-                                         ofr(SmallVector<int64_t>(n + 2, 1)));
-    }
-    Value spread = zeroTensor(rewriter, loc, spreadShape, xType.getElementType());
-    spread = insertByCopy(rewriter, loc, x, spread, dstOffsets, dstStrides);
-
-    // W [C, M/G, k...] = [G, C/G, M/G, k...] -> W' [G, M/G, C/G, k...]
-    // flipped spatially, then [M, C/G, k...].
-    SmallVector<int64_t> wSplit{group, cg, mg}, wFlipped{group, mg, cg};
-    llvm::append_range(wSplit, kernel);
-    llvm::append_range(wFlipped, kernel);
-    Value w = reshapeTo(rewriter, loc, adaptor.getW(), wSplit);
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineExpr> readExprs{d(0), d(2), d(1)};
-    for (int64_t i = 0; i < n; ++i)
-      readExprs.push_back(getAffineConstantExpr(kernel[i] - 1, ctx) - d(3 + i));
-    SmallVector<AffineMap> maps{AffineMap::get(n + 3, 0, readExprs, ctx),
-                                AffineMap::getMultiDimIdentityMap(n + 3, ctx)};
-    Value wEmpty = createEmptyTensor(rewriter, loc, wFlipped, wType.getElementType());
-    Value flipped =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{wEmpty.getType()}, ValueRange{w}, ValueRange{wEmpty},
-            maps, SmallVector<utils::IteratorType>(n + 3, utils::IteratorType::parallel),
-            [](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(b, l, args[0]);
-            })
-            .getResult(0);
-    SmallVector<int64_t> wConv{group * mg, cg};
-    llvm::append_range(wConv, kernel);
-    flipped = reshapeTo(rewriter, loc, flipped, wConv);
-
     Value bias = o::isNone(op.getB()) ? Value() : adaptor.getB();
     Type biasLogical = bias ? getElementTypeOrSelf(op.getB().getType()) : logical;
-    Value init = convInit(rewriter, loc, bias, biasLogical, resultType.getShape(), acc);
-    Value result = buildConvolution(rewriter, loc, spread, flipped, init, group,
-                                    SmallVector<int64_t>(n, 1), dilations, logical);
-    result = convertTensor(rewriter, loc, result, acc, logical);
-    rewriter.replaceOp(op, result);
+    Value out = convInit(rewriter, loc, bias, biasLogical, resultType.getShape(), acc);
+    // W [C, M/G, k...] viewed as [G, C/G, M/G, k...].
+    SmallVector<int64_t> wSplit{group, cg, mg};
+    llvm::append_range(wSplit, kernel);
+    Value w = reshapeTo(rewriter, loc, adaptor.getW(), wSplit);
+
+    // Iterate over the phase combinations (odometer over per-axis phases).
+    SmallVector<int64_t> r(n, 0);
+    while (true) {
+      SmallVector<AxisPhase> ph;
+      bool empty = false;
+      for (int64_t i = 0; i < n; ++i) {
+        ph.push_back(axisPhase(r[i], strides[i], dilations[i], kernel[i], pads[i],
+                               outSpatial[i]));
+        empty |= ph.back().count == 0 || ph.back().taps == 0;
+      }
+      if (!empty)
+        out = buildPhase(rewriter, loc, adaptor.getX(), w, out, ph, group, logical);
+      int64_t i = n - 1;
+      while (i >= 0 && ++r[i] == strides[i])
+        r[i--] = 0;
+      if (i < 0)
+        break;
+    }
+    out = convertTensor(rewriter, loc, out, acc, logical);
+    rewriter.replaceOp(op, out);
     return success();
+  }
+
+  /// Accumulates one phase into its strided slice of `out` [N, M, O...].
+  static Value buildPhase(OpBuilder &b, Location loc, Value x, Value wSplit, Value out,
+                          ArrayRef<AxisPhase> ph, int64_t group, Type logical) {
+    MLIRContext *ctx = b.getContext();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto wType = cast<RankedTensorType>(wSplit.getType()); // [G, C/G, M/G, k...]
+    auto outType = cast<RankedTensorType>(out.getType());
+    int64_t n = ph.size(), batch = xType.getDimSize(0), c = xType.getDimSize(1);
+    int64_t cg = wType.getDimSize(1), mg = wType.getDimSize(2);
+    auto ofr = [&](ArrayRef<int64_t> v) {
+      return llvm::map_to_vector(v, [&](int64_t i) -> OpFoldResult { return b.getIndexAttr(i); });
+    };
+
+    // Input window: X[base + t + j*dilation], zero outside X.
+    SmallVector<int64_t> winShape{batch, c}, srcOff{0, 0}, srcSize{batch, c}, dstOff{0, 0};
+    bool inside = true; // the window lies within X: a slice of X suffices
+    for (auto [i, p] : llvm::enumerate(ph)) {
+      int64_t len = p.count + (p.taps - 1) * p.dilation, size = xType.getDimSize(2 + i);
+      int64_t from = std::max<int64_t>(0, p.base), to = std::min(size, p.base + len);
+      if (to <= from)
+        return out; // reads only zeros
+      winShape.push_back(len);
+      srcOff.push_back(from);
+      srcSize.push_back(to - from);
+      dstOff.push_back(from - p.base);
+      inside &= from == p.base && to - from == len;
+    }
+    Value window = x;
+    if (!llvm::equal(ArrayRef<int64_t>(srcSize), xType.getShape()))
+      window = tensor::ExtractSliceOp::create(b, loc, x, ofr(srcOff), ofr(srcSize),
+                                              ofr(SmallVector<int64_t>(n + 2, 1)));
+    if (!inside) {
+      Value src = window;
+      window = zeroTensor(b, loc, winShape, xType.getElementType());
+      window = insertByCopy(b, loc, src, window, dstOff, SmallVector<int64_t>(n + 2, 1));
+    }
+
+    // Sub-kernel W'[g, m, c, j...] = W[g, c, m, k0 + (taps-1-j)*step], then
+    // [M, C/G, taps...].
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> readExprs{d(0), d(2), d(1)};
+    SmallVector<int64_t> subShape{group, mg, cg}, convShape{group * mg, cg};
+    for (auto [i, p] : llvm::enumerate(ph)) {
+      readExprs.push_back(getAffineConstantExpr(p.k0 + (p.taps - 1) * p.step, ctx) -
+                          d(3 + i) * p.step);
+      subShape.push_back(p.taps);
+      convShape.push_back(p.taps);
+    }
+    SmallVector<AffineMap> maps{AffineMap::get(n + 3, 0, readExprs, ctx),
+                                AffineMap::getMultiDimIdentityMap(n + 3, ctx)};
+    Value subEmpty = createEmptyTensor(b, loc, subShape, wType.getElementType());
+    Value sub =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{subEmpty.getType()}, ValueRange{wSplit}, ValueRange{subEmpty},
+            maps, SmallVector<utils::IteratorType>(n + 3, utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location l, ValueRange args) {
+              linalg::YieldOp::create(nb, l, args[0]);
+            })
+            .getResult(0);
+    sub = reshapeTo(b, loc, sub, convShape);
+
+    // Accumulate into the phase's strided slice of the output, in place
+    // (the slice starts as the bias).
+    SmallVector<int64_t> offs{0, 0}, sizes{batch, outType.getDimSize(1)}, steps{1, 1},
+        dil;
+    for (const AxisPhase &p : ph) {
+      offs.push_back(p.o0);
+      sizes.push_back(p.count);
+      steps.push_back(p.stride);
+      dil.push_back(p.dilation);
+    }
+    Value slice = tensor::ExtractSliceOp::create(b, loc, out, ofr(offs), ofr(sizes), ofr(steps));
+    Value conv = buildConvolution(b, loc, window, sub, slice, group,
+                                  SmallVector<int64_t>(n, 1), dil, logical);
+    return tensor::InsertSliceOp::create(b, loc, conv, out, ofr(offs), ofr(sizes), ofr(steps));
   }
 };
 
