@@ -652,3 +652,65 @@ LogicalResult TriluOp::inferShapes() {
   setRefined(*this, 0, getInput().getType());
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// ScatterElements / ScatterND / EyeLike
+//===----------------------------------------------------------------------===//
+
+static LogicalResult checkReduction(Operation *op, StringRef reduction) {
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, reduction))
+    return op->emitOpError() << "unknown reduction '" << reduction << "'";
+  return success();
+}
+
+LogicalResult ScatterElementsOp::inferShapes() {
+  if (failed(checkReduction(*this, getReduction())))
+    return failure();
+  auto data = getRanked(getData()), indices = getRanked(getIndices()),
+       updates = getRanked(getUpdates());
+  if (data && indices && updates) {
+    if (indices.getRank() != data.getRank() ||
+        failed(verifyCompatibleShape(indices.getShape(), updates.getShape())))
+      return emitOpError() << "indices " << indices << " and updates " << updates
+                           << " must have the same shape and the rank of data " << data;
+    if (!normalizeAxis(*this, getAxis(), data.getRank()))
+      return failure();
+  }
+  setRefined(*this, 0, getData().getType());
+  return success();
+}
+
+LogicalResult ScatterNDOp::inferShapes() {
+  if (failed(checkReduction(*this, getReduction())))
+    return failure();
+  auto data = getRanked(getData()), indices = getRanked(getIndices()),
+       updates = getRanked(getUpdates());
+  if (data && indices && updates && indices.getRank() >= 1) {
+    int64_t k = indices.getShape().back();
+    if (!isDyn(k)) {
+      if (k > data.getRank())
+        return emitOpError() << "index tuples of " << k << " values for data of rank "
+                             << data.getRank();
+      SmallVector<int64_t> expected(indices.getShape().drop_back());
+      llvm::append_range(expected, data.getShape().drop_front(k));
+      if (failed(verifyCompatibleShape(expected, updates.getShape())))
+        return emitOpError() << "updates " << updates << " do not match indices " << indices
+                             << " and data " << data;
+    }
+  }
+  setRefined(*this, 0, getData().getType());
+  return success();
+}
+
+LogicalResult EyeLikeOp::inferShapes() {
+  Type elementType = getDtype() ? *getDtype() : elementTypeOf(getInput());
+  auto in = getRanked(getInput());
+  if (in && in.getRank() != 2)
+    return emitOpError() << "input must be 2-D, got " << in;
+  if (!in) {
+    setRefined(*this, 0, {ShapedType::kDynamic, ShapedType::kDynamic}, elementType);
+    return success();
+  }
+  setRefined(*this, 0, in.getShape(), elementType);
+  return success();
+}

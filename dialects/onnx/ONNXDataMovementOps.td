@@ -195,4 +195,33 @@ def ONNX_TriluOp : ONNX_Op<"Trilu"> {
   let assemblyFormat = "$input `,` $k attr-dict `:` functional-type(operands, results)";
 }
 
+def ONNX_ScatterElementsOp : ONNX_Op<"ScatterElements"> {
+  let summary = "out = data; out[i with i[axis] = indices[i]] (op)= updates[i]";
+  let description = [{
+    `reduction`: none | add | mul | max | min. Also the deprecated Scatter
+    (opsets 9/10), which the importer maps here.
+  }];
+  let arguments = (ins AnyTensor:$data, AnyTensor:$indices, AnyTensor:$updates,
+                   DefaultValuedAttr<I64Attr, "0">:$axis,
+                   DefaultValuedStrAttr<StrAttr, "none">:$reduction);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_ScatterNDOp : ONNX_Op<"ScatterND"> {
+  let summary = "out = data; out[indices[p]] (op)= updates[p] (index tuples in the last dim)";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$indices, AnyTensor:$updates,
+                   DefaultValuedStrAttr<StrAttr, "none">:$reduction);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_EyeLikeOp : ONNX_Op<"EyeLike"> {
+  let summary = "2-D tensor shaped like `input` with ones on diagonal `k`";
+  let arguments = (ins AnyTensor:$input, OptionalAttr<TypeAttr>:$dtype,
+                   DefaultValuedAttr<I64Attr, "0">:$k);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // STEED_ONNX_DATAMOVEMENT_OPS

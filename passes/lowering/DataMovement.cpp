@@ -14,6 +14,7 @@
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
 #include "passes/lowering/LoweringUtils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -565,6 +566,135 @@ struct TriluLowering : OpConversionPattern<o::TriluOp> {
   }
 };
 
+/// Combines the current value `old` with an update per ONNX `reduction`.
+Value combine(OpBuilder &b, Location loc, StringRef reduction, Type logical, Value old,
+              Value update) {
+  bool isFloat = isa<FloatType>(logical), isUnsigned = logical.isUnsignedInteger();
+  if (reduction == "add")
+    return isFloat ? (Value)arith::AddFOp::create(b, loc, old, update)
+                   : (Value)arith::AddIOp::create(b, loc, old, update);
+  if (reduction == "mul")
+    return isFloat ? (Value)arith::MulFOp::create(b, loc, old, update)
+                   : (Value)arith::MulIOp::create(b, loc, old, update);
+  if (reduction == "max")
+    return isFloat      ? (Value)arith::MaximumFOp::create(b, loc, old, update)
+           : isUnsigned ? (Value)arith::MaxUIOp::create(b, loc, old, update)
+                        : (Value)arith::MaxSIOp::create(b, loc, old, update);
+  if (reduction == "min")
+    return isFloat      ? (Value)arith::MinimumFOp::create(b, loc, old, update)
+           : isUnsigned ? (Value)arith::MinUIOp::create(b, loc, old, update)
+                        : (Value)arith::MinSIOp::create(b, loc, old, update);
+  return update; // none
+}
+
+/// Scatters: a copy of data, then an scf.for nest over the updates that
+/// tensor.insert's each update at its data-dependent position (sequential,
+/// so duplicate indices reduce in order). `target` maps the loop indices to
+/// the data coordinates.
+Value buildScatter(OpBuilder &b, Location loc, Value data, Value updates,
+                   StringRef reduction, Type logical,
+                   function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> target) {
+  auto updType = cast<RankedTensorType>(updates.getType());
+  Value init = copyToNew(b, loc, data);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> lbs(updType.getRank(), zero), steps(updType.getRank(), one), ubs;
+  for (int64_t d : updType.getShape())
+    ubs.push_back(arith::ConstantIndexOp::create(b, loc, d));
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, ValueRange{init},
+      [&](OpBuilder &nb, Location l, ValueRange ivs, ValueRange acc) -> scf::ValueVector {
+        SmallVector<Value> coords = target(nb, l, ivs);
+        Value u = tensor::ExtractOp::create(nb, l, updates, ivs);
+        if (reduction != "none")
+          u = combine(nb, l, reduction, logical,
+                      tensor::ExtractOp::create(nb, l, acc[0], coords), u);
+        return {tensor::InsertOp::create(nb, l, u, acc[0], coords)};
+      });
+  return nest.results.empty() ? init : nest.results[0];
+}
+
+struct ScatterElementsLowering : OpConversionPattern<o::ScatterElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::ScatterElementsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
+    int64_t axis = positiveAxis(op.getAxis(), dataType.getRank());
+    Value indices = adaptor.getIndices();
+    Value r = buildScatter(
+        rewriter, op.getLoc(), adaptor.getData(), adaptor.getUpdates(), op.getReduction(),
+        getElementTypeOrSelf(op.getData().getType()),
+        [&](OpBuilder &b, Location l, ValueRange ivs) {
+          SmallVector<Value> coords(ivs);
+          Value i = toIndex(b, l, tensor::ExtractOp::create(b, l, indices, ivs));
+          coords[axis] = wrapNegative(
+              b, l, i, arith::ConstantIndexOp::create(b, l, dataType.getDimSize(axis)));
+          return coords;
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct ScatterNDLowering : OpConversionPattern<o::ScatterNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::ScatterNDOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
+    Value indices = adaptor.getIndices();
+    auto idxType = cast<RankedTensorType>(indices.getType());
+    int64_t batch = idxType.getRank() - 1, k = idxType.getShape().back();
+    Value r = buildScatter(
+        rewriter, op.getLoc(), adaptor.getData(), adaptor.getUpdates(), op.getReduction(),
+        getElementTypeOrSelf(op.getData().getType()),
+        [&](OpBuilder &b, Location l, ValueRange ivs) {
+          // updates index = (batch..., rest...); data index =
+          // (indices[batch..., 0..k), rest...).
+          SmallVector<Value> coords, at(ivs.take_front(batch));
+          at.push_back(Value());
+          for (int64_t j = 0; j < k; ++j) {
+            at.back() = arith::ConstantIndexOp::create(b, l, j);
+            Value i = toIndex(b, l, tensor::ExtractOp::create(b, l, indices, at));
+            coords.push_back(wrapNegative(
+                b, l, i, arith::ConstantIndexOp::create(b, l, dataType.getDimSize(j))));
+          }
+          llvm::append_range(coords, ivs.drop_front(batch));
+          return coords;
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// EyeLike: (j - i == k) ? 1 : 0.
+struct EyeLikeLowering : OpConversionPattern<o::EyeLikeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::EyeLikeOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    int64_t k = op.getK();
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), ValueRange{}, type,
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          Value i = linalg::IndexOp::create(b, l, 0), j = linalg::IndexOp::create(b, l, 1);
+          Value d = arith::SubIOp::create(b, l, j, i);
+          Value on = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, d,
+                                           arith::ConstantIndexOp::create(b, l, k));
+          Type et = type.getElementType();
+          return arith::SelectOp::create(b, l, on, createScalar(b, l, et, 1),
+                                         createScalar(b, l, et, 0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void steed::populateDataMovementLoweringPatterns(const TypeConverter &converter,
@@ -575,5 +705,6 @@ void steed::populateDataMovementLoweringPatterns(const TypeConverter &converter,
                IdentityLowering, TransposeLowering, ConcatLowering, SplitLowering,
                GatherLowering, GatherElementsLowering, ShapeLowering, SizeLowering, SliceLowering,
                ExpandLowering, TileLowering, ConstantOfShapeLowering, RangeLowering,
-               CastLowering, TriluLowering>(converter, ctx);
+               CastLowering, TriluLowering, ScatterElementsLowering,
+               ScatterNDLowering, EyeLikeLowering>(converter, ctx);
 }

@@ -206,6 +206,30 @@ void registerDataMovementOps(OpRegistry &r) {
   r.add("DepthToSpace", 1, 1, 1, [](NodeImporter &n) { return importDepthSpace(n, true); });
   r.add("SpaceToDepth", 1, 1, 1, [](NodeImporter &n) { return importDepthSpace(n, false); });
 
+  // ScatterElements: reduction add/mul from 16, max/min from 18 (same op).
+  r.add("ScatterElements", 11, 3);
+  // Scatter (9, deprecated in 11) is ScatterElements without reduction.
+  r.add("Scatter", 9, 3, 1, [](NodeImporter &n) -> Results {
+    auto attrs = n.convertAttributes("onnx.ScatterElements");
+    if (failed(attrs))
+      return failure();
+    return n.createOp("ScatterElements", {n.input(0), n.input(1), n.input(2)}, *attrs, 1);
+  });
+  r.add("ScatterND", 11, 3);
+  // EyeLike: `dtype` (a data type int) becomes a type.
+  r.add("EyeLike", 9, 1, 1, [](NodeImporter &n) -> Results {
+    SmallVector<NamedAttribute> attrs;
+    if (auto k = n.intAttr("k"))
+      attrs.push_back(n.builder.getNamedAttr("k", n.builder.getI64IntegerAttr(*k)));
+    if (auto dtype = n.intAttr("dtype")) {
+      Type t = convertElementType((int)*dtype, n.builder.getContext());
+      if (!t)
+        return n.emitError() << "EyeLike dtype " << *dtype << " is not supported", failure();
+      attrs.push_back(n.builder.getNamedAttr("dtype", TypeAttr::get(t)));
+    }
+    return n.createOp("EyeLike", {n.input(0)}, attrs, 1);
+  });
+
   r.add("Identity", 1, 1, 1, [](NodeImporter &n) -> Results {
     return SmallVector<Value>{n.input(0)};
   });

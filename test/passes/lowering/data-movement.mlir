@@ -399,3 +399,39 @@ func.func @trilu_rank1(%x: tensor<4xf32>) -> tensor<*xf32> {
   %r = onnx.Trilu %x, %n : (tensor<4xf32>, none) -> tensor<*xf32>
   return %r : tensor<*xf32>
 }
+
+// -----
+
+// ScatterElements: copy data, then an scf.for nest over the updates inserts
+// each one at its data-dependent position (reduction applied in order).
+// CHECK-LABEL: func.func @scatter_elements_add
+// CHECK-SAME:  -> tensor<3x3xf32>
+// CHECK:       %[[INIT:.*]] = linalg.copy ins(%arg0 : tensor<3x3xf32>)
+// CHECK:       scf.for {{.*}} iter_args(%[[A:.*]] = %[[INIT]])
+// CHECK:         scf.for {{.*}} iter_args(%[[B:.*]] = %[[A]])
+// CHECK:           %[[OLD:.*]] = tensor.extract %[[B]]
+// CHECK:           %[[NEW:.*]] = arith.addf %[[OLD]]
+// CHECK:           tensor.insert %[[NEW]] into %[[B]]
+func.func @scatter_elements_add(%d: tensor<3x3xf32>, %i: tensor<2x3xi64>, %u: tensor<2x3xf32>) -> tensor<*xf32> {
+  %r = onnx.ScatterElements %d, %i, %u {reduction = "add"} : (tensor<3x3xf32>, tensor<2x3xi64>, tensor<2x3xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+func.func @scatter_nd_bad_updates(%d: tensor<4x5xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{updates 'tensor<2x4xf32>' do not match indices 'tensor<2x1xi64>' and data 'tensor<4x5xf32>'}}
+  %r = onnx.ScatterND %d, %i, %u : (tensor<4x5xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @eyelike
+// CHECK-SAME:  -> tensor<3x4xi32>
+// CHECK:       linalg.generic
+// CHECK:         arith.cmpi eq, %{{.*}}, %c1 : index
+func.func @eyelike(%x: tensor<3x4xf32>) -> tensor<*xf32> {
+  %r = onnx.EyeLike %x {dtype = i32, k = 1 : i64} : (tensor<3x4xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
