@@ -113,9 +113,7 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
       {Stage::Linalg, "steed-lower-onnx,canonicalize"},
       {Stage::Plan, "steed-outline-kernels,canonicalize,symbol-dce"},
       {Stage::Bufferized,
-       // linalg.copy, not memref.copy: a strided memref.copy would need the
-       // MLIR runtime's memrefCopy in the model library.
-       "eliminate-empty-tensors,one-shot-bufferize{memcpy-op=linalg.copy},canonicalize,cse"},
+       "eliminate-empty-tensors,one-shot-bufferize,canonicalize,cse"},
       {Stage::Planned, "steed-plan-memory,canonicalize"},
   };
   for (const StageSpec &spec : stages) {

@@ -1,11 +1,15 @@
 //===- CPUTarget.cpp - LLVM code generation for the host CPU --------------===//
 #include "targets/cpu/CPUTarget.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -46,7 +50,7 @@ public:
     // Scalar loops for now: tiling and vectorization slot in before
     // convert-linalg-to-loops.
     static const char *pipeline =
-        "steed-lower-launches,"
+        "steed-lower-launches,steed-cpu-expand-strided-copies,"
         "func.func(convert-linalg-to-loops),"
         "lower-affine,convert-scf-to-cf,expand-strided-metadata,"
         "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
@@ -106,10 +110,47 @@ public:
       module.emitError() << error;
       return nullptr;
     }
+    // Weights (dense_resource blobs) bypass the element-by-element constant
+    // translation: their globals are translated as declarations and get
+    // their bytes afterwards in one piece.
+    struct RawGlobal {
+      std::string name;
+      ArrayRef<char> data;
+      uint64_t alignment;
+      LLVM::Linkage linkage;
+    };
+    SmallVector<RawGlobal> rawGlobals;
+    module.walk([&](LLVM::GlobalOp global) {
+      auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(global.getValueOrNull());
+      if (!resource || !resource.getRawHandle().getBlob())
+        return;
+      rawGlobals.push_back({global.getSymName().str(),
+                            resource.getRawHandle().getBlob()->getData(),
+                            global.getAlignment().value_or(64), global.getLinkage()});
+      global.removeValueAttr();
+      global.setLinkage(LLVM::Linkage::External);
+    });
     auto llvmModule = translateModuleToLLVMIR(module, llvmContext, "steed_model");
     if (!llvmModule) {
       module.emitError("translation to LLVM IR failed");
       return nullptr;
+    }
+    for (const RawGlobal &raw : rawGlobals) {
+      llvm::GlobalVariable *decl = llvmModule->getNamedGlobal(raw.name);
+      if (!decl)
+        continue;
+      llvm::Constant *bytes = llvm::ConstantDataArray::getRaw(
+          StringRef(raw.data.data(), raw.data.size()), raw.data.size(),
+          llvm::Type::getInt8Ty(llvmContext));
+      auto *def = new llvm::GlobalVariable(
+          *llvmModule, bytes->getType(), /*isConstant=*/true,
+          raw.linkage == LLVM::Linkage::Private ? llvm::GlobalValue::PrivateLinkage
+                                                : llvm::GlobalValue::InternalLinkage,
+          bytes, raw.name + ".bytes");
+      def->setAlignment(llvm::Align(std::max<uint64_t>(raw.alignment, 16)));
+      decl->replaceAllUsesWith(def);
+      decl->eraseFromParent();
+      def->setName(raw.name);
     }
     llvmModule->setTargetTriple(tm->getTargetTriple());
     llvmModule->setDataLayout(tm->createDataLayout());

@@ -22,4 +22,21 @@ def CPUModelEntry : Pass<"steed-cpu-model-entry", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def CPUExpandStridedCopies : Pass<"steed-cpu-expand-strided-copies", "mlir::ModuleOp"> {
+  let summary = "Rewrites memref.copy between non-contiguous buffers as linalg.copy";
+  let description = [{
+    The LLVM lowering turns a contiguous memref.copy into memcpy but a
+    strided one into a call of the MLIR runtime's `memrefCopy`, which a model
+    library must not need. Strided copies become loops instead.
+
+    ```mlir
+    // before
+    memref.copy %a, %b : memref<4xf32, strided<[2]>> to memref<4xf32>
+    // after
+    linalg.copy ins(%a : memref<4xf32, strided<[2]>>) outs(%b : memref<4xf32>)
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif
