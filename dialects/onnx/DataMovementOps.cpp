@@ -714,3 +714,49 @@ LogicalResult EyeLikeOp::inferShapes() {
   setRefined(*this, 0, in.getShape(), elementType);
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// GatherND / OneHot
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherNDOp::inferShapes() {
+  Type elementType = elementTypeOf(getData());
+  auto data = getRanked(getData()), indices = getRanked(getIndices());
+  if (!data || !indices || indices.getRank() < 1 || isDyn(indices.getShape().back()))
+    return unranked(*this, elementType);
+  int64_t b = getBatchDims(), k = indices.getShape().back();
+  if (b < 0 || b >= std::min(data.getRank(), indices.getRank()))
+    return emitOpError() << "batch_dims " << b << " must be less than the ranks of data "
+                         << data << " and indices " << indices;
+  if (b + k > data.getRank())
+    return emitOpError() << "index tuples of " << k << " values after " << b
+                         << " batch dims exceed the rank of " << data;
+  SmallVector<int64_t> out(indices.getShape().drop_back());
+  llvm::append_range(out, data.getShape().drop_front(b + k));
+  setRefined(*this, 0, out, elementType);
+  return success();
+}
+
+LogicalResult OneHotOp::inferShapes() {
+  Type elementType = elementTypeOf(getValues());
+  auto indices = getRanked(getIndices());
+  if (auto v = getRanked(getValues()); v && v.getNumElements() != 2)
+    return emitOpError() << "values must hold [off, on], got " << v;
+  if (!indices)
+    return unranked(*this, elementType);
+  int64_t rank = indices.getRank() + 1, axis = getAxis();
+  if (axis < -rank || axis >= rank)
+    return emitOpError() << "axis " << axis << " is out of range for output rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  int64_t depth = ShapedType::kDynamic;
+  if (auto d = getConstantFloats(getDepth())) {
+    if (d->size() != 1 || (*d)[0] < 1)
+      return emitOpError("depth must be a positive scalar");
+    depth = (int64_t)(*d)[0];
+  }
+  SmallVector<int64_t> out(indices.getShape());
+  out.insert(out.begin() + axis, depth);
+  setRefined(*this, 0, out, elementType);
+  return success();
+}

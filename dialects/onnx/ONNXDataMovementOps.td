@@ -224,4 +224,20 @@ def ONNX_EyeLikeOp : ONNX_Op<"EyeLike"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def ONNX_GatherNDOp : ONNX_Op<"GatherND"> {
+  let summary = "gather slices of `data` at index tuples (last dim of `indices`)";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$indices,
+                   DefaultValuedAttr<I64Attr, "0">:$batch_dims);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_OneHotOp : ONNX_Op<"OneHot"> {
+  let summary = "values[1] where the index along `axis` equals indices, else values[0]";
+  let arguments = (ins AnyTensor:$indices, AnyTensor:$depth, AnyTensor:$values,
+                   DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // STEED_ONNX_DATAMOVEMENT_OPS

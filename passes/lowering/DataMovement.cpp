@@ -695,6 +695,87 @@ struct EyeLikeLowering : OpConversionPattern<o::EyeLikeOp> {
   }
 };
 
+/// GatherND: out[o] = data[o[:b], wrap(indices[o[:q-1], 0..k)), o[q-1:]].
+struct GatherNDLowering : OpConversionPattern<o::GatherNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::GatherNDOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    auto dataType = cast<RankedTensorType>(data.getType());
+    auto idxType = cast<RankedTensorType>(indices.getType());
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    int64_t b = op.getBatchDims(), q = idxType.getRank(), k = idxType.getShape().back();
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), ValueRange{}, type,
+        [&](OpBuilder &nb, Location l, ValueRange) -> Value {
+          SmallVector<Value> outIdx;
+          for (int64_t d = 0; d < type.getRank(); ++d)
+            outIdx.push_back(linalg::IndexOp::create(nb, l, d));
+          SmallVector<Value> coords(outIdx.begin(), outIdx.begin() + b);
+          SmallVector<Value> at(outIdx.begin(), outIdx.begin() + (q - 1));
+          at.push_back(Value());
+          for (int64_t j = 0; j < k; ++j) {
+            at.back() = arith::ConstantIndexOp::create(nb, l, j);
+            Value i = toIndex(nb, l, tensor::ExtractOp::create(nb, l, indices, at));
+            coords.push_back(wrapNegative(
+                nb, l, i, arith::ConstantIndexOp::create(nb, l, dataType.getDimSize(b + j))));
+          }
+          coords.append(outIdx.begin() + (q - 1), outIdx.end());
+          return tensor::ExtractOp::create(nb, l, data, coords);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// OneHot: select(wrap(indices[...]) == index along axis, on, off).
+struct OneHotLowering : OpConversionPattern<o::OneHotOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::OneHotOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
+    int64_t rank = type.getRank();
+    int64_t axis = positiveAxis(op.getAxis(), rank);
+    int64_t depth = type.getDimSize(axis);
+    Type idxLogical = getElementTypeOrSelf(op.getIndices().getType());
+    auto values = adaptor.getValues();
+    auto vType = cast<RankedTensorType>(values.getType());
+    auto valueAt = [&](int64_t i) {
+      SmallVector<Value> idx;
+      if (vType.getRank() == 1)
+        idx.push_back(arith::ConstantIndexOp::create(rewriter, loc, i));
+      return (Value)tensor::ExtractOp::create(rewriter, loc, values, idx);
+    };
+    Value off = valueAt(0), on = valueAt(1);
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        exprs.push_back(getAffineDimExpr(d, ctx));
+    SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, ctx),
+                                AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    Value init = createEmptyTensor(rewriter, loc, type.getShape(), type.getElementType());
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{adaptor.getIndices()}, ValueRange{init},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          // Indices may be float: truncate to an integer first.
+          Value i = convertScalar(b, l, args[0], idxLogical, b.getI64Type());
+          i = wrapNegative(b, l, toIndex(b, l, i), arith::ConstantIndexOp::create(b, l, depth));
+          Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, i,
+                                            linalg::IndexOp::create(b, l, axis));
+          linalg::YieldOp::create(b, l, arith::SelectOp::create(b, l, hit, on, off).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void steed::populateDataMovementLoweringPatterns(const TypeConverter &converter,
@@ -706,5 +787,5 @@ void steed::populateDataMovementLoweringPatterns(const TypeConverter &converter,
                GatherLowering, GatherElementsLowering, ShapeLowering, SizeLowering, SliceLowering,
                ExpandLowering, TileLowering, ConstantOfShapeLowering, RangeLowering,
                CastLowering, TriluLowering, ScatterElementsLowering,
-               ScatterNDLowering, EyeLikeLowering>(converter, ctx);
+               ScatterNDLowering, EyeLikeLowering, GatherNDLowering, OneHotLowering>(converter, ctx);
 }

@@ -216,6 +216,8 @@ void registerDataMovementOps(OpRegistry &r) {
     return n.createOp("ScatterElements", {n.input(0), n.input(1), n.input(2)}, *attrs, 1);
   });
   r.add("ScatterND", 11, 3);
+  r.add("GatherND", 11, 2); // batch_dims from 12: same op
+  r.add("OneHot", 9, 3);    // 11 allows negative indices: same lowering
   // EyeLike: `dtype` (a data type int) becomes a type.
   r.add("EyeLike", 9, 1, 1, [](NodeImporter &n) -> Results {
     SmallVector<NamedAttribute> attrs;

@@ -435,3 +435,32 @@ func.func @eyelike(%x: tensor<3x4xf32>) -> tensor<*xf32> {
   %r = onnx.EyeLike %x {dtype = i32, k = 1 : i64} : (tensor<3x4xf32>) -> tensor<*xf32>
   return %r : tensor<*xf32>
 }
+
+// -----
+
+// GatherND: each output element reads its index tuple, then the data.
+// CHECK-LABEL: func.func @gather_nd
+// CHECK-SAME:  -> tensor<2x1x2xf32>
+// CHECK:       linalg.generic
+// CHECK:         tensor.extract %arg1[%{{.*}}, %{{.*}}, %c0] : tensor<2x1x2xi64>
+// CHECK:         tensor.extract %arg1[%{{.*}}, %{{.*}}, %c1] : tensor<2x1x2xi64>
+// CHECK:         tensor.extract %arg0[%{{.*}}, %{{.*}}, %{{.*}}] : tensor<2x2x2xf32>
+func.func @gather_nd(%d: tensor<2x2x2xf32>, %i: tensor<2x1x2xi64>) -> tensor<*xf32> {
+  %r = onnx.GatherND %d, %i : (tensor<2x2x2xf32>, tensor<2x1x2xi64>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+// OneHot: depth from a constant; the indices map drops the new axis.
+// CHECK-DAG:   #[[DROP:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @one_hot
+// CHECK-SAME:  -> tensor<3x10xf32>
+// CHECK:       linalg.generic {indexing_maps = [#[[DROP]], {{.*}}]
+// CHECK:         arith.cmpi eq
+// CHECK:         arith.select
+func.func @one_hot(%i: tensor<3xi64>, %v: tensor<2xf32>) -> tensor<*xf32> {
+  %depth = onnx.Constant dense<10> : tensor<i64>
+  %r = onnx.OneHot %i, %depth, %v : (tensor<3xi64>, tensor<i64>, tensor<2xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
