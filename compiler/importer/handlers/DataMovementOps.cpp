@@ -7,6 +7,9 @@
 //  * Cast-1's string `to` and Cast-6+'s data type int become a TypeAttr;
 //    CastLike becomes a Cast to the target's element type;
 //  * Tile-1 (tiles, axis) becomes a repeats vector;
+//  * the deprecated Scatter (9/10) becomes ScatterElements; EyeLike's
+//    `dtype` int becomes a type;
+//  * DepthToSpace / SpaceToDepth become Reshape -> Transpose -> Reshape;
 //  * Identity forwards its input (no op).
 // Ops that compute shapes fold while importing (NodeImporter::createOp), so
 // that a torch-style Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain
