@@ -37,6 +37,21 @@ FailureOr<MemRefType> bufferType(Value v) {
   return MemRefType::get(t.getShape(), signless(t.getElementType()));
 }
 
+/// Zero-element tensors carry no data. The LLVM lowering cannot pass
+/// zero-sized memrefs to functions, so kernels never take them and the plan
+/// takes a placeholder byte for them (the ABI still passes a pointer).
+bool isEmpty(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.hasStaticShape() && t.getNumElements() == 0;
+}
+
+/// The type of a plan argument for `v`.
+MemRefType planArgType(Value v) {
+  if (isEmpty(v))
+    return MemRefType::get({1}, IntegerType::get(v.getContext(), 8));
+  return *bufferType(v);
+}
+
 /// Attribute of a constant with signless element type.
 ElementsAttr signlessConstant(ElementsAttr value) {
   auto type = cast<RankedTensorType>(value.getType());
@@ -78,10 +93,17 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
       if (!nodes.empty() && !cast<StringAttr>(nodes[0]).getValue().empty())
         name += "_" + sanitize(cast<StringAttr>(nodes[0]).getValue()).substr(0, 40);
     SmallVector<Type> argTypes;
+    SmallVector<Value> inputs, results;
     for (Value v : group.getInputs())
-      argTypes.push_back(*bufferType(v));
+      if (!isEmpty(v)) {
+        argTypes.push_back(*bufferType(v));
+        inputs.push_back(v);
+      }
     for (Value v : group.getResults())
-      argTypes.push_back(*bufferType(v));
+      if (!isEmpty(v)) {
+        argTypes.push_back(*bufferType(v));
+        results.push_back(v);
+      }
     auto kernel = func::FuncOp::create(b, group.getLoc(), name, b.getFunctionType(argTypes, {}));
     kernel.setPrivate();
     kernel->setAttr(exec::kKernelAttrName, b.getUnitAttr());
@@ -93,11 +115,20 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
 
     // Inputs: memref -> tensor (-> logical element type).
     Block &body = group.getBody().front();
-    for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
-      auto memrefType = cast<MemRefType>(argTypes[i]);
-      Value t = bufferization::ToTensorOp::create(
-          b, loc, RankedTensorType::get(memrefType.getShape(), memrefType.getElementType()),
-          entry->getArgument(i), /*restrict=*/true, /*writable=*/false);
+    unsigned argIndex = 0;
+    for (auto [input, arg] : llvm::zip(group.getInputs(), body.getArguments())) {
+      auto tensorType = cast<RankedTensorType>(arg.getType());
+      auto signlessType = RankedTensorType::get(tensorType.getShape(),
+                                                signless(tensorType.getElementType()));
+      Value t;
+      if (isEmpty(input)) {
+        t = tensor::EmptyOp::create(b, loc, signlessType.getShape(),
+                                    signlessType.getElementType());
+      } else {
+        t = bufferization::ToTensorOp::create(b, loc, signlessType,
+                                              entry->getArgument(argIndex++),
+                                              /*restrict=*/true, /*writable=*/false);
+      }
       if (t.getType() != arg.getType())
         t = tensor::BitcastOp::create(b, loc, arg.getType(), t);
       arg.replaceAllUsesWith(t);
@@ -107,16 +138,19 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
     entry->getOperations().splice(entry->end(), body.getOperations(), body.begin(),
                                   std::prev(body.end()));
     b.setInsertionPointToEnd(entry);
-    unsigned numInputs = group.getInputs().size();
-    for (auto [i, v] : llvm::enumerate(yield.getValues())) {
-      auto memrefType = cast<MemRefType>(argTypes[numInputs + i]);
+    unsigned outIndex = inputs.size();
+    for (auto [result, v] : llvm::zip(group.getResults(), yield.getValues())) {
+      if (isEmpty(result))
+        continue;
+      unsigned argNo = outIndex++;
+      auto memrefType = cast<MemRefType>(argTypes[argNo]);
       Value t = v;
       auto signlessTensor =
           RankedTensorType::get(memrefType.getShape(), memrefType.getElementType());
       if (t.getType() != signlessTensor)
         t = tensor::BitcastOp::create(b, loc, signlessTensor, t);
       auto store = bufferization::MaterializeInDestinationOp::create(
-          b, loc, t, entry->getArgument(numInputs + i));
+          b, loc, t, entry->getArgument(argNo));
       store.setWritable(true);
       store.setRestrict(true);
     }
@@ -149,9 +183,9 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
     // The plan's signature: inputs then outputs.
     SmallVector<Type> argTypes;
     for (BlockArgument a : body.getArguments())
-      argTypes.push_back(*bufferType(a));
+      argTypes.push_back(planArgType(a));
     for (Value v : ret.getOperands())
-      argTypes.push_back(*bufferType(v));
+      argTypes.push_back(planArgType(v));
     b.setInsertionPoint(graph);
     auto plan = func::FuncOp::create(b, graph.getLoc(), "steed_plan",
                                      b.getFunctionType(argTypes, {}));
@@ -164,13 +198,12 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
     for (unsigned i = 0; i < ret.getNumOperands(); ++i) {
       if (auto name = graph.getResultAttr(i, "onnx.name"))
         plan.setArgAttr(numInputs + i, "onnx.name", name);
-      // The logical element type, for the runtime metadata (ui8 vs i8).
-      plan.setArgAttr(numInputs + i, "onnx.type",
-                      TypeAttr::get(getElementTypeOrSelf(ret.getOperand(i).getType())));
+      // The logical type (ui8, not i8; the shape even of an empty tensor),
+      // for the runtime metadata.
+      plan.setArgAttr(numInputs + i, "onnx.type", TypeAttr::get(ret.getOperand(i).getType()));
     }
     for (unsigned i = 0; i < numInputs; ++i)
-      plan.setArgAttr(i, "onnx.type",
-                      TypeAttr::get(getElementTypeOrSelf(body.getArgument(i).getType())));
+      plan.setArgAttr(i, "onnx.type", TypeAttr::get(body.getArgument(i).getType()));
     Block *entry = plan.addEntryBlock();
     b.setInsertionPointToStart(entry);
 
@@ -192,7 +225,7 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
       ElementsAttr constValue;
       if (op.getNumResults() == 1 && isa<RankedTensorType>(op.getResult(0).getType()) &&
           matchPattern(op.getResult(0), m_Constant(&constValue))) {
-        if (op.use_empty())
+        if (op.use_empty() || isEmpty(op.getResult(0)))
           continue;
         ElementsAttr value = signlessConstant(constValue);
         auto type = *bufferType(op.getResult(0));
@@ -217,8 +250,11 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
       symbols.insert(kernel);
       SmallVector<Value> args;
       for (Value in : group.getInputs())
-        args.push_back(buffers.lookup(in));
+        if (!isEmpty(in))
+          args.push_back(buffers.lookup(in));
       for (Value r : group.getResults()) {
+        if (isEmpty(r))
+          continue;
         Value buf;
         auto it = directOutput.find(r);
         if (it != directOutput.end())
@@ -232,6 +268,8 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
     }
     // Outputs not written in place are copied.
     for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+      if (isEmpty(v))
+        continue;
       Value out = entry->getArgument(numInputs + i);
       Value src = buffers.lookup(v);
       if (src != out)

@@ -38,32 +38,43 @@ struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
     target.addIllegalDialect<onnx::ONNXDialect>();
     target.addLegalOp<onnx::NoneOp>(); // dies once its users are lowered
     // Report the first op that could not be lowered, at its node.
-    // The framework reports "failed to legalize operation 'X'" (and notes)
-    // for the op that could not be converted; keep that op's location and
-    // report it once, in Steed's words.
+    // The framework reports "failed to legalize operation 'X'" for the op it
+    // could not convert; keep that op's location and name and report it
+    // once, in Steed's words, with its types.
     std::optional<Location> failedLoc;
-    std::string failedOp;
+    std::string failedName;
     LogicalResult converted = success();
     {
       ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &diag) {
         if (diag.getSeverity() != DiagnosticSeverity::Error || failedLoc)
           return success();
         failedLoc = diag.getLocation();
-        for (Diagnostic &note : diag.getNotes()) {
-          std::string text = note.str();
-          StringRef prefix = "see current operation: ";
-          if (StringRef(text).starts_with(prefix))
-            failedOp = text.substr(prefix.size());
-        }
-        if (failedOp.empty())
-          failedOp = diag.str();
+        StringRef msg = diag.str();
+        size_t open = msg.find('\'');
+        if (open != StringRef::npos)
+          failedName = msg.substr(open + 1).take_until([](char c) { return c == '\''; }).str();
         return success();
       });
       converted = applyPartialConversion(getOperation(), target, std::move(patterns));
     }
     if (failed(converted)) {
-      Location loc = failedLoc.value_or(getOperation().getLoc());
-      emitError(loc) << "cannot lower " << failedOp;
+      Operation *culprit = nullptr;
+      getOperation().walk([&](Operation *op) {
+        if (isa<onnx::ONNXDialect>(op->getDialect()) && !isa<onnx::NoneOp>(op) &&
+            (!failedLoc || op->getLoc() == *failedLoc) &&
+            (failedName.empty() || op->getName().getStringRef() == failedName)) {
+          culprit = op;
+          return WalkResult::interrupt();
+        }
+        return WalkResult::advance();
+      });
+      if (culprit)
+        culprit->emitError() << "cannot lower " << culprit->getName() << " with types "
+                             << culprit->getOperandTypes() << " -> "
+                             << culprit->getResultTypes();
+      else
+        emitError(failedLoc.value_or(getOperation().getLoc()))
+            << "cannot lower " << (failedName.empty() ? "an onnx op" : failedName);
       return signalPassFailure();
     }
     getOperation().walk([](onnx::NoneOp op) {

@@ -56,13 +56,13 @@ LogicalResult recordModelInfo(ModuleOp module) {
   for (unsigned i = 0; i < numArgs; ++i) {
     if (plan.getArgAttr(i, "exec.arena"))
       continue;
-    auto type = cast<MemRefType>(plan.getArgumentTypes()[i]);
-    // Outputs follow inputs; the plan marks neither, so count: outputs are
-    // the arguments after the inputs, recorded by the outliner's attribute.
+    // The logical tensor type (signedness, shape even when empty) is the
+    // outliner's `onnx.type`; outputs follow the `exec.num_inputs` inputs.
+    auto type = cast<ShapedType>(plan.getArgumentTypes()[i]);
+    if (auto t = plan.getArgAttrOfType<TypeAttr>(i, "onnx.type"))
+      type = cast<ShapedType>(t.getValue());
     bool isOutput = i >= plan->getAttrOfType<IntegerAttr>("exec.num_inputs").getInt();
     Type logical = type.getElementType();
-    if (auto t = plan.getArgAttrOfType<TypeAttr>(i, "onnx.type"))
-      logical = t.getValue();
     std::string dtype = dtypeName(logical);
     if (dtype.empty())
       return plan.emitError() << "element type " << logical

@@ -4,8 +4,8 @@
 // allocated; the last kernel writes straight into the output; weights are
 // memref.globals.
 // CHECK-LABEL: func.func @steed_plan(
-// CHECK-SAME:    %[[X:.*]]: memref<100xf32> {onnx.name = "x", onnx.type = f32},
-// CHECK-SAME:    %[[Y:.*]]: memref<100xf32> {onnx.name = "y", onnx.type = f32})
+// CHECK-SAME:    %[[X:.*]]: memref<100xf32> {onnx.name = "x", onnx.type = tensor<100xf32>},
+// CHECK-SAME:    %[[Y:.*]]: memref<100xf32> {onnx.name = "y", onnx.type = tensor<100xf32>})
 // CHECK-SAME:    attributes {exec.num_inputs = 1 : i64, exec.plan}
 // CHECK:         %[[W:.*]] = memref.get_global @__constant_0
 // CHECK:         %[[T:.*]] = memref.alloc() : memref<100xf32>
@@ -35,4 +35,18 @@ func.func @main_graph(%x: tensor<100xf32> {onnx.name = "x"}) -> (tensor<100xf32>
 func.func @main_graph(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   %n = onnx.Neg %x : tensor<4xf32> -> tensor<4xf32>
   return %x, %n, %n : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Empty tensors cross no function boundary: a kernel does not take them
+// (its body sees a tensor.empty) and the plan takes a placeholder byte.
+// CHECK-LABEL: func.func @steed_plan(
+// CHECK-SAME:    %[[X:.*]]: memref<2x3xf32> {{.*}}, %[[E:.*]]: memref<1xi8> {onnx.type = tensor<2x0xf32>}, %[[Y:.*]]: memref<2x3xf32>
+// CHECK:         exec.launch @k0_concat(%[[X]], %[[Y]]) : memref<2x3xf32>, memref<2x3xf32>
+// CHECK:       func.func private @k0_concat(%{{.*}}: memref<2x3xf32>, %{{.*}}: memref<2x3xf32>)
+// CHECK:         tensor.empty() : tensor<2x0xf32>
+func.func @main_graph(%x: tensor<2x3xf32>, %e: tensor<2x0xf32>) -> tensor<2x3xf32> {
+  %c = onnx.Concat %x, %e {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x0xf32>) -> tensor<2x3xf32>
+  return %c : tensor<2x3xf32>
 }
