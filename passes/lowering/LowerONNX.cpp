@@ -49,7 +49,8 @@ struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
         if (diag.getSeverity() != DiagnosticSeverity::Error || failedLoc)
           return success();
         failedLoc = diag.getLocation();
-        StringRef msg = diag.str();
+        std::string text = diag.str();
+        StringRef msg = text;
         size_t open = msg.find('\'');
         if (open != StringRef::npos)
           failedName = msg.substr(open + 1).take_until([](char c) { return c == '\''; }).str();
