@@ -21,7 +21,7 @@ namespace steed {
 struct TargetOptions {
   std::string cpu;      // --mcpu; empty: the host CPU
   std::string features; // --mattr; empty: the host's features
-  unsigned optLevel = 3;
+  unsigned optLevel = 2;
 };
 
 class Target {

@@ -98,6 +98,12 @@ struct CPUModelEntryPass : impl::CPUModelEntryBase<CPUModelEntryPass> {
       module.emitError("model entry: missing plan, metadata or arena size");
       return signalPassFailure();
     }
+    // Only the ABI's symbols are exported; the plan and the kernels are
+    // internal, so LLVM may inline and specialize them.
+    for (auto fn : module.getOps<LLVM::LLVMFuncOp>())
+      if (!fn.isExternal())
+        fn.setLinkage(LLVM::Linkage::Internal);
+
     OpBuilder b(ctx);
     b.setInsertionPointToEnd(module.getBody());
     Location loc = module.getLoc();

@@ -35,8 +35,10 @@ static cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: the host
                                  cl::cat(category));
 static cl::opt<std::string> mattr("mattr", cl::desc("Target features, e.g. +avx2,-avx512f"),
                                   cl::cat(category));
-static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
-                                  cl::init(3), cl::Prefix, cl::cat(category));
+// O2 by default: on today's scalar loop nests O3 gives the same code speed
+// (resnet18: 1.44 s either way) but can take 7x longer (the transformer).
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3, default 2)"),
+                                  cl::init(2), cl::Prefix, cl::cat(category));
 static cl::opt<bool> listOps("list-ops",
                              cl::desc("Print the supported ONNX ops and their opsets"),
                              cl::cat(category));
