@@ -3,6 +3,7 @@
 #include "dialects/exec/ExecOps.h"
 #include "dialects/onnx/ONNXOps.h"
 #include "passes/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -119,6 +120,15 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
   for (const StageSpec &spec : stages) {
     if (*spec.pipeline && failed(runPasses(*module, spec.pipeline)))
       return failure();
+    if (spec.stage == Stage::Plan && options.reportKernels)
+      for (auto fn : module->getOps<func::FuncOp>())
+        if (fn->hasAttr(exec::kKernelAttrName)) {
+          llvm::outs() << "kernel " << fn.getSymName() << ":";
+          if (auto nodes = fn->getAttrOfType<ArrayAttr>("exec.nodes"))
+            for (Attribute node : nodes)
+              llvm::outs() << " " << cast<StringAttr>(node).getValue();
+          llvm::outs() << "\n";
+        }
     if (options.emit == spec.stage)
       return printStage();
   }

@@ -41,6 +41,8 @@ struct CompileOptions {
   std::string outputPath; // "-" for stdout (textual stages)
   std::string target = "cpu";
   Stage emit = Stage::Lib;
+  /// Print each kernel with the ONNX nodes it computes (to stdout).
+  bool reportKernels = false;
   ImportOptions import;
   TargetOptions targetOptions;
 };

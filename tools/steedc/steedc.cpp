@@ -42,6 +42,9 @@ static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3, d
 static cl::opt<bool> listOps("list-ops",
                              cl::desc("Print the supported ONNX ops and their opsets"),
                              cl::cat(category));
+static cl::opt<bool> reportKernels(
+    "report-kernels", cl::desc("Print each kernel and the ONNX nodes it computes"),
+    cl::cat(category));
 static cl::opt<bool> listTargets("list-targets", cl::desc("Print the targets"),
                                  cl::cat(category));
 
@@ -107,6 +110,7 @@ int main(int argc, char **argv) {
   if (!stage)
     return usageError("--emit=" + emit + " is not a stage (" + steed::stageNames() + ")");
   options.emit = *stage;
+  options.reportKernels = reportKernels;
   bool binary = *stage == steed::Stage::Obj || *stage == steed::Stage::Lib;
   if (!outputFile.empty())
     options.outputPath = outputFile;
