@@ -37,6 +37,13 @@ def ONNX_SoftsignOp   : ONNX_UnaryOp<"Softsign">;
 def ONNX_HardSwishOp  : ONNX_UnaryOp<"HardSwish">;
 def ONNX_MishOp       : ONNX_UnaryOp<"Mish">;
 def ONNX_NotOp        : ONNX_UnaryOp<"Not">;
+def ONNX_BitwiseNotOp : ONNX_UnaryOp<"BitwiseNot">;
+// i1 results (see inferUnaryShapes).
+def ONNX_IsNaNOp      : ONNX_UnaryOp<"IsNaN">;
+def ONNX_IsInfOp : ONNX_UnaryOp<"IsInf"> {
+  let arguments = (ins AnyTensor:$X, DefaultValuedAttr<I64Attr, "1">:$detect_negative,
+                   DefaultValuedAttr<I64Attr, "1">:$detect_positive);
+}
 
 def ONNX_LeakyReluOp : ONNX_UnaryOp<"LeakyRelu"> {
   let arguments = (ins AnyTensor:$X, DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
@@ -79,6 +86,14 @@ def ONNX_PReluOp : ONNX_BinaryOp<"PRelu"> {
 }
 def ONNX_ModOp : ONNX_BinaryOp<"Mod"> {
   let arguments = (ins AnyTensor:$A, AnyTensor:$B, DefaultValuedAttr<I64Attr, "0">:$fmod);
+}
+def ONNX_BitwiseAndOp : ONNX_BinaryOp<"BitwiseAnd", [Commutative]>;
+def ONNX_BitwiseOrOp  : ONNX_BinaryOp<"BitwiseOr", [Commutative]>;
+def ONNX_BitwiseXorOp : ONNX_BinaryOp<"BitwiseXor", [Commutative]>;
+def ONNX_BitShiftOp : ONNX_BinaryOp<"BitShift"> {
+  let arguments = (ins AnyTensor:$X, AnyTensor:$Y, StrAttr:$direction);
+  let results = (outs AnyTensor:$Z);
+  let assemblyFormat = "$X `,` $Y attr-dict `:` functional-type(operands, results)";
 }
 def ONNX_AndOp : ONNX_CompareOp<"And", [Commutative]>;
 def ONNX_OrOp  : ONNX_CompareOp<"Or", [Commutative]>;

@@ -104,7 +104,7 @@ void setResultType(Operation *op, unsigned idx, Type type) {
 
 LogicalResult inferUnaryShapes(Operation *op) {
   Type in = op->getOperand(0).getType();
-  if (isa<NotOp>(op))
+  if (isa<NotOp, IsNaNOp, IsInfOp>(op))
     if (auto shaped = dyn_cast<ShapedType>(in))
       in = shaped.clone(IntegerType::get(op->getContext(), 1));
   setResultType(op, 0, in);

@@ -8,6 +8,7 @@
 #include "dialects/onnx/ShapeHelpers.h"
 #include "passes/lowering/LoweringUtils.h"
 #include "mlir/IR/TypeUtilities.h"
+#include <limits>
 
 using namespace mlir;
 using namespace steed;
@@ -121,6 +122,27 @@ Value scalar(o::MishOp, Scalar &s) { return s.mul(s.x(), s.tanh(s.softplus(s.x()
 Value scalar(o::NotOp, Scalar &s) {
   return arith::XOrIOp::create(s.b, s.loc, s.x(), s.c(1));
 }
+Value scalar(o::BitwiseNotOp, Scalar &s) {
+  auto type = cast<IntegerType>(s.type);
+  Value ones = arith::ConstantOp::create(
+      s.b, s.loc, IntegerAttr::get(type, APInt::getAllOnes(type.getWidth())));
+  return arith::XOrIOp::create(s.b, s.loc, s.x(), ones);
+}
+Value scalar(o::IsNaNOp, Scalar &s) {
+  return arith::CmpFOp::create(s.b, s.loc, arith::CmpFPredicate::UNO, s.x(), s.x());
+}
+Value scalar(o::IsInfOp op, Scalar &s) {
+  Value x = s.x();
+  Value inf = s.c(std::numeric_limits<double>::infinity());
+  Value ninf = s.c(-std::numeric_limits<double>::infinity());
+  Value pos = arith::CmpFOp::create(s.b, s.loc, arith::CmpFPredicate::OEQ, x, inf);
+  Value neg = arith::CmpFOp::create(s.b, s.loc, arith::CmpFPredicate::OEQ, x, ninf);
+  Value f = arith::ConstantOp::create(s.b, s.loc, s.b.getBoolAttr(false));
+  Value r = op.getDetectPositive() ? pos : f;
+  if (op.getDetectNegative())
+    r = arith::OrIOp::create(s.b, s.loc, r, neg);
+  return r;
+}
 Value scalar(o::SignOp, Scalar &s) {
   Value x = s.x();
   return s.select(s.gt(x, s.c(0)), s.c(1), s.select(s.lt(x, s.c(0)), s.c(-1), s.c(0)));
@@ -195,6 +217,16 @@ Value scalar(o::ModOp op, Scalar &s) {
   Value signsDiffer = arith::XOrIOp::create(s.b, s.loc, rNeg, dNeg);
   Value fix = arith::AndIOp::create(s.b, s.loc, nonzero, signsDiffer);
   return s.select(fix, s.add(r, d), r);
+}
+Value scalar(o::BitwiseAndOp, Scalar &s) { return arith::AndIOp::create(s.b, s.loc, s.args[0], s.args[1]); }
+Value scalar(o::BitwiseOrOp, Scalar &s) { return arith::OrIOp::create(s.b, s.loc, s.args[0], s.args[1]); }
+Value scalar(o::BitwiseXorOp, Scalar &s) { return arith::XOrIOp::create(s.b, s.loc, s.args[0], s.args[1]); }
+Value scalar(o::BitShiftOp op, Scalar &s) {
+  // Unsigned operands: RIGHT is a logical shift.
+  if (op.getDirection() == "LEFT")
+    return arith::ShLIOp::create(s.b, s.loc, s.args[0], s.args[1]);
+  return s.isUnsigned ? (Value)arith::ShRUIOp::create(s.b, s.loc, s.args[0], s.args[1])
+                      : (Value)arith::ShRSIOp::create(s.b, s.loc, s.args[0], s.args[1]);
 }
 Value scalar(o::AndOp, Scalar &s) { return arith::AndIOp::create(s.b, s.loc, s.args[0], s.args[1]); }
 Value scalar(o::OrOp, Scalar &s) { return arith::OrIOp::create(s.b, s.loc, s.args[0], s.args[1]); }
@@ -371,6 +403,10 @@ void steed::populateElementwiseLoweringPatterns(const TypeConverter &converter,
       ElementwiseLowering<o::SignOp>, ElementwiseLowering<o::SoftplusOp>,
       ElementwiseLowering<o::SoftsignOp>, ElementwiseLowering<o::HardSwishOp>,
       ElementwiseLowering<o::MishOp>, ElementwiseLowering<o::NotOp>,
+      ElementwiseLowering<o::BitwiseNotOp>, ElementwiseLowering<o::IsNaNOp>,
+      ElementwiseLowering<o::IsInfOp>, ElementwiseLowering<o::BitwiseAndOp>,
+      ElementwiseLowering<o::BitwiseOrOp>, ElementwiseLowering<o::BitwiseXorOp>,
+      ElementwiseLowering<o::BitShiftOp>,
       ElementwiseLowering<o::LeakyReluOp>, ElementwiseLowering<o::EluOp>,
       ElementwiseLowering<o::CeluOp>, ElementwiseLowering<o::ThresholdedReluOp>,
       ElementwiseLowering<o::SeluOp>, ElementwiseLowering<o::HardSigmoidOp>,

@@ -5,6 +5,8 @@
 // generically: opset-7 broadcasting is a superset for valid models.
 //
 #include "compiler/importer/OpRegistry.h"
+#include "dialects/onnx/ONNXOps.h"
+#include "dialects/onnx/ShapeHelpers.h"
 
 using namespace mlir;
 
@@ -30,6 +32,12 @@ void registerElementwiseOps(OpRegistry &r) {
   r.add("ThresholdedRelu", 10, 1);
   r.add("Gelu", 20, 1);
   r.add("Not", 1, 1);
+  r.add("BitwiseNot", 18, 1);
+  r.add("IsNaN", 9, 1);
+  r.add("IsInf", 10, 1);
+  for (const char *op : {"BitwiseAnd", "BitwiseOr", "BitwiseXor"})
+    r.add(op, 18, 2);
+  r.add("BitShift", 11, 2);
 
   for (const char *op : {"Add", "Sub", "Mul", "Div"})
     r.add(op, 1, 2);
@@ -56,6 +64,40 @@ void registerElementwiseOps(OpRegistry &r) {
     return n.createOp("Clip", operands, {}, 1);
   });
   r.add("Clip", 11, 3);
+
+  // Dropout: inference semantics, output = input; the optional mask is all
+  // true (all ones of the input type before opset 10). Opset 12+ takes
+  // ratio/training_mode as inputs; a constant true training_mode is refused.
+  auto dropout = [](NodeImporter &n) -> FailureOr<SmallVector<Value>> {
+    Value data = n.input(0);
+    if (n.opset >= 12 && n.inputs.size() > 2 && !onnx::isNone(n.input(2))) {
+      if (auto cst = n.input(2).getDefiningOp<onnx::ConstantOp>()) {
+        auto dense = dyn_cast<DenseElementsAttr>(cst.getValue());
+        if (dense && dense.getNumElements() == 1 &&
+            !dense.getSplatValue<APInt>().isZero())
+          return n.emitError() << "Dropout with training_mode = true is not supported "
+                                  "(only inference semantics)";
+      }
+    } else if (n.opset < 7) {
+      if (auto isTest = n.intAttr("is_test"); isTest && *isTest == 0)
+        return n.emitError() << "Dropout with is_test = 0 is not supported "
+                                "(only inference semantics)";
+    }
+    SmallVector<Value> results{data};
+    if (n.node.output_size() > 1 && !n.node.output(1).empty()) {
+      auto type = dyn_cast<RankedTensorType>(data.getType());
+      if (!type || !type.hasStaticShape())
+        return n.emitError() << "Dropout mask needs a statically shaped input";
+      Type elem = n.opset >= 10 ? n.builder.getI1Type() : type.getElementType();
+      auto maskType = RankedTensorType::get(type.getShape(), elem);
+      Attribute one = n.builder.getOneAttr(elem);
+      results.push_back(onnx::ConstantOp::create(
+          n.builder, n.loc, DenseElementsAttr::get(maskType, one)));
+    }
+    return results;
+  };
+  for (int since : {1, 6, 7, 10, 12, 13, 22})
+    r.add("Dropout", since, 3, 2, dropout);
 }
 
 } // namespace steed

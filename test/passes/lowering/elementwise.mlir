@@ -78,3 +78,38 @@ func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
   %0 = onnx.Relu %x : tensor<?xf32> -> tensor<?xf32>
   return %0 : tensor<?xf32>
 }
+
+// -----
+
+// BitShift on unsigned: RIGHT is a logical shift.
+// CHECK-LABEL: func.func @bitshift_right_u8
+// CHECK:       arith.shrui %{{.*}} : i8
+func.func @bitshift_right_u8(%x: tensor<3xui8>, %y: tensor<3xui8>) -> tensor<3xui8> {
+  %0 = onnx.BitShift %x, %y {direction = "RIGHT"} : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
+  return %0 : tensor<3xui8>
+}
+
+// -----
+
+// Bitwise ops; BitwiseNot xors with all ones.
+// CHECK-LABEL: func.func @bitwise
+// CHECK:       arith.andi %{{.*}} : i16
+// CHECK:       arith.constant -1 : i16
+// CHECK:       arith.xori
+func.func @bitwise(%x: tensor<4xi16>, %y: tensor<4xi16>) -> tensor<4xi16> {
+  %0 = onnx.BitwiseAnd %x, %y : (tensor<4xi16>, tensor<4xi16>) -> tensor<4xi16>
+  %1 = onnx.BitwiseNot %0 : tensor<4xi16> -> tensor<4xi16>
+  return %1 : tensor<4xi16>
+}
+
+// -----
+
+// IsNaN / IsInf yield i1.
+// CHECK-LABEL: func.func @isnan_isinf
+// CHECK:       arith.cmpf uno
+// CHECK:       arith.cmpf oeq
+func.func @isnan_isinf(%x: tensor<4xf32>) -> (tensor<4xi1>, tensor<4xi1>) {
+  %0 = onnx.IsNaN %x : tensor<4xf32> -> tensor<4xi1>
+  %1 = onnx.IsInf %x {detect_negative = 0 : i64} : tensor<4xf32> -> tensor<4xi1>
+  return %0, %1 : tensor<4xi1>, tensor<4xi1>
+}
