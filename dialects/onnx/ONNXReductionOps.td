@@ -49,4 +49,18 @@ class ONNX_ArgOp<string mnemonic, string summaryText> : ONNX_Op<mnemonic> {
 def ONNX_ArgMaxOp : ONNX_ArgOp<"ArgMax", "index of the maximum along an axis">;
 def ONNX_ArgMinOp : ONNX_ArgOp<"ArgMin", "index of the minimum along an axis">;
 
+// y = running sum/product of x along `axis` (a scalar int input);
+// exclusive = 1 leaves out the current element, reverse = 1 runs backwards.
+class ONNX_CumOp<string mnemonic, string summaryText> : ONNX_Op<mnemonic> {
+  let summary = summaryText;
+  let arguments = (ins AnyTensor:$x, AnyTensor:$axis,
+                   DefaultValuedAttr<I64Attr, "0">:$exclusive,
+                   DefaultValuedAttr<I64Attr, "0">:$reverse);
+  let results = (outs AnyTensor:$y);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_CumSumOp : ONNX_CumOp<"CumSum", "cumulative sum along an axis">;
+def ONNX_CumProdOp : ONNX_CumOp<"CumProd", "cumulative product along an axis">;
+
 #endif // STEED_ONNX_REDUCTION_OPS

@@ -122,3 +122,12 @@ LogicalResult ArgMaxOp::inferShapes() {
 LogicalResult ArgMinOp::inferShapes() {
   return inferArgShapes(getOperation(), getData(), getAxis(), getKeepdims() != 0);
 }
+
+LogicalResult CumSumOp::inferShapes() {
+  setResultType(getOperation(), 0, getX().getType());
+  return success();
+}
+LogicalResult CumProdOp::inferShapes() {
+  setResultType(getOperation(), 0, getX().getType());
+  return success();
+}

@@ -399,6 +399,76 @@ struct ArgLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// CumSum/CumProd: y[.., i, ..] = combine over k of x[.., k, ..] where k is
+/// in the running window of i (k <= i; k < i exclusive; k >= i / k > i
+/// reversed): one linalg.generic with an extra reduction dimension k.
+/// The axis must be a constant (or the input 1-D).
+template <typename OpTy, bool Prod>
+struct CumLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto inType = cast<RankedTensorType>(op.getX().getType());
+    int64_t rank = inType.getRank();
+    if (rank == 0) {
+      rewriter.replaceOp(op, adaptor.getX());
+      return success();
+    }
+    int64_t axis = 0;
+    if (rank > 1) {
+      auto values = o::getConstantInts(op.getAxis());
+      if (!values || values->size() != 1)
+        return rewriter.notifyMatchFailure(op, "axis is not a constant");
+      axis = (*values)[0] < 0 ? (*values)[0] + rank : (*values)[0];
+      if (axis < 0 || axis >= rank)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+    }
+    auto resultType = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getY().getType()));
+    Type elem = resultType.getElementType();
+    bool isFloat = isa<FloatType>(elem);
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value init = createFilledTensor(rewriter, loc, resultType.getShape(),
+                                    createScalar(rewriter, loc, elem, Prod ? 1 : 0));
+    SmallVector<AffineExpr> inExprs, outExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < rank; ++d) {
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+      iterators.push_back(utils::IteratorType::parallel);
+    }
+    iterators.push_back(utils::IteratorType::reduction);
+    SmallVector<AffineMap> maps{AffineMap::get(rank + 1, 0, inExprs, ctx),
+                                AffineMap::get(rank + 1, 0, outExprs, ctx)};
+    bool exclusive = op.getExclusive() != 0, reverse = op.getReverse() != 0;
+    arith::CmpIPredicate pred =
+        reverse ? (exclusive ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::uge)
+                : (exclusive ? arith::CmpIPredicate::ult : arith::CmpIPredicate::ule);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType}, ValueRange{adaptor.getX()}, ValueRange{init},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value i = linalg::IndexOp::create(b, l, axis);
+          Value k = linalg::IndexOp::create(b, l, rank);
+          Value in = arith::CmpIOp::create(b, l, pred, k, i);
+          Value ident = createScalar(b, l, elem, Prod ? 1 : 0);
+          Value x = arith::SelectOp::create(b, l, in, a[0], ident);
+          Value r;
+          if (Prod)
+            r = isFloat ? (Value)arith::MulFOp::create(b, l, a[1], x)
+                        : (Value)arith::MulIOp::create(b, l, a[1], x);
+          else
+            r = isFloat ? (Value)arith::AddFOp::create(b, l, a[1], x)
+                        : (Value)arith::AddIOp::create(b, l, a[1], x);
+          linalg::YieldOp::create(b, l, r);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void steed::populateReductionLoweringPatterns(const TypeConverter &converter,
@@ -410,7 +480,8 @@ void steed::populateReductionLoweringPatterns(const TypeConverter &converter,
       ReduceLowering<o::ReduceProdOp>, ReduceLowering<o::ReduceL1Op>,
       ReduceLowering<o::ReduceL2Op>, ReduceLowering<o::ReduceLogSumOp>,
       ReduceLowering<o::ReduceLogSumExpOp>, ReduceLowering<o::ReduceSumSquareOp>,
-      ArgLowering<o::ArgMaxOp, true>, ArgLowering<o::ArgMinOp, false>
+      ArgLowering<o::ArgMaxOp, true>, ArgLowering<o::ArgMinOp, false>,
+      CumLowering<o::CumSumOp, false>, CumLowering<o::CumProdOp, true>
       // clang-format on
       >(converter, patterns.getContext());
 }

@@ -27,6 +27,9 @@ void registerReductionOps(OpRegistry &r) {
 
   r.add("ArgMax", 1, 1);
   r.add("ArgMin", 1, 1);
+
+  r.add("CumSum", 11, 2);
+  r.add("CumProd", 26, 2);
 }
 
 } // namespace steed

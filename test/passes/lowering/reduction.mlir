@@ -208,3 +208,18 @@ func.func @axis_twice(%x: tensor<3x2xf32>) -> tensor<*xf32> {
   %0 = onnx.ReduceMax %x, %axes : (tensor<3x2xf32>, tensor<2xi64>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
 }
+
+// -----
+
+// CumSum (exclusive, reverse) along a constant axis: an extra reduction
+// dimension k, x[k] taken where k > i.
+// CHECK-LABEL: func.func @cumsum_axis1
+// CHECK:       linalg.generic
+// CHECK-SAME:  iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK:       arith.cmpi ugt
+// CHECK:       arith.addf
+func.func @cumsum_axis1(%x: tensor<2x3xf32>) -> tensor<*xf32> {
+  %axis = onnx.Constant dense<-1> : tensor<i64>
+  %0 = onnx.CumSum %x, %axis {exclusive = 1 : i64, reverse = 1 : i64} : (tensor<2x3xf32>, tensor<i64>) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
