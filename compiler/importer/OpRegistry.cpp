@@ -31,6 +31,7 @@ const OpRegistry &OpRegistry::get() {
     registerNormalizationOps(r);
     registerPoolingOps(r);
     registerDataMovementOps(r);
+    registerAttentionOps(r);
     return r;
   }();
   return registry;

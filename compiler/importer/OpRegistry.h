@@ -138,6 +138,7 @@ void registerNormalizationOps(OpRegistry &r);
 void registerPoolingOps(OpRegistry &r);
 void registerDataMovementOps(OpRegistry &r);
 void registerTensorOps(OpRegistry &r);
+void registerAttentionOps(OpRegistry &r);
 
 } // namespace steed
 

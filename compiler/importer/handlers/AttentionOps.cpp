@@ -1,0 +1,249 @@
+//===- AttentionOps.cpp - Import of ONNX Attention (opset 23/24) ----------===//
+//
+// Attention is expanded at import time into basic onnx ops, following the
+// ONNX function body:
+//   3-D Q/K/V [B, S, H*D] -> [B, H, S, D] (q_num_heads / kv_num_heads);
+//   past_key/past_value concatenated on the sequence axis (present_*);
+//   GQA: each K/V head repeated H_q / H_kv times (consecutively);
+//   scores = (Q K^T) * scale (default 1/sqrt(D)), softcap * tanh(scores /
+//   softcap), + bias (attn_mask: bool -> 0/-inf, float added; causal: -inf
+//   where col > row + past length), Softmax on the last axis (rows whose
+//   bias is all -inf give zeros), @ V; 3-D output back to [B, S, H*Dv].
+//   The optional 4th output is the scores at the stage chosen by
+//   qk_matmul_output_mode (0: QK, 1: + bias, 2: softcap, 3: softmax).
+// Shapes must be static; only f32 is handled (softmax_precision is then
+// irrelevant). nonpad_kv_seqlen (opset 24) is not supported.
+//
+#include "compiler/importer/OpRegistry.h"
+#include "dialects/onnx/ShapeHelpers.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace steed {
+namespace {
+
+FailureOr<Value> create1(NodeImporter &n, StringRef op, ArrayRef<Value> operands,
+                         ArrayRef<NamedAttribute> attrs = {}) {
+  auto r = n.createOp(op, operands, attrs, 1);
+  if (failed(r))
+    return failure();
+  return (*r)[0];
+}
+
+NamedAttribute permAttr(NodeImporter &n, ArrayRef<int64_t> perm) {
+  return n.builder.getNamedAttr("perm", n.builder.getDenseI64ArrayAttr(perm));
+}
+NamedAttribute axisAttr(NodeImporter &n, int64_t axis) {
+  return n.builder.getNamedAttr("axis", n.builder.getI64IntegerAttr(axis));
+}
+
+bool present(NodeImporter &n, unsigned i) {
+  Value v = n.input(i);
+  return v && !isa<NoneType>(v.getType());
+}
+
+#define TRY(var, expr)                                                         \
+  FailureOr<Value> var##OrErr = (expr);                                        \
+  if (failed(var##OrErr))                                                      \
+    return failure();                                                          \
+  Value var = *var##OrErr;
+
+FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
+  Value q = n.input(0), k = n.input(1), v = n.input(2);
+  auto qt = onnx::getRanked(q), kt = onnx::getRanked(k), vt = onnx::getRanked(v);
+  if (!qt || !kt || !vt || !qt.hasStaticShape() || !kt.hasStaticShape() ||
+      !vt.hasStaticShape())
+    return n.emitError() << "Attention: Q, K and V need static shapes", failure();
+  if (!qt.getElementType().isF32() || !kt.getElementType().isF32() ||
+      !vt.getElementType().isF32())
+    return n.emitError() << "Attention: only f32 Q/K/V are supported", failure();
+  if (present(n, 6))
+    return n.emitError() << "Attention: nonpad_kv_seqlen is not supported", failure();
+  int64_t rank = qt.getRank();
+  if ((rank != 3 && rank != 4) || kt.getRank() != rank || vt.getRank() != rank)
+    return n.emitError() << "Attention: Q, K, V must all be 3-D or all 4-D", failure();
+  unsigned numOutputs = n.node.output_size();
+  int64_t B = qt.getDimSize(0);
+  int64_t qHeads, kvHeads, S, L, D, Dv;
+  if (rank == 3) {
+    auto qh = n.intAttr("q_num_heads"), kvh = n.intAttr("kv_num_heads");
+    if (!qh || !kvh || *qh <= 0 || *kvh <= 0)
+      return n.emitError() << "Attention: 3-D inputs need q_num_heads and kv_num_heads",
+             failure();
+    qHeads = *qh;
+    kvHeads = *kvh;
+    S = qt.getDimSize(1);
+    L = kt.getDimSize(1);
+    if (qt.getDimSize(2) % qHeads || kt.getDimSize(2) % kvHeads ||
+        vt.getDimSize(2) % kvHeads)
+      return n.emitError() << "Attention: hidden sizes are not divisible by the head counts",
+             failure();
+    D = qt.getDimSize(2) / qHeads;
+    Dv = vt.getDimSize(2) / kvHeads;
+    auto to4d = [&](Value x, int64_t seq, int64_t heads, int64_t hd) -> FailureOr<Value> {
+      auto r = create1(n, "Reshape", {x, n.constI64({B, seq, heads, hd})});
+      if (failed(r))
+        return failure();
+      return create1(n, "Transpose", {*r}, {permAttr(n, {0, 2, 1, 3})});
+    };
+    TRY(q4, to4d(q, S, qHeads, D));
+    TRY(k4, to4d(k, L, kvHeads, D));
+    TRY(v4, to4d(v, L, kvHeads, Dv));
+    q = q4;
+    k = k4;
+    v = v4;
+  } else {
+    qHeads = qt.getDimSize(1);
+    kvHeads = kt.getDimSize(1);
+    S = qt.getDimSize(2);
+    L = kt.getDimSize(2);
+    D = qt.getDimSize(3);
+    Dv = vt.getDimSize(3);
+  }
+  if (kvHeads <= 0 || qHeads % kvHeads)
+    return n.emitError() << "Attention: q heads (" << qHeads
+                         << ") must be a multiple of kv heads (" << kvHeads << ")",
+           failure();
+
+  // Past key/value.
+  int64_t past = 0;
+  bool hasPast = present(n, 4) || present(n, 5);
+  if (hasPast) {
+    if (!present(n, 4) || !present(n, 5))
+      return n.emitError() << "Attention: past_key and past_value must both be given",
+             failure();
+    auto pt = onnx::getRanked(n.input(4));
+    if (!pt || pt.getRank() != 4 || !pt.hasStaticShape())
+      return n.emitError() << "Attention: past_key must be a static 4-D tensor", failure();
+    past = pt.getDimSize(2);
+    TRY(pk, create1(n, "Concat", {n.input(4), k}, {axisAttr(n, 2)}));
+    TRY(pv, create1(n, "Concat", {n.input(5), v}, {axisAttr(n, 2)}));
+    k = pk;
+    v = pv;
+  }
+  Value presentK = k, presentV = v;
+  int64_t total = past + L;
+
+  // GQA: repeat each kv head.
+  if (qHeads != kvHeads) {
+    int64_t g = qHeads / kvHeads;
+    auto repeat = [&](Value x, int64_t hd) -> FailureOr<Value> {
+      auto r = create1(n, "Reshape", {x, n.constI64({B, kvHeads, 1, total, hd})});
+      if (failed(r))
+        return failure();
+      r = create1(n, "Expand", {*r, n.constI64({B, kvHeads, g, total, hd})});
+      if (failed(r))
+        return failure();
+      return create1(n, "Reshape", {*r, n.constI64({B, qHeads, total, hd})});
+    };
+    TRY(kr, repeat(k, D));
+    TRY(vr, repeat(v, Dv));
+    k = kr;
+    v = vr;
+  }
+
+  float scale = n.floatAttr("scale").value_or(1.0f / std::sqrt((float)D));
+  // Scale both sides by sqrt(scale), as the ONNX function body does.
+  float sq = std::sqrt(scale);
+  TRY(kT, create1(n, "Transpose", {k}, {permAttr(n, {0, 1, 3, 2})}));
+  TRY(qs, create1(n, "Mul", {q, n.constF32(sq)}));
+  TRY(ks, create1(n, "Mul", {kT, n.constF32(sq)}));
+  TRY(qk, create1(n, "MatMul", {qs, ks}));
+  Value scores = qk;
+  int64_t mode = n.intAttr("qk_matmul_output_mode").value_or(0);
+  if (mode < 0 || mode > 3)
+    return n.emitError() << "Attention: qk_matmul_output_mode " << mode << " is not supported",
+           failure();
+  Value qkOut = scores;
+
+  // Softcap comes before the bias, as in the ONNX function body.
+  if (auto softcap = n.floatAttr("softcap"); softcap && *softcap > 0.0f) {
+    TRY(d, create1(n, "Div", {scores, n.constF32(*softcap)}));
+    TRY(t, create1(n, "Tanh", {d}));
+    TRY(m, create1(n, "Mul", {t, n.constF32(*softcap)}));
+    scores = m;
+  }
+  if (mode == 2)
+    qkOut = scores;
+
+  // Bias: attn_mask (bool -> 0/-inf) plus the causal mask.
+  float negInf = -std::numeric_limits<float>::infinity();
+  Value bias;
+  bool hasMask = present(n, 3);
+  if (hasMask) {
+    Value mask = n.input(3);
+    auto mt = onnx::getRanked(mask);
+    if (!mt)
+      return n.emitError() << "Attention: attn_mask needs a known rank", failure();
+    if (mt.getElementType().isInteger(1)) {
+      TRY(fm, create1(n, "Where", {mask, n.constF32(0.0f), n.constF32(negInf)}));
+      mask = fm;
+    } else if (!mt.getElementType().isF32()) {
+      return n.emitError() << "Attention: attn_mask must be bool or f32", failure();
+    }
+    if (mt.hasStaticShape() && mt.getRank() >= 1 && mt.getDimSize(mt.getRank() - 1) != total)
+      return n.emitError() << "Attention: attn_mask with last dimension "
+                           << mt.getDimSize(mt.getRank() - 1)
+                           << " != total sequence length " << total << " is not supported",
+             failure();
+    bias = mask;
+  }
+  if (n.intAttr("is_causal").value_or(0)) {
+    SmallVector<float> vals(S * total);
+    for (int64_t i = 0; i < S; ++i)
+      for (int64_t j = 0; j < total; ++j)
+        vals[i * total + j] = (i + past < j) ? negInf : 0.0f;
+    auto type = RankedTensorType::get({S, total}, n.builder.getF32Type());
+    auto attr = DenseElementsAttr::get(type, ArrayRef<float>(vals));
+    TRY(cm, create1(n, "Constant", {}, {n.builder.getNamedAttr("value", attr)}));
+    if (bias) {
+      TRY(b, create1(n, "Add", {bias, cm}));
+      bias = b;
+    } else {
+      bias = cm;
+    }
+  }
+  if (bias) {
+    TRY(sb, create1(n, "Add", {scores, bias}));
+    scores = sb;
+  }
+  if (mode == 1)
+    qkOut = scores;
+  TRY(probs, create1(n, "Softmax", {scores}, {axisAttr(n, -1)}));
+  if (hasMask) {
+    // Rows whose bias is -inf everywhere get zero weights, not NaN.
+    TRY(rowMax, create1(n, "ReduceMax", {bias, n.constI64({-1})},
+                        {n.builder.getNamedAttr("keepdims", n.builder.getI64IntegerAttr(1))}));
+    TRY(allMasked, create1(n, "Equal", {rowMax, n.constF32(negInf)}));
+    TRY(safe, create1(n, "Where", {allMasked, n.constF32(0.0f), probs}));
+    probs = safe;
+  }
+  if (mode == 3)
+    qkOut = probs;
+  TRY(out, create1(n, "MatMul", {probs, v}));
+  if (rank == 3) {
+    TRY(t, create1(n, "Transpose", {out}, {permAttr(n, {0, 2, 1, 3})}));
+    TRY(r, create1(n, "Reshape", {t, n.constI64({B, S, qHeads * Dv})}));
+    out = r;
+  }
+  SmallVector<Value> results{out};
+  if (numOutputs > 1)
+    results.push_back(presentK);
+  if (numOutputs > 2)
+    results.push_back(presentV);
+  if (numOutputs > 3)
+    results.push_back(qkOut);
+  return results;
+}
+
+} // namespace
+
+void registerAttentionOps(OpRegistry &r) {
+  r.add("Attention", 23, 7, 4, importAttention);
+}
+
+} // namespace steed
