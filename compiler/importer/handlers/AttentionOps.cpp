@@ -10,7 +10,7 @@
 //   where col > row + past length), Softmax on the last axis (rows whose
 //   bias is all -inf give zeros), @ V; 3-D output back to [B, S, H*Dv].
 //   The optional 4th output is the scores at the stage chosen by
-//   qk_matmul_output_mode (0: QK, 1: + bias, 2: softcap, 3: softmax).
+//   qk_matmul_output_mode (0: QK, 1: softcap, 2: + bias, 3: softmax).
 // Shapes must be static; only f32 is handled (softmax_precision is then
 // irrelevant). nonpad_kv_seqlen (opset 24) is not supported.
 //
@@ -167,7 +167,7 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     TRY(m, create1(n, "Mul", {t, n.constF32(*softcap)}));
     scores = m;
   }
-  if (mode == 2)
+  if (mode == 1)
     qkOut = scores;
 
   // Bias: attn_mask (bool -> 0/-inf) plus the causal mask.
@@ -211,7 +211,7 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     TRY(sb, create1(n, "Add", {scores, bias}));
     scores = sb;
   }
-  if (mode == 1)
+  if (mode == 2)
     qkOut = scores;
   TRY(probs, create1(n, "Softmax", {scores}, {axisAttr(n, -1)}));
   if (hasMask) {
