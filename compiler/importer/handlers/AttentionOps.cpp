@@ -11,8 +11,8 @@
 //   bias is all -inf give zeros), @ V; 3-D output back to [B, S, H*Dv].
 //   The optional 4th output is the scores at the stage chosen by
 //   qk_matmul_output_mode (0: QK, 1: softcap, 2: + bias, 3: softmax).
-// Shapes must be static; only f32 is handled (softmax_precision is then
-// irrelevant). nonpad_kv_seqlen (opset 24) is not supported.
+// Shapes must be static; f16/bf16 are computed in f32 (which meets any
+// softmax_precision). nonpad_kv_seqlen (opset 24) is not supported.
 //
 #include "compiler/importer/OpRegistry.h"
 #include "dialects/onnx/ShapeHelpers.h"
@@ -58,9 +58,37 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
   if (!qt || !kt || !vt || !qt.hasStaticShape() || !kt.hasStaticShape() ||
       !vt.hasStaticShape())
     return n.emitError() << "Attention: Q, K and V need static shapes", failure();
-  if (!qt.getElementType().isF32() || !kt.getElementType().isF32() ||
-      !vt.getElementType().isF32())
-    return n.emitError() << "Attention: only f32 Q/K/V are supported", failure();
+  // f16/bf16 inputs are computed in f32 and the outputs cast back.
+  Type elemType = qt.getElementType();
+  auto isFloat = [](Type t) { return t.isF32() || t.isF16() || t.isBF16(); };
+  if (!isFloat(elemType) || kt.getElementType() != elemType ||
+      vt.getElementType() != elemType)
+    return n.emitError() << "Attention: Q/K/V must all be f32, f16 or bf16", failure();
+  auto toF32 = [&](Value x) -> FailureOr<Value> {
+    auto t = onnx::getRanked(x);
+    if (!t || t.getElementType().isF32() || !isFloat(t.getElementType()))
+      return x;
+    return create1(n, "Cast", {x}, {n.builder.getNamedAttr("to", TypeAttr::get(n.builder.getF32Type()))});
+  };
+  auto fromF32 = [&](Value x) -> FailureOr<Value> {
+    if (elemType.isF32())
+      return x;
+    return create1(n, "Cast", {x}, {n.builder.getNamedAttr("to", TypeAttr::get(elemType))});
+  };
+  SmallVector<Value> ins;
+  for (unsigned i = 0; i < 6; ++i) {
+    if (!present(n, i)) {
+      ins.push_back(n.input(i));
+      continue;
+    }
+    auto c = toF32(n.input(i));
+    if (failed(c))
+      return failure();
+    ins.push_back(*c);
+  }
+  q = ins[0];
+  k = ins[1];
+  v = ins[2];
   if (present(n, 6))
     return n.emitError() << "Attention: nonpad_kv_seqlen is not supported", failure();
   int64_t rank = qt.getRank();
@@ -116,12 +144,12 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     if (!present(n, 4) || !present(n, 5))
       return n.emitError() << "Attention: past_key and past_value must both be given",
              failure();
-    auto pt = onnx::getRanked(n.input(4));
+    auto pt = onnx::getRanked(ins[4]);
     if (!pt || pt.getRank() != 4 || !pt.hasStaticShape())
       return n.emitError() << "Attention: past_key must be a static 4-D tensor", failure();
     past = pt.getDimSize(2);
-    TRY(pk, create1(n, "Concat", {n.input(4), k}, {axisAttr(n, 2)}));
-    TRY(pv, create1(n, "Concat", {n.input(5), v}, {axisAttr(n, 2)}));
+    TRY(pk, create1(n, "Concat", {ins[4], k}, {axisAttr(n, 2)}));
+    TRY(pv, create1(n, "Concat", {ins[5], v}, {axisAttr(n, 2)}));
     k = pk;
     v = pv;
   }
@@ -175,7 +203,7 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
   Value bias;
   bool hasMask = present(n, 3);
   if (hasMask) {
-    Value mask = n.input(3);
+    Value mask = ins[3];
     auto mt = onnx::getRanked(mask);
     if (!mt)
       return n.emitError() << "Attention: attn_mask needs a known rank", failure();
@@ -230,13 +258,15 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     TRY(r, create1(n, "Reshape", {t, n.constI64({B, S, qHeads * Dv})}));
     out = r;
   }
-  SmallVector<Value> results{out};
-  if (numOutputs > 1)
-    results.push_back(presentK);
-  if (numOutputs > 2)
-    results.push_back(presentV);
-  if (numOutputs > 3)
-    results.push_back(qkOut);
+  SmallVector<Value> results;
+  for (Value r : {out, presentK, presentV, qkOut}) {
+    if (results.size() >= numOutputs)
+      break;
+    auto c = fromF32(r);
+    if (failed(c))
+      return failure();
+    results.push_back(*c);
+  }
   return results;
 }
 
