@@ -67,17 +67,20 @@ void registerElementwiseOps(OpRegistry &r) {
 
   // Dropout: inference semantics, output = input; the optional mask is all
   // true (all ones of the input type before opset 10). Opset 12+ takes
-  // ratio/training_mode as inputs; a constant true training_mode is refused.
+  // ratio/training_mode as inputs; training_mode must be a constant false.
   auto dropout = [](NodeImporter &n) -> FailureOr<SmallVector<Value>> {
     Value data = n.input(0);
     if (n.opset >= 12 && n.inputs.size() > 2 && !onnx::isNone(n.input(2))) {
-      if (auto cst = n.input(2).getDefiningOp<onnx::ConstantOp>()) {
-        auto dense = dyn_cast<DenseElementsAttr>(cst.getValue());
-        if (dense && dense.getNumElements() == 1 &&
-            !dense.getSplatValue<APInt>().isZero())
-          return n.emitError() << "Dropout with training_mode = true is not supported "
-                                  "(only inference semantics)";
-      }
+      // A training_mode known only at run time could be true: refuse rather
+      // than compute inference semantics silently.
+      auto cst = n.input(2).getDefiningOp<onnx::ConstantOp>();
+      auto dense = cst ? dyn_cast<DenseElementsAttr>(cst.getValue()) : DenseElementsAttr();
+      if (!dense || dense.getNumElements() != 1)
+        return n.emitError() << "Dropout training_mode must be a constant (only "
+                                "inference semantics are supported)";
+      if (!dense.getSplatValue<APInt>().isZero())
+        return n.emitError() << "Dropout with training_mode = true is not supported "
+                                "(only inference semantics)";
     } else if (n.opset < 7) {
       if (auto isTest = n.intAttr("is_test"); isTest && *isTest == 0)
         return n.emitError() << "Dropout with is_test = 0 is not supported "
