@@ -312,6 +312,14 @@ NodeImporter::createOp(StringRef opType, ArrayRef<Value> operands,
   return foldImportedOp(builder, op);
 }
 
+FailureOr<Value> NodeImporter::createOne(StringRef opType, ArrayRef<Value> operands,
+                                         ArrayRef<NamedAttribute> attributes) {
+  auto results = createOp(opType, operands, attributes, 1);
+  if (failed(results))
+    return failure();
+  return (*results)[0];
+}
+
 FailureOr<SmallVector<Value>> NodeImporter::importGeneric() {
   SmallVector<Value> operands(inputs);
   if (entry.numInputs >= 0) {

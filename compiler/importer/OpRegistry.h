@@ -104,6 +104,10 @@ public:
   mlir::FailureOr<llvm::SmallVector<mlir::Value>>
   createOp(llvm::StringRef opType, llvm::ArrayRef<mlir::Value> operands,
            llvm::ArrayRef<mlir::NamedAttribute> attributes, unsigned numResults);
+  /// createOp for a single-result op.
+  mlir::FailureOr<mlir::Value> createOne(llvm::StringRef opType,
+                                         llvm::ArrayRef<mlir::Value> operands,
+                                         llvm::ArrayRef<mlir::NamedAttribute> attributes = {});
 
   /// The generic import of this node: all inputs (padded with `none` to
   /// entry.numInputs), all declared attributes.

@@ -26,14 +26,6 @@ using namespace mlir;
 namespace steed {
 namespace {
 
-FailureOr<Value> create1(NodeImporter &n, StringRef op, ArrayRef<Value> operands,
-                         ArrayRef<NamedAttribute> attrs = {}) {
-  auto r = n.createOp(op, operands, attrs, 1);
-  if (failed(r))
-    return failure();
-  return (*r)[0];
-}
-
 NamedAttribute permAttr(NodeImporter &n, ArrayRef<int64_t> perm) {
   return n.builder.getNamedAttr("perm", n.builder.getDenseI64ArrayAttr(perm));
 }
@@ -68,12 +60,12 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     auto t = onnx::getRanked(x);
     if (!t || t.getElementType().isF32() || !isFloat(t.getElementType()))
       return x;
-    return create1(n, "Cast", {x}, {n.builder.getNamedAttr("to", TypeAttr::get(n.builder.getF32Type()))});
+    return n.createOne("Cast", {x}, {n.builder.getNamedAttr("to", TypeAttr::get(n.builder.getF32Type()))});
   };
   auto fromF32 = [&](Value x) -> FailureOr<Value> {
     if (elemType.isF32())
       return x;
-    return create1(n, "Cast", {x}, {n.builder.getNamedAttr("to", TypeAttr::get(elemType))});
+    return n.createOne("Cast", {x}, {n.builder.getNamedAttr("to", TypeAttr::get(elemType))});
   };
   SmallVector<Value> ins;
   for (unsigned i = 0; i < 6; ++i) {
@@ -113,10 +105,10 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     D = qt.getDimSize(2) / qHeads;
     Dv = vt.getDimSize(2) / kvHeads;
     auto to4d = [&](Value x, int64_t seq, int64_t heads, int64_t hd) -> FailureOr<Value> {
-      auto r = create1(n, "Reshape", {x, n.constI64({B, seq, heads, hd})});
+      auto r = n.createOne("Reshape", {x, n.constI64({B, seq, heads, hd})});
       if (failed(r))
         return failure();
-      return create1(n, "Transpose", {*r}, {permAttr(n, {0, 2, 1, 3})});
+      return n.createOne("Transpose", {*r}, {permAttr(n, {0, 2, 1, 3})});
     };
     TRY(q4, to4d(q, S, qHeads, D));
     TRY(k4, to4d(k, L, kvHeads, D));
@@ -148,8 +140,8 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     if (!pt || pt.getRank() != 4 || !pt.hasStaticShape())
       return n.emitError() << "Attention: past_key must be a static 4-D tensor", failure();
     past = pt.getDimSize(2);
-    TRY(pk, create1(n, "Concat", {ins[4], k}, {axisAttr(n, 2)}));
-    TRY(pv, create1(n, "Concat", {ins[5], v}, {axisAttr(n, 2)}));
+    TRY(pk, n.createOne("Concat", {ins[4], k}, {axisAttr(n, 2)}));
+    TRY(pv, n.createOne("Concat", {ins[5], v}, {axisAttr(n, 2)}));
     k = pk;
     v = pv;
   }
@@ -160,13 +152,13 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
   if (qHeads != kvHeads) {
     int64_t g = qHeads / kvHeads;
     auto repeat = [&](Value x, int64_t hd) -> FailureOr<Value> {
-      auto r = create1(n, "Reshape", {x, n.constI64({B, kvHeads, 1, total, hd})});
+      auto r = n.createOne("Reshape", {x, n.constI64({B, kvHeads, 1, total, hd})});
       if (failed(r))
         return failure();
-      r = create1(n, "Expand", {*r, n.constI64({B, kvHeads, g, total, hd})});
+      r = n.createOne("Expand", {*r, n.constI64({B, kvHeads, g, total, hd})});
       if (failed(r))
         return failure();
-      return create1(n, "Reshape", {*r, n.constI64({B, qHeads, total, hd})});
+      return n.createOne("Reshape", {*r, n.constI64({B, qHeads, total, hd})});
     };
     TRY(kr, repeat(k, D));
     TRY(vr, repeat(v, Dv));
@@ -177,10 +169,10 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
   float scale = n.floatAttr("scale").value_or(1.0f / std::sqrt((float)D));
   // Scale both sides by sqrt(scale), as the ONNX function body does.
   float sq = std::sqrt(scale);
-  TRY(kT, create1(n, "Transpose", {k}, {permAttr(n, {0, 1, 3, 2})}));
-  TRY(qs, create1(n, "Mul", {q, n.constF32(sq)}));
-  TRY(ks, create1(n, "Mul", {kT, n.constF32(sq)}));
-  TRY(qk, create1(n, "MatMul", {qs, ks}));
+  TRY(kT, n.createOne("Transpose", {k}, {permAttr(n, {0, 1, 3, 2})}));
+  TRY(qs, n.createOne("Mul", {q, n.constF32(sq)}));
+  TRY(ks, n.createOne("Mul", {kT, n.constF32(sq)}));
+  TRY(qk, n.createOne("MatMul", {qs, ks}));
   Value scores = qk;
   int64_t mode = n.intAttr("qk_matmul_output_mode").value_or(0);
   if (mode < 0 || mode > 3)
@@ -190,9 +182,9 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
 
   // Softcap comes before the bias, as in the ONNX function body.
   if (auto softcap = n.floatAttr("softcap"); softcap && *softcap > 0.0f) {
-    TRY(d, create1(n, "Div", {scores, n.constF32(*softcap)}));
-    TRY(t, create1(n, "Tanh", {d}));
-    TRY(m, create1(n, "Mul", {t, n.constF32(*softcap)}));
+    TRY(d, n.createOne("Div", {scores, n.constF32(*softcap)}));
+    TRY(t, n.createOne("Tanh", {d}));
+    TRY(m, n.createOne("Mul", {t, n.constF32(*softcap)}));
     scores = m;
   }
   if (mode == 1)
@@ -208,7 +200,7 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     if (!mt)
       return n.emitError() << "Attention: attn_mask needs a known rank", failure();
     if (mt.getElementType().isInteger(1)) {
-      TRY(fm, create1(n, "Where", {mask, n.constF32(0.0f), n.constF32(negInf)}));
+      TRY(fm, n.createOne("Where", {mask, n.constF32(0.0f), n.constF32(negInf)}));
       mask = fm;
     } else if (!mt.getElementType().isF32()) {
       return n.emitError() << "Attention: attn_mask must be bool or f32", failure();
@@ -227,35 +219,35 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
         vals[i * total + j] = (i + past < j) ? negInf : 0.0f;
     auto type = RankedTensorType::get({S, total}, n.builder.getF32Type());
     auto attr = DenseElementsAttr::get(type, ArrayRef<float>(vals));
-    TRY(cm, create1(n, "Constant", {}, {n.builder.getNamedAttr("value", attr)}));
+    TRY(cm, n.createOne("Constant", {}, {n.builder.getNamedAttr("value", attr)}));
     if (bias) {
-      TRY(b, create1(n, "Add", {bias, cm}));
+      TRY(b, n.createOne("Add", {bias, cm}));
       bias = b;
     } else {
       bias = cm;
     }
   }
   if (bias) {
-    TRY(sb, create1(n, "Add", {scores, bias}));
+    TRY(sb, n.createOne("Add", {scores, bias}));
     scores = sb;
   }
   if (mode == 2)
     qkOut = scores;
-  TRY(probs, create1(n, "Softmax", {scores}, {axisAttr(n, -1)}));
+  TRY(probs, n.createOne("Softmax", {scores}, {axisAttr(n, -1)}));
   if (hasMask) {
     // Rows whose bias is -inf everywhere get zero weights, not NaN.
-    TRY(rowMax, create1(n, "ReduceMax", {bias, n.constI64({-1})},
+    TRY(rowMax, n.createOne("ReduceMax", {bias, n.constI64({-1})},
                         {n.builder.getNamedAttr("keepdims", n.builder.getI64IntegerAttr(1))}));
-    TRY(allMasked, create1(n, "Equal", {rowMax, n.constF32(negInf)}));
-    TRY(safe, create1(n, "Where", {allMasked, n.constF32(0.0f), probs}));
+    TRY(allMasked, n.createOne("Equal", {rowMax, n.constF32(negInf)}));
+    TRY(safe, n.createOne("Where", {allMasked, n.constF32(0.0f), probs}));
     probs = safe;
   }
   if (mode == 3)
     qkOut = probs;
-  TRY(out, create1(n, "MatMul", {probs, v}));
+  TRY(out, n.createOne("MatMul", {probs, v}));
   if (rank == 3) {
-    TRY(t, create1(n, "Transpose", {out}, {permAttr(n, {0, 2, 1, 3})}));
-    TRY(r, create1(n, "Reshape", {t, n.constI64({B, S, qHeads * Dv})}));
+    TRY(t, n.createOne("Transpose", {out}, {permAttr(n, {0, 2, 1, 3})}));
+    TRY(r, n.createOne("Reshape", {t, n.constI64({B, S, qHeads * Dv})}));
     out = r;
   }
   SmallVector<Value> results;

@@ -26,15 +26,6 @@ NamedAttribute f32Attr(NodeImporter &n, StringRef name, float value) {
   return n.builder.getNamedAttr(name, n.builder.getF32FloatAttr(value));
 }
 
-/// Creates a single-result onnx op.
-FailureOr<Value> create1(NodeImporter &n, StringRef op, ArrayRef<Value> operands,
-                         ArrayRef<NamedAttribute> attrs = {}) {
-  auto r = n.createOp(op, operands, attrs, 1);
-  if (failed(r))
-    return failure();
-  return (*r)[0];
-}
-
 /// Softmax, LogSoftmax, Hardmax before opset 13: normalize over the
 /// dimensions [axis, rank) taken together.
 FailureOr<SmallVector<Value>> importCoerced2D(NodeImporter &n, StringRef opType) {
@@ -72,10 +63,10 @@ FailureOr<SmallVector<Value>> importCoerced2D(NodeImporter &n, StringRef opType)
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < rank; ++d)
     (d < axis ? outer : inner) *= type.getDimSize(d);
-  FailureOr<Value> flat = create1(n, "Reshape", {input, n.constI64({outer, inner})});
+  FailureOr<Value> flat = n.createOne("Reshape", {input, n.constI64({outer, inner})});
   if (failed(flat))
     return failure();
-  FailureOr<Value> rows = create1(n, opType, {*flat}, {i64Attr(n, "axis", 1)});
+  FailureOr<Value> rows = n.createOne(opType, {*flat}, {i64Attr(n, "axis", 1)});
   if (failed(rows))
     return failure();
   return n.createOp("Reshape", {*rows, n.constI64(type.getShape())}, {}, 1);
@@ -94,12 +85,12 @@ FailureOr<SmallVector<Value>> importOldBatchNorm(NodeImporter &n) {
   if (n.opset < 9 && n.intAttr("spatial").value_or(1) == 0) {
     // Per-activation: the statistics have X's shape without N, so plain
     // broadcasting applies: Y = (X - mean) * (scale / sqrt(var + eps)) + B.
-    FailureOr<Value> v = create1(n, "Add", {var, n.constF32(epsilon)});
-    if (failed(v) || failed(v = create1(n, "Sqrt", {*v})) ||
-        failed(v = create1(n, "Div", {scale, *v})))
+    FailureOr<Value> v = n.createOne("Add", {var, n.constF32(epsilon)});
+    if (failed(v) || failed(v = n.createOne("Sqrt", {*v})) ||
+        failed(v = n.createOne("Div", {scale, *v})))
       return failure();
-    FailureOr<Value> centered = create1(n, "Sub", {x, mean});
-    if (failed(centered) || failed(v = create1(n, "Mul", {*centered, *v})))
+    FailureOr<Value> centered = n.createOne("Sub", {x, mean});
+    if (failed(centered) || failed(v = n.createOne("Mul", {*centered, *v})))
       return failure();
     return n.createOp("Add", {*v, bias}, {}, 1);
   }
