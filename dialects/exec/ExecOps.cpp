@@ -35,8 +35,8 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   if (!fn)
     return emitOpError() << "'" << getKernel() << "' is not a function";
   if (!llvm::equal(fn.getFunctionType().getInputs(), getArgs().getTypes()) ||
-      fn.getFunctionType().getNumResults() != 0)
-    return emitOpError() << "argument types do not match kernel '" << getKernel()
+      !llvm::equal(fn.getFunctionType().getResults(), getResultTypes()))
+    return emitOpError() << "argument or result types do not match kernel '" << getKernel()
                          << "' of type " << fn.getFunctionType();
   return success();
 }

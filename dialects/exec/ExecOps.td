@@ -47,15 +47,19 @@ def Exec_YieldOp : Exec_Op<"yield", [Pure, ReturnLike, Terminator,
 def Exec_LaunchOp : Exec_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "runs a kernel function over buffers (in the plan)";
   let description = [{
-    `args` are the kernel's inputs followed by its outputs and scratch
-    buffers, all memrefs. Lowered to a call by the target.
+    `args` are the kernel's inputs followed by its outputs of static shape
+    and scratch buffers, all memrefs. A result whose shape is known only at
+    run time is allocated by the kernel and returned (`results`); the plan
+    owns it from then on. Lowered to a call by the target.
 
     ```mlir
-    exec.launch @k0_relu(%x, %buf) : memref<4xf32>, memref<4xf32>
+    exec.launch @k0_relu(%x, %buf) : (memref<4xf32>, memref<4xf32>) -> ()
+    %y = exec.launch @k1_expand(%x, %shape) : (memref<4xf32>, memref<2xi64>) -> memref<?x4xf32>
     ```
   }];
   let arguments = (ins FlatSymbolRefAttr:$kernel, Variadic<AnyMemRef>:$args);
-  let assemblyFormat = "$kernel `(` $args `)` attr-dict `:` type($args)";
+  let results = (outs Variadic<AnyMemRef>:$results);
+  let assemblyFormat = "$kernel `(` $args `)` attr-dict `:` functional-type($args, $results)";
 }
 
 #endif

@@ -15,8 +15,9 @@ struct LowerLaunchesPass : steed::impl::LowerLaunchesBase<LowerLaunchesPass> {
   void runOnOperation() override {
     getOperation().walk([](steed::exec::LaunchOp launch) {
       OpBuilder b(launch);
-      func::CallOp::create(b, launch.getLoc(), launch.getKernel(), TypeRange{},
-                           launch.getArgs());
+      auto call = func::CallOp::create(b, launch.getLoc(), launch.getKernel(),
+                                       launch.getResultTypes(), launch.getArgs());
+      launch.replaceAllUsesWith(call.getResults());
       launch.erase();
     });
   }

@@ -12,6 +12,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace steed {
 #define GEN_PASS_DEF_OUTLINEKERNELS
@@ -29,12 +30,20 @@ Type signless(Type t) {
   return t;
 }
 
-/// The buffer type of a tensor value: static memref, signless elements.
+/// The buffer type of a tensor value: identity-layout memref (dynamic where
+/// the tensor is), signless elements.
 FailureOr<MemRefType> bufferType(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
-  if (!t || !t.hasStaticShape())
+  if (!t)
     return failure();
   return MemRefType::get(t.getShape(), signless(t.getElementType()));
+}
+
+/// A value whose shape is known only at run time: its buffer is allocated
+/// by the kernel that computes it and returned to the plan.
+bool isDynamic(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && !t.hasStaticShape();
 }
 
 /// Zero-element tensors carry no data. The LLVM lowering cannot pass
@@ -99,12 +108,17 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
         argTypes.push_back(*bufferType(v));
         inputs.push_back(v);
       }
-    for (Value v : group.getResults())
-      if (!isEmpty(v)) {
+    SmallVector<Type> resultTypes;
+    for (Value v : group.getResults()) {
+      if (isDynamic(v))
+        resultTypes.push_back(*bufferType(v));
+      else if (!isEmpty(v)) {
         argTypes.push_back(*bufferType(v));
         results.push_back(v);
       }
-    auto kernel = func::FuncOp::create(b, group.getLoc(), name, b.getFunctionType(argTypes, {}));
+    }
+    auto kernel = func::FuncOp::create(b, group.getLoc(), name,
+                                       b.getFunctionType(argTypes, resultTypes));
     kernel.setPrivate();
     kernel->setAttr(exec::kKernelAttrName, b.getUnitAttr());
     if (auto nodes = group.getNodesAttr())
@@ -139,7 +153,29 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
                                   std::prev(body.end()));
     b.setInsertionPointToEnd(entry);
     unsigned outIndex = inputs.size();
+    SmallVector<Value> returned;
     for (auto [result, v] : llvm::zip(group.getResults(), yield.getValues())) {
+      if (isDynamic(result)) {
+        // Allocated here with the sizes the body computed; returned.
+        auto memrefType = *bufferType(result);
+        auto tensorType = cast<RankedTensorType>(v.getType());
+        Value t = v;
+        auto signlessTensor =
+            RankedTensorType::get(tensorType.getShape(), memrefType.getElementType());
+        if (t.getType() != signlessTensor)
+          t = tensor::BitcastOp::create(b, loc, signlessTensor, t);
+        SmallVector<Value> sizes;
+        for (int64_t d = 0; d < tensorType.getRank(); ++d)
+          if (tensorType.isDynamicDim(d))
+            sizes.push_back(tensor::DimOp::create(b, loc, t, d));
+        Value buf = memref::AllocOp::create(b, loc, memrefType, sizes,
+                                            b.getI64IntegerAttr(64));
+        auto store = bufferization::MaterializeInDestinationOp::create(b, loc, t, buf);
+        store.setWritable(true);
+        store.setRestrict(true);
+        returned.push_back(buf);
+        continue;
+      }
       if (isEmpty(result))
         continue;
       unsigned argNo = outIndex++;
@@ -154,7 +190,7 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
       store.setWritable(true);
       store.setRestrict(true);
     }
-    func::ReturnOp::create(b, loc);
+    func::ReturnOp::create(b, loc, returned);
     return kernel;
   }
 
@@ -164,13 +200,13 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
     Block &body = graph.getBody().front();
     auto ret = cast<func::ReturnOp>(body.getTerminator());
 
-    // Every value crossing the plan must be a static tensor.
+    // Every value crossing the plan must be a ranked tensor.
     auto checkStatic = [&](Value v, Operation *user) -> LogicalResult {
       if (succeeded(bufferType(v)))
         return success();
       return user->emitError() << "value of type " << v.getType()
-                               << " needs a static shape (dynamic shapes are not supported "
-                                  "yet; pin them with --input-shape)";
+                               << " needs a known rank (pin the input shapes with "
+                                  "--input-shape)";
     };
     for (BlockArgument a : body.getArguments())
       if (failed(checkStatic(a, graph)))
@@ -180,15 +216,25 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
         if (!isa<NoneType>(r.getType()) && failed(checkStatic(r, &op)))
           return failure();
 
-    // The plan's signature: inputs then outputs.
-    SmallVector<Type> argTypes;
+    // The plan's signature: inputs, then the outputs of static shape (the
+    // caller's buffers); outputs of dynamic shape are returned.
+    SmallVector<Type> argTypes, resultTypes;
+    SmallVector<int64_t> outputSlots; // per output: arg index, or -1 - result index
     for (BlockArgument a : body.getArguments())
       argTypes.push_back(planArgType(a));
-    for (Value v : ret.getOperands())
-      argTypes.push_back(planArgType(v));
+    for (Value v : ret.getOperands()) {
+      if (isDynamic(v)) {
+        outputSlots.push_back(-1 - (int64_t)resultTypes.size());
+        resultTypes.push_back(*bufferType(v));
+      } else {
+        outputSlots.push_back(argTypes.size());
+        argTypes.push_back(planArgType(v));
+      }
+    }
     b.setInsertionPoint(graph);
     auto plan = func::FuncOp::create(b, graph.getLoc(), "steed_plan",
-                                     b.getFunctionType(argTypes, {}));
+                                     b.getFunctionType(argTypes, resultTypes));
+    plan->setAttr("exec.output_slots", b.getDenseI64ArrayAttr(outputSlots));
     plan->setAttr(exec::kPlanAttrName, b.getUnitAttr());
     unsigned numInputs = body.getNumArguments();
     plan->setAttr("exec.num_inputs", b.getI64IntegerAttr(numInputs));
@@ -196,11 +242,18 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
       if (auto name = graph.getArgAttr(i, "onnx.name"))
         plan.setArgAttr(i, "onnx.name", name);
     for (unsigned i = 0; i < ret.getNumOperands(); ++i) {
+      auto setAttr = [&](StringRef attrName, Attribute value) {
+        int64_t slot = outputSlots[i];
+        if (slot >= 0)
+          plan.setArgAttr(slot, attrName, value);
+        else
+          plan.setResultAttr(-1 - slot, attrName, value);
+      };
       if (auto name = graph.getResultAttr(i, "onnx.name"))
-        plan.setArgAttr(numInputs + i, "onnx.name", name);
+        setAttr("onnx.name", name);
       // The logical type (ui8, not i8; the shape even of an empty tensor),
       // for the runtime metadata.
-      plan.setArgAttr(numInputs + i, "onnx.type", TypeAttr::get(ret.getOperand(i).getType()));
+      setAttr("onnx.type", TypeAttr::get(ret.getOperand(i).getType()));
     }
     for (unsigned i = 0; i < numInputs; ++i)
       plan.setArgAttr(i, "onnx.type", TypeAttr::get(body.getArgument(i).getType()));
@@ -214,8 +267,9 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
     // output buffer (the first time it is returned).
     DenseMap<Value, unsigned> directOutput;
     for (auto [i, v] : llvm::enumerate(ret.getOperands()))
-      if (isa_and_nonnull<exec::GroupOp>(v.getDefiningOp()) && !directOutput.count(v))
-        directOutput[v] = numInputs + i;
+      if (isa_and_nonnull<exec::GroupOp>(v.getDefiningOp()) && !directOutput.count(v) &&
+          !isDynamic(v))
+        directOutput[v] = outputSlots[i];
 
     SymbolTable symbols(module);
     unsigned kernelIndex = 0, constIndex = 0;
@@ -252,7 +306,12 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
       for (Value in : group.getInputs())
         if (!isEmpty(in))
           args.push_back(buffers.lookup(in));
+      SmallVector<Value> dynamicResults;
       for (Value r : group.getResults()) {
+        if (isDynamic(r)) {
+          dynamicResults.push_back(r);
+          continue;
+        }
         if (isEmpty(r))
           continue;
         Value buf;
@@ -264,18 +323,57 @@ struct OutlineKernelsPass : steed::impl::OutlineKernelsBase<OutlineKernelsPass> 
         buffers[r] = buf;
         args.push_back(buf);
       }
-      exec::LaunchOp::create(b, group.getLoc(), kernel.getSymName(), args);
+      auto launch = exec::LaunchOp::create(b, group.getLoc(),
+                                           kernel.getFunctionType().getResults(),
+                                           kernel.getSymName(), args);
+      for (auto [r, buf] : llvm::zip(dynamicResults, launch.getResults()))
+        buffers[r] = buf;
     }
-    // Outputs not written in place are copied.
+    // Outputs not written in place are copied; dynamic ones are returned,
+    // each in a buffer of its own that the caller then owns.
+    SmallVector<Value> returned;
+    DenseSet<Value> handedOut;
     for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+      Value src = buffers.lookup(v);
+      if (isDynamic(v)) {
+        if (isa_and_nonnull<exec::LaunchOp>(src.getDefiningOp()) &&
+            handedOut.insert(src).second) {
+          returned.push_back(src);
+          continue;
+        }
+        auto type = cast<MemRefType>(src.getType());
+        SmallVector<Value> sizes;
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          if (type.isDynamicDim(d))
+            sizes.push_back(memref::DimOp::create(b, ret.getLoc(), src, d));
+        Value copy = memref::AllocOp::create(b, ret.getLoc(), type, sizes,
+                                             b.getI64IntegerAttr(64));
+        memref::CopyOp::create(b, ret.getLoc(), src, copy);
+        returned.push_back(copy);
+        continue;
+      }
       if (isEmpty(v))
         continue;
-      Value out = entry->getArgument(numInputs + i);
-      Value src = buffers.lookup(v);
+      Value out = entry->getArgument(outputSlots[i]);
       if (src != out)
         memref::CopyOp::create(b, ret.getLoc(), src, out);
     }
-    func::ReturnOp::create(b, ret.getLoc());
+    // Dynamic intermediates are released after their last use.
+    SmallVector<Value> dynamicBuffers;
+    for (auto launch : entry->getOps<exec::LaunchOp>())
+      for (Value buf : launch.getResults())
+        if (!handedOut.contains(buf))
+          dynamicBuffers.push_back(buf);
+    for (Value buf : dynamicBuffers) {
+      Operation *last = buf.getDefiningOp();
+      for (Operation *user : buf.getUsers())
+        if (last->isBeforeInBlock(user))
+          last = user;
+      OpBuilder db(ctx);
+      db.setInsertionPointAfter(last);
+      memref::DeallocOp::create(db, ret.getLoc(), buf);
+    }
+    func::ReturnOp::create(b, ret.getLoc(), returned);
     graph.erase();
     return success();
   }

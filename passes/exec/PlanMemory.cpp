@@ -50,6 +50,7 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
       for (auto alloc : kernel.getBody().front().getOps<memref::AllocOp>())
         if (alloc.getType().hasStaticShape() && alloc.getType().getLayout().isIdentity())
           allocs.push_back(alloc);
+      freeDynamicTemporaries(kernel);
       if (allocs.empty())
         continue;
       auto &types = scratch[kernel.getSymNameAttr()];
@@ -66,7 +67,8 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
           d.erase();
       });
       kernel.setType(FunctionType::get(kernel.getContext(),
-                                       kernel.getBody().front().getArgumentTypes(), {}));
+                                       kernel.getBody().front().getArgumentTypes(),
+                                       kernel.getResultTypes()));
     }
     module.walk([&](exec::LaunchOp launch) {
       auto it = scratch.find(launch.getKernelAttr().getAttr());
@@ -79,6 +81,59 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
       launch.getArgsMutable().assign(args);
     });
     return success();
+  }
+
+  /// Allocations sized at run time inside a kernel are freed at the end of
+  /// their block unless they are returned (a dynamic result the plan owns)
+  /// or escape through a terminator.
+  static void freeDynamicTemporaries(func::FuncOp kernel) {
+    // A dynamic result is copied from the buffer that computed it into the
+    // one the kernel returns; return the computing buffer instead when it
+    // is a plain allocation of the same type that is not used after the copy.
+    kernel.walk([&](func::ReturnOp ret) {
+      for (OpOperand &operand : ret->getOpOperands()) {
+        auto result = operand.get().getDefiningOp<memref::AllocOp>();
+        if (!result || !result.getResult().hasNUses(2))
+          continue;
+        memref::CopyOp copy;
+        for (Operation *user : result->getUsers())
+          if (auto c = dyn_cast<memref::CopyOp>(user); c && c.getTarget() == result)
+            copy = c;
+        if (!copy)
+          continue;
+        auto source = copy.getSource().getDefiningOp<memref::AllocOp>();
+        if (!source || source.getType() != result.getType() ||
+            source->getBlock() != ret->getBlock())
+          continue;
+        bool usedAfter = llvm::any_of(source->getUsers(), [&](Operation *user) {
+          return user != copy.getOperation() && copy->isBeforeInBlock(user) &&
+                 !isa<memref::DeallocOp>(user);
+        });
+        if (usedAfter)
+          continue;
+        for (Operation *user : llvm::make_early_inc_range(source->getUsers()))
+          if (isa<memref::DeallocOp>(user))
+            user->erase();
+        operand.set(source);
+        copy.erase();
+        result.erase();
+      }
+    });
+    SmallVector<memref::AllocOp> dynamic;
+    kernel.walk([&](memref::AllocOp alloc) {
+      if (!alloc.getType().hasStaticShape())
+        dynamic.push_back(alloc);
+    });
+    for (memref::AllocOp alloc : dynamic) {
+      Block *block = alloc->getBlock();
+      bool escapes = llvm::any_of(alloc->getUsers(), [](Operation *user) {
+        return user->hasTrait<OpTrait::IsTerminator>() || isa<memref::DeallocOp>(user);
+      });
+      if (escapes)
+        continue;
+      OpBuilder b(block->getTerminator());
+      memref::DeallocOp::create(b, alloc.getLoc(), alloc);
+    }
   }
 
   void placeInArena(ModuleOp module, func::FuncOp plan) {
@@ -94,6 +149,9 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
     };
     SmallVector<Buffer> buffers;
     for (auto alloc : block.getOps<memref::AllocOp>()) {
+      // Buffers sized at run time stay heap allocations.
+      if (!alloc.getType().hasStaticShape())
+        continue;
       int64_t end = position[alloc];
       for (Operation *user : alloc->getUsers())
         end = std::max(end, position[block.findAncestorOpInBlock(*user)]);
@@ -130,7 +188,8 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
     OpBuilder b(module.getContext());
     auto arenaType = MemRefType::get({arenaSize}, b.getI8Type());
     BlockArgument arena = block.addArgument(arenaType, plan.getLoc());
-    plan.setType(FunctionType::get(module.getContext(), block.getArgumentTypes(), {}));
+    plan.setType(FunctionType::get(module.getContext(), block.getArgumentTypes(),
+                                   plan.getResultTypes()));
     plan.setArgAttr(arena.getArgNumber(), "exec.arena", b.getUnitAttr());
     for (Buffer &buf : buffers) {
       b.setInsertionPoint(buf.alloc);

@@ -288,7 +288,7 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
 
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireRankedShapes(op, rewriter)))
       return failure();
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     Type logical = getElementTypeOrSelf(op->getOperand(0).getType());
@@ -326,7 +326,7 @@ struct WhereLowering : OpConversionPattern<o::WhereOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(o::WhereOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireRankedShapes(op, rewriter)))
       return failure();
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
@@ -344,7 +344,7 @@ struct ClipLowering : OpConversionPattern<o::ClipOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(o::ClipOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireRankedShapes(op, rewriter)))
       return failure();
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));

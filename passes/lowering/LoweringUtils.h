@@ -61,6 +61,17 @@ mlir::Value buildElementwise(
 
 /// Emits "dynamic shapes are not supported yet" style errors uniformly:
 /// fails the match unless every operand/result tensor of `op` is static.
+/// Fails (no match) for unranked operand or result types; dynamic
+/// dimensions are fine.
+mlir::LogicalResult requireRankedShapes(mlir::Operation *op,
+                                        mlir::ConversionPatternRewriter &rewriter);
+
+/// The run-time sizes of the broadcast of `inputs` to `resultType`
+/// (constants where static).
+llvm::SmallVector<mlir::OpFoldResult> broadcastSizes(mlir::OpBuilder &b, mlir::Location loc,
+                                                     mlir::ValueRange inputs,
+                                                     mlir::RankedTensorType resultType);
+
 mlir::LogicalResult requireStaticShapes(mlir::Operation *op,
                                         mlir::ConversionPatternRewriter &rewriter);
 

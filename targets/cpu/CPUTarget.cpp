@@ -55,7 +55,7 @@ public:
         "lower-affine,convert-scf-to-cf,expand-strided-metadata,"
         "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
         "convert-arith-to-llvm,convert-index-to-llvm,convert-cf-to-llvm,"
-        "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
+        "convert-func-to-llvm,"
         "reconcile-unrealized-casts,steed-cpu-model-entry,canonicalize";
     static bool registered = [] {
       registerSteedCPUPasses();

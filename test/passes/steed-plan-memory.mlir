@@ -14,12 +14,12 @@ module {
   func.func private @k(%a: memref<64xf32>, %b: memref<64xf32>) attributes {exec.kernel}
   func.func @steed_plan(%x: memref<64xf32>, %y: memref<64xf32>) attributes {exec.plan} {
     %a = memref.alloc() : memref<64xf32>
-    exec.launch @k(%x, %a) : memref<64xf32>, memref<64xf32>
+    exec.launch @k(%x, %a) : (memref<64xf32>, memref<64xf32>) -> ()
     %b = memref.alloc() : memref<64xf32>
-    exec.launch @k(%a, %b) : memref<64xf32>, memref<64xf32>
+    exec.launch @k(%a, %b) : (memref<64xf32>, memref<64xf32>) -> ()
     %c = memref.alloc() : memref<64xf32>
-    exec.launch @k(%b, %c) : memref<64xf32>, memref<64xf32>
-    exec.launch @k(%c, %y) : memref<64xf32>, memref<64xf32>
+    exec.launch @k(%b, %c) : (memref<64xf32>, memref<64xf32>) -> ()
+    exec.launch @k(%c, %y) : (memref<64xf32>, memref<64xf32>) -> ()
     return
   }
 }
@@ -29,13 +29,13 @@ module {
 // A kernel's own allocation becomes a scratch argument, passed by each launch.
 // CHECK-LABEL: func.func @steed_plan(
 // CHECK:         %[[S:.*]] = memref.view {{.*}} to memref<16xf32>
-// CHECK:         exec.launch @k(%{{.*}}, %{{.*}}, %[[S]]) : memref<16xf32>, memref<16xf32>, memref<16xf32>
+// CHECK:         exec.launch @k(%{{.*}}, %{{.*}}, %[[S]]) : (memref<16xf32>, memref<16xf32>, memref<16xf32>) -> ()
 // CHECK:       func.func private @k(%{{.*}}: memref<16xf32>, %{{.*}}: memref<16xf32>, %[[SCRATCH:.*]]: memref<16xf32>)
 // CHECK-NOT:     memref.alloc
 // CHECK:         memref.copy %{{.*}}, %[[SCRATCH]]
 module {
   func.func @steed_plan(%x: memref<16xf32>, %y: memref<16xf32>) attributes {exec.plan} {
-    exec.launch @k(%x, %y) : memref<16xf32>, memref<16xf32>
+    exec.launch @k(%x, %y) : (memref<16xf32>, memref<16xf32>) -> ()
     return
   }
   func.func private @k(%in: memref<16xf32>, %out: memref<16xf32>) attributes {exec.kernel} {

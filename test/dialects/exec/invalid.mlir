@@ -24,7 +24,7 @@ func.func @arg_mismatch(%x: tensor<4xf32>) -> tensor<8xf32> {
 
 func.func @no_kernel(%x: memref<4xf32>) {
   // expected-error @+1 {{'missing' is not a function}}
-  exec.launch @missing(%x) : memref<4xf32>
+  exec.launch @missing(%x) : (memref<4xf32>) -> ()
   return
 }
 
@@ -33,7 +33,7 @@ func.func @no_kernel(%x: memref<4xf32>) {
 func.func private @k1(%a: memref<4xf32>)
 
 func.func @wrong_args(%x: memref<8xf32>) {
-  // expected-error @+1 {{argument types do not match kernel 'k1'}}
-  exec.launch @k1(%x) : memref<8xf32>
+  // expected-error @+1 {{argument or result types do not match kernel 'k1'}}
+  exec.launch @k1(%x) : (memref<8xf32>) -> ()
   return
 }

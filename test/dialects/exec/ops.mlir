@@ -16,8 +16,8 @@ func.func @group(%x: tensor<4xf32>) -> tensor<4xf32> {
 func.func private @k0(%a: memref<4xf32>, %b: memref<4xf32>)
 
 // CHECK-LABEL: func.func @launch
-// CHECK:       exec.launch @k0(%{{.*}}, %{{.*}}) : memref<4xf32>, memref<4xf32>
+// CHECK:       exec.launch @k0(%{{.*}}, %{{.*}}) : (memref<4xf32>, memref<4xf32>) -> ()
 func.func @launch(%x: memref<4xf32>, %y: memref<4xf32>) {
-  exec.launch @k0(%x, %y) : memref<4xf32>, memref<4xf32>
+  exec.launch @k0(%x, %y) : (memref<4xf32>, memref<4xf32>) -> ()
   return
 }

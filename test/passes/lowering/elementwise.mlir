@@ -72,44 +72,33 @@ func.func @clip_min_only(%x: tensor<4xf32>, %lo: tensor<f32>) -> tensor<4xf32> {
 
 // -----
 
-// Dynamic shapes are not lowered yet: the op is reported, not miscompiled.
-func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
-  // expected-error @+1 {{cannot lower onnx.Relu with types 'tensor<?xf32>' -> 'tensor<?xf32>'}}
-  %0 = onnx.Relu %x : tensor<?xf32> -> tensor<?xf32>
-  return %0 : tensor<?xf32>
+// Dynamic shapes: sizes come from tensor.dim; a dimension that is dynamic
+// in one operand and not 1 in another is broadcast at run time only when it
+// is 1 (scf.if), otherwise the operand is read directly.
+// CHECK-LABEL: func.func @dynamic_broadcast
+// CHECK:         %[[D0:.*]] = tensor.dim %arg0, %c0
+// CHECK:         %[[D1:.*]] = tensor.dim %arg1, %c0
+// CHECK:         %[[IS1:.*]] = arith.cmpi eq, %[[D0]], %c1
+// CHECK:         %[[N:.*]] = arith.select %[[IS1]], %[[D1]], %[[D0]]
+// CHECK:         scf.if
+// CHECK:           tensor.extract %arg0
+// CHECK:         } else {
+// CHECK:           scf.yield %arg0
+// CHECK:         tensor.empty(%[[N]]) : tensor<?x3xf32>
+// CHECK:         linalg.generic
+// CHECK:           arith.addf
+func.func @dynamic_broadcast(%x: tensor<?x3xf32>, %y: tensor<?x1xf32>) -> tensor<?x3xf32> {
+  %0 = onnx.Add %x, %y : (tensor<?x3xf32>, tensor<?x1xf32>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
 }
 
 // -----
 
-// BitShift on unsigned: RIGHT is a logical shift.
-// CHECK-LABEL: func.func @bitshift_right_u8
-// CHECK:       arith.shrui %{{.*}} : i8
-func.func @bitshift_right_u8(%x: tensor<3xui8>, %y: tensor<3xui8>) -> tensor<3xui8> {
-  %0 = onnx.BitShift %x, %y {direction = "RIGHT"} : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
-  return %0 : tensor<3xui8>
-}
-
-// -----
-
-// Bitwise ops; BitwiseNot xors with all ones.
-// CHECK-LABEL: func.func @bitwise
-// CHECK:       arith.andi %{{.*}} : i16
-// CHECK:       arith.constant -1 : i16
-// CHECK:       arith.xori
-func.func @bitwise(%x: tensor<4xi16>, %y: tensor<4xi16>) -> tensor<4xi16> {
-  %0 = onnx.BitwiseAnd %x, %y : (tensor<4xi16>, tensor<4xi16>) -> tensor<4xi16>
-  %1 = onnx.BitwiseNot %0 : tensor<4xi16> -> tensor<4xi16>
-  return %1 : tensor<4xi16>
-}
-
-// -----
-
-// IsNaN / IsInf yield i1.
-// CHECK-LABEL: func.func @isnan_isinf
-// CHECK:       arith.cmpf uno
-// CHECK:       arith.cmpf oeq
-func.func @isnan_isinf(%x: tensor<4xf32>) -> (tensor<4xi1>, tensor<4xi1>) {
-  %0 = onnx.IsNaN %x : tensor<4xf32> -> tensor<4xi1>
-  %1 = onnx.IsInf %x {detect_negative = 0 : i64} : tensor<4xf32> -> tensor<4xi1>
-  return %0, %1 : tensor<4xi1>, tensor<4xi1>
+// A dynamic dimension no other operand shares needs no run-time check.
+// CHECK-LABEL: func.func @dynamic_no_check
+// CHECK-NOT:     scf.if
+// CHECK:         linalg.generic
+func.func @dynamic_no_check(%x: tensor<?x3xf32>, %b: tensor<3xf32>) -> tensor<?x3xf32> {
+  %0 = onnx.Add %x, %b : (tensor<?x3xf32>, tensor<3xf32>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
 }
