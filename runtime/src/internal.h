@@ -17,12 +17,18 @@ steed_status steed_set_error(steed_status status, const char *fmt, ...) STEED_PR
 /** A loaded model. */
 struct steed_model {
   void *handle;               /* from dlopen */
-  void (*run)(void **args);   /* steed_model_run */
+  steed_model_run_fn run;     /* steed_model_run */
   int64_t arena_size;         /* steed_model_arena_size */
   int32_t num_inputs, num_outputs;
   steed_tensor_info *inputs;  /* names and dims are owned (malloc'ed) */
   steed_tensor_info *outputs;
+  int32_t is_dynamic;         /* any input or output has a -1 dim */
 };
+
+/** Writes a shape as "2x3" ("?" for a -1 dim when model_dims is set),
+ *  truncated with "..." to fit `size` (>= 8) bytes; returns buf, or "scalar"
+ *  for rank 0. */
+const char *steed_format_shape(char *buf, size_t size, int32_t rank, const int64_t *dims, int model_dims);
 
 /* ---- Thread pool (pool.c) ---- */
 

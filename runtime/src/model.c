@@ -119,15 +119,18 @@ static steed_status parse_tensor(parser *ps, steed_tensor_info *info) {
       return parse_error(ps, "expected %lld dimensions, got %lld", (long long)rank, (long long)i);
     if (!parse_int(dim_tok, &dims[i]) || dims[i] < -1)
       return parse_error(ps, "bad dimension '%.*s'", (int)dim_tok.n, dim_tok.p);
-    if (dims[i] == -1)
-      return parse_error(ps, "dynamic dimensions (-1) are not supported");
-    if (__builtin_mul_overflow(info->num_elements, dims[i], &info->num_elements))
+    if (dims[i] == -1) info->is_dynamic = 1;
+    else if (__builtin_mul_overflow(info->num_elements, dims[i], &info->num_elements))
       return parse_error(ps, "tensor too large");
   }
   if (next_token(ps, &dim_tok))
     return parse_error(ps, "rank %lld but more dimensions follow", (long long)rank);
   if (__builtin_mul_overflow((size_t)info->num_elements, info->element_size, &info->byte_size))
     return parse_error(ps, "tensor too large");
+  if (info->is_dynamic) { /* unknown until a run */
+    info->num_elements = -1;
+    info->byte_size = 0;
+  }
   char *decoded = NULL;
   steed_status st = decode_name(ps, name, &decoded);
   info->name = decoded;
@@ -158,9 +161,15 @@ static steed_status parse_model_info(const char *text, const char *origin, steed
     if (!seen_header) {
       int64_t v = 0;
       if (!token_is(kw, "steed-model") || !next_token(&ps, &version) || !parse_int(version, &v))
-        return parse_error(&ps, "expected header 'steed-model 1'");
-      if (v != 1)
-        return parse_error(&ps, "unsupported version %lld (this runtime reads version 1)", (long long)v);
+        return parse_error(&ps, "expected header 'steed-model %d'", STEED_KERNEL_ABI_VERSION);
+      if (v == 1)
+        return parse_error(&ps,
+                           "model uses ABI version 1 (built by an older steedc); this runtime needs version %d: "
+                           "recompile the model with the current steedc",
+                           STEED_KERNEL_ABI_VERSION);
+      if (v != STEED_KERNEL_ABI_VERSION)
+        return parse_error(&ps, "unsupported ABI version %lld (this runtime reads version %d)", (long long)v,
+                           STEED_KERNEL_ABI_VERSION);
       seen_header = true;
       continue;
     }
@@ -171,6 +180,7 @@ static steed_status parse_model_info(const char *text, const char *origin, steed
     if (!info) return steed_set_error(STEED_ERROR_OUT_OF_MEMORY, "out of memory");
     steed_status st = parse_tensor(&ps, info);
     if (st != STEED_OK) return st;
+    if (info->is_dynamic) model->is_dynamic = 1;
   }
   if (!seen_header) return steed_set_error(STEED_ERROR_INVALID_MODEL, "'%s': model info is empty", origin);
   return STEED_OK;
@@ -233,7 +243,7 @@ steed_status steed_model_load(const char *path, steed_model **out) {
     }
   }
   model->arena_size = *(const int64_t *)addr[1];
-  memcpy(&model->run, &addr[2], sizeof model->run); /* object -> function pointer */
+  memcpy(&model->run, &addr[2], sizeof model->run); /* object -> function pointer (ABI 2 signature) */
   steed_status st = model->arena_size < 0
                         ? steed_set_error(STEED_ERROR_INVALID_MODEL, "'%s': negative steed_model_arena_size %lld",
                                           path, (long long)model->arena_size)
@@ -251,6 +261,7 @@ steed_status steed_model_load(const char *path, steed_model **out) {
 int32_t steed_model_num_inputs(const steed_model *model) { return model ? model->num_inputs : 0; }
 int32_t steed_model_num_outputs(const steed_model *model) { return model ? model->num_outputs : 0; }
 int64_t steed_model_arena_size(const steed_model *model) { return model ? model->arena_size : 0; }
+int32_t steed_model_is_dynamic(const steed_model *model) { return model ? model->is_dynamic : 0; }
 
 const steed_tensor_info *steed_model_input(const steed_model *model, int32_t index) {
   return model && index >= 0 && index < model->num_inputs ? &model->inputs[index] : NULL;
@@ -276,13 +287,13 @@ int32_t steed_model_find_output(const steed_model *model, const char *name) {
 
 /* ---- Checking a caller's tensor ------------------------------------------- */
 
-/* Writes a shape as "2x3" ("scalar" for rank 0), truncating with "...". */
-static const char *format_shape(char *buf, size_t size, int32_t rank, const int64_t *dims) {
+const char *steed_format_shape(char *buf, size_t size, int32_t rank, const int64_t *dims, int model_dims) {
   if (rank == 0) return "scalar";
   size_t used = 0;
   buf[0] = '\0';
   for (int32_t i = 0; i < rank && used < size; ++i) {
-    int n = snprintf(buf + used, size - used, i ? "x%lld" : "%lld", (long long)dims[i]);
+    int n = model_dims && dims[i] == -1 ? snprintf(buf + used, size - used, i ? "x?" : "?")
+                          : snprintf(buf + used, size - used, i ? "x%lld" : "%lld", (long long)dims[i]);
     used += n > 0 ? (size_t)n : 0;
   }
   if (used >= size) strcpy(buf + size - 4, "...");
@@ -298,12 +309,13 @@ static steed_status check_tensor(const char *kind, const steed_tensor_info *info
     return steed_set_error(STEED_ERROR_DTYPE_MISMATCH, "%s '%s': expected dtype %s, got %s", kind, info->name,
                            steed_dtype_name(info->dtype), steed_dtype_name(dtype));
   bool same = rank == info->rank;
-  for (int32_t i = 0; same && i < rank; ++i) same = dims[i] == info->dims[i];
+  for (int32_t i = 0; same && i < rank; ++i)
+    same = info->dims[i] == -1 ? dims[i] >= 0 : dims[i] == info->dims[i];
   if (!same) {
     char want[160], got[160];
     return steed_set_error(STEED_ERROR_SHAPE_MISMATCH, "%s '%s': expected shape %s, got %s", kind, info->name,
-                           format_shape(want, sizeof want, info->rank, info->dims),
-                           format_shape(got, sizeof got, rank, dims));
+                           steed_format_shape(want, sizeof want, info->rank, info->dims, 1),
+                           steed_format_shape(got, sizeof got, rank, dims, 0));
   }
   return STEED_OK;
 }

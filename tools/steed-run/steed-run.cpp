@@ -26,6 +26,8 @@ const char kUsage[] = R"(usage: steed-run MODEL.so [options]
 
 Runs a model compiled by steedc. Tensor files are .npy (C order) or ONNX
 TensorProto (.pb); specs are [NAME=]@FILE, positional ones in model order.
+Input shapes come from the files: a model dimension shown as '?' (dynamic)
+accepts any size, and outputs take the shapes the run produces.
 
   --input=[NAME=]@FILE            an input (repeatable)
   --output=[NAME=]@FILE           save an output, .npy or .pb by extension
@@ -151,14 +153,36 @@ std::vector<int64_t> dimsOf(const steed_tensor_info &info) {
   return std::vector<int64_t>(info.dims, info.dims + info.rank);
 }
 
+// The model's shape of a tensor: "2x3", "?x3" where a dim is dynamic (-1).
+std::string modelShape(const steed_tensor_info &info) {
+  if (info.rank == 0) return "scalar";
+  std::string s;
+  for (int32_t i = 0; i < info.rank; ++i)
+    s += (i ? "x" : "") + (info.dims[i] < 0 ? std::string("?") : std::to_string(info.dims[i]));
+  return s;
+}
+
+// "[2,3]" ("[]" for a scalar): shapes in --expected-output messages.
+std::string bracketShape(const std::vector<int64_t> &dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+// "2, 3": the elements of a JSON shape array.
+std::string jsonDims(const int64_t *dims, size_t rank) {
+  std::string s;
+  for (size_t k = 0; k < rank; ++k) s += (k ? ", " : "") + std::to_string(dims[k]);
+  return s;
+}
+
 // "x: f32 2x3, y: f32 2x3", for messages about the model's tensors.
 std::string describeTensors(const steed_model *m, bool input) {
   int32_t n = input ? steed_model_num_inputs(m) : steed_model_num_outputs(m);
   std::string s;
   for (int32_t i = 0; i < n; ++i) {
     const steed_tensor_info &t = tensorInfo(m, input, i);
-    s += (i ? ", '" : "'") + std::string(t.name) + "' " + steed_dtype_name(t.dtype) + " " +
-         shapeString(dimsOf(t));
+    s += (i ? ", '" : "'") + std::string(t.name) + "' " + steed_dtype_name(t.dtype) + " " + modelShape(t);
   }
   return n ? s : "none";
 }
@@ -226,14 +250,15 @@ struct Comparison {
 };
 
 // Like numpy.testing.assert_allclose(got, want, rtol, atol, equal_nan=True):
-// |got - want| <= atol + rtol * |want|; integer and bool types must be equal.
+// shapes first, then dtypes, then |got - want| <= atol + rtol * |want|;
+// integer and bool types must be equal.
 Comparison compare(const Tensor &got, const Tensor &want, double rtol, double atol) {
   Comparison c;
-  if (got.dtype() != want.dtype())
+  if (got.dims() != want.dims())
+    c.problem = "shape " + bracketShape(got.dims()) + " expected " + bracketShape(want.dims());
+  else if (got.dtype() != want.dtype())
     c.problem = std::string("expected dtype ") + steed_dtype_name(want.dtype()) + ", got " +
                 steed_dtype_name(got.dtype());
-  else if (got.dims() != want.dims())
-    c.problem = "expected shape " + shapeString(want.dims()) + ", got " + shapeString(got.dims());
   if (!c.problem.empty()) return c;
   const bool exact = !isFloat(got.dtype());
   const size_t size = steed_dtype_size(got.dtype());
@@ -334,19 +359,20 @@ int runTool(const Options &opts) {
   const steed_model *m = model.get();
   const int32_t numInputs = steed_model_num_inputs(m), numOutputs = steed_model_num_outputs(m);
 
-  // Inputs: every model input needs a file whose dtype and shape match.
+  // Inputs: every model input needs a file whose dtype and shape match (a
+  // dynamic model dimension accepts any size: the file's is used).
   std::vector<const FileSpec *> inputSpecs = assignSlots(m, true, opts.inputs, "--input");
   std::vector<Tensor> inputs(static_cast<size_t>(numInputs));
-  std::vector<const void *> inputPtrs;
+  std::vector<steed_tensor> inputTensors;
   for (int32_t i = 0; i < numInputs; ++i) {
     const FileSpec *spec = inputSpecs[static_cast<size_t>(i)];
     if (!spec)
       throw Error("missing input '" + std::string(tensorInfo(m, true, i).name) + "': model inputs are " +
                   describeTensors(m, true) + ", got " + std::to_string(opts.inputs.size()) + " --input");
     Tensor &t = inputs[static_cast<size_t>(i)] = readTensorFile(spec->path);
-    check(steed_check_input(m, i, t.dtype(), static_cast<int32_t>(t.dims().size()), t.dims().data()),
-          " (from '" + spec->path + "')");
-    inputPtrs.push_back(t.data());
+    const int32_t rank = static_cast<int32_t>(t.dims().size());
+    check(steed_check_input(m, i, t.dtype(), rank, t.dims().data()), " (from '" + spec->path + "')");
+    inputTensors.push_back(steed_tensor{t.dtype(), rank, t.dims().data(), t.data(), t.byteSize()});
   }
 
   // Output files and reference tensors, read before running.
@@ -357,12 +383,15 @@ int runTool(const Options &opts) {
     if (expectedSpecs[static_cast<size_t>(i)])
       expected[static_cast<size_t>(i)] = readTensorFile(expectedSpecs[static_cast<size_t>(i)]->path);
 
-  std::vector<Tensor> outputs;
-  std::vector<void *> outputPtrs;
+  // Static outputs are written straight into our tensors; dynamic ones are
+  // allocated by the model (owned by the context) and copied after the runs.
+  std::vector<Tensor> outputs(static_cast<size_t>(numOutputs));
+  std::vector<steed_tensor> outputTensors(static_cast<size_t>(numOutputs), steed_tensor{});
   for (int32_t i = 0; i < numOutputs; ++i) {
     const steed_tensor_info &info = tensorInfo(m, false, i);
-    outputs.emplace_back(info.dtype, dimsOf(info));
-    outputPtrs.push_back(outputs.back().data());
+    if (info.is_dynamic) continue;
+    outputs[static_cast<size_t>(i)] = Tensor(info.dtype, dimsOf(info));
+    outputTensors[static_cast<size_t>(i)].data = outputs[static_cast<size_t>(i)].data();
   }
 
   steed_context_options ctxOptions{};
@@ -376,12 +405,22 @@ int runTool(const Options &opts) {
   std::vector<double> times;
   for (int r = 0; r < warmup + runs; ++r) {
     auto start = std::chrono::steady_clock::now();
-    check(steed_run(ctx.get(), inputPtrs.data(), outputPtrs.data()));
+    check(steed_run_tensors(ctx.get(), inputTensors.data(), outputTensors.data()));
     std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
     if (r >= warmup) times.push_back(elapsed.count());
   }
   Latency lat = latencyStats(times);
   const int threads = steed_context_num_threads(ctx.get());
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    const steed_tensor &result = outputTensors[static_cast<size_t>(i)];
+    if (!tensorInfo(m, false, i).is_dynamic) continue;
+    Tensor &out = outputs[static_cast<size_t>(i)] =
+        Tensor(result.dtype, std::vector<int64_t>(result.dims, result.dims + result.rank));
+    if (out.byteSize() != result.byte_size)
+      throw Error("output '" + std::string(tensorInfo(m, false, i).name) + "': the run returned " +
+                  std::to_string(result.byte_size) + " bytes for shape " + shapeString(out.dims()));
+    if (result.byte_size) std::memcpy(out.data(), result.data, result.byte_size);
+  }
 
   for (int32_t i = 0; i < numOutputs; ++i)
     if (const FileSpec *spec = outputSpecs[static_cast<size_t>(i)])
@@ -396,18 +435,21 @@ int runTool(const Options &opts) {
                      ", \"outputs\": [";
   for (int32_t i = 0; i < numOutputs; ++i) {
     const Tensor &out = outputs[static_cast<size_t>(i)];
-    const std::string name = tensorInfo(m, false, i).name;
+    const steed_tensor_info &info = tensorInfo(m, false, i);
+    const std::string name = info.name;
     Stats st = summarize(out);
-    std::string shapeJson;
-    for (size_t k = 0; k < out.dims().size(); ++k) shapeJson += (k ? ", " : "") + std::to_string(out.dims()[k]);
     json += std::string(i ? ", " : "") + "{\"name\": " + jsonString(name) + ", \"dtype\": \"" +
-            steed_dtype_name(out.dtype()) + "\", \"shape\": [" + shapeJson + "], \"min\": " + jsonNumber(st.min) +
-            ", \"max\": " + jsonNumber(st.max) + ", \"mean\": " + jsonNumber(st.mean) +
-            ", \"nan_count\": " + std::to_string(st.nans);
+            steed_dtype_name(out.dtype()) + "\", \"shape\": [" + jsonDims(out.dims().data(), out.dims().size()) +
+            "], \"model_shape\": [" + jsonDims(info.dims, static_cast<size_t>(info.rank)) +
+            "], \"min\": " + jsonNumber(st.min) + ", \"max\": " + jsonNumber(st.max) +
+            ", \"mean\": " + jsonNumber(st.mean) + ", \"nan_count\": " + std::to_string(st.nans);
     if (!opts.json) {
+      // A dynamic output also shows the model's shape: "f32 4x3 (model shape ?x3)".
+      std::string shape = shapeString(out.dims());
+      if (info.is_dynamic) shape += " (model shape " + modelShape(info) + ")";
       std::printf("output %d '%s': %s %s\n  values: %s\n  min %g, max %g, mean %g%s\n", i, name.c_str(),
-                  steed_dtype_name(out.dtype()), shapeString(out.dims()).c_str(), preview(out).c_str(), st.min,
-                  st.max, st.mean, st.nans ? (", " + std::to_string(st.nans) + " NaN").c_str() : "");
+                  steed_dtype_name(out.dtype()), shape.c_str(), preview(out).c_str(), st.min, st.max, st.mean,
+                  st.nans ? (", " + std::to_string(st.nans) + " NaN").c_str() : "");
     }
     if (expectedSpecs[static_cast<size_t>(i)]) {
       const Tensor &want = expected[static_cast<size_t>(i)];

@@ -80,3 +80,19 @@ b_raw = TensorProto(name="b", data_type=TensorProto.BFLOAT16, dims=[2], raw_data
 save_pb("b_raw.pb", b_raw)
 for name, array in [("h", h), ("k", k), ("c", c), ("u", u), ("d", d)]:
     save_npy(name + ".npy", array)
+
+# fake_dyn: x: f32[?,3] -> y = 2 * x: f32[?,3], n: i64 scalar = rows.
+# 2 rows: x.npy (above); 4 rows and 0 rows here.
+save_npy("dyn_y2.npy", 2 * x)
+save_npy("dyn_n2.npy", np.array(np.int64(2)))
+x4 = (np.arange(12, dtype=np.float32) * 0.25 - 1).reshape(4, 3)
+save_npy("dyn_x4.npy", x4)
+save_pb("dyn_x4.pb", numpy_helper.from_array(x4, "x"))
+save_npy("dyn_y4.npy", 2 * x4)
+save_npy("dyn_n4.npy", np.array(np.int64(4)))
+save_npy("dyn_x0.npy", np.zeros((0, 3), np.float32))
+save_npy("dyn_y0.npy", np.zeros((0, 3), np.float32))
+y2_off = 2 * x
+y2_off[1, 0] += 0.5
+save_npy("dyn_y2_off.npy", y2_off)
+save_npy("dyn_x_rank3.npy", np.zeros((1, 2, 3), np.float32))
