@@ -47,9 +47,18 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
       if (!kernel->hasAttr(exec::kKernelAttrName) || kernel.isDeclaration())
         continue;
       SmallVector<memref::AllocOp> allocs;
-      for (auto alloc : kernel.getBody().front().getOps<memref::AllocOp>())
-        if (alloc.getType().hasStaticShape() && alloc.getType().getLayout().isIdentity())
-          allocs.push_back(alloc);
+      // Static allocations, also those inside loops (one buffer serves every
+      // iteration) unless they escape through a terminator.
+      kernel.walk([&](memref::AllocOp alloc) {
+        if (!alloc.getType().hasStaticShape() || !alloc.getType().getLayout().isIdentity())
+          return;
+        if (alloc->getBlock() != &kernel.getBody().front() &&
+            llvm::any_of(alloc->getUsers(), [](Operation *user) {
+              return user->hasTrait<OpTrait::IsTerminator>();
+            }))
+          return;
+        allocs.push_back(alloc);
+      });
       freeDynamicTemporaries(kernel);
       if (allocs.empty())
         continue;
@@ -121,7 +130,7 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
     });
     SmallVector<memref::AllocOp> dynamic;
     kernel.walk([&](memref::AllocOp alloc) {
-      if (!alloc.getType().hasStaticShape())
+      if (!alloc.getType().hasStaticShape() || !alloc.getType().getLayout().isIdentity())
         dynamic.push_back(alloc);
     });
     for (memref::AllocOp alloc : dynamic) {

@@ -90,6 +90,11 @@ void populatePoolingLoweringPatterns(const mlir::TypeConverter &converter,
                                      mlir::RewritePatternSet &patterns);
 void populateDataMovementLoweringPatterns(const mlir::TypeConverter &converter,
                                           mlir::RewritePatternSet &patterns);
+/// Ops with one dynamic dimension along which they are separable (batch of
+/// a conv, rows of a matmul, ...) as a loop over static slices
+/// (lowering/Separable.cpp).
+void populateSeparableLoweringPatterns(const mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns);
 void populateTensorLoweringPatterns(const mlir::TypeConverter &converter,
                                     mlir::RewritePatternSet &patterns);
 

@@ -52,7 +52,7 @@ public:
     static const char *pipeline =
         "steed-lower-launches,steed-cpu-expand-strided-copies,"
         "func.func(convert-linalg-to-loops),"
-        "lower-affine,convert-scf-to-cf,expand-strided-metadata,"
+        "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
         "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
         "convert-arith-to-llvm,convert-index-to-llvm,convert-cf-to-llvm,"
         "convert-func-to-llvm,"
