@@ -149,10 +149,35 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   return DenseElementsAttr::get(type, values);
 }
 
+/// Gather of the static entries of a Shape whose other entries are dynamic
+/// (Shape(x)[2] for x : tensor<?x16x64xf32> is 64).
+static OpFoldResult foldGatherOfShape(GatherOp op, RankedTensorType type,
+                                      ArrayRef<int64_t> indices) {
+  auto shapeOp = op.getData().getDefiningOp<ShapeOp>();
+  auto data = shapeOp ? getRanked(shapeOp.getData()) : RankedTensorType();
+  if (!data || !type.getElementType().isInteger(64))
+    return {};
+  auto [start, end] = shapeOp.getClampedRange(data.getRank());
+  ArrayRef<int64_t> dims = data.getShape().slice(start, end - start);
+  SmallVector<int64_t> values;
+  for (int64_t idx : indices) {
+    if (idx < 0)
+      idx += dims.size();
+    if (idx < 0 || idx >= (int64_t)dims.size() || ShapedType::isDynamic(dims[idx]))
+      return {};
+    values.push_back(dims[idx]);
+  }
+  if ((int64_t)values.size() != type.getNumElements())
+    return {};
+  return DenseElementsAttr::get(type, ArrayRef<int64_t>(values));
+}
+
 OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   auto type = foldableResultType(*this);
   auto data = dense(adaptor.getData());
   auto indices = getConstantInts(getIndices());
+  if (type && indices && !data)
+    return foldGatherOfShape(*this, type, *indices);
   if (!type || !data || !indices)
     return {};
   ArrayRef<int64_t> dshape = data.getType().getShape();

@@ -269,34 +269,53 @@ struct GatherElementsLowering : OpConversionPattern<o::GatherElementsOp> {
   }
 };
 
-/// Shape of a static tensor: a constant.
+/// Shape: a constant for a static tensor, else the run-time dims.
 struct ShapeLowering : OpConversionPattern<o::ShapeOp> {
   using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(o::ShapeOp op, OpAdaptor,
+  LogicalResult matchAndRewrite(o::ShapeOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireRankedShapes(op, rewriter)))
       return failure();
     auto data = cast<RankedTensorType>(op.getData().getType());
     auto [start, end] = op.getClampedRange(data.getRank());
     auto type = convertedResultType(getTypeConverter(), op.getShape());
     auto dims = data.getShape().slice(start, end - start);
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, type, DenseElementsAttr::get(type, ArrayRef<int64_t>(dims)));
+    if (!ShapedType::isDynamicShape(dims)) {
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          op, type, DenseElementsAttr::get(type, ArrayRef<int64_t>(dims)));
+      return success();
+    }
+    SmallVector<Value> values;
+    for (int64_t d = start; d < end; ++d)
+      values.push_back(arith::IndexCastOp::create(
+          rewriter, op.getLoc(), rewriter.getI64Type(),
+          tensor::DimOp::create(rewriter, op.getLoc(), adaptor.getData(), d)));
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, type, values);
     return success();
   }
 };
 
-/// Size of a static tensor: a constant.
+/// Size: a constant for a static tensor, else the product of the dims.
 struct SizeLowering : OpConversionPattern<o::SizeOp> {
   using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(o::SizeOp op, OpAdaptor,
+  LogicalResult matchAndRewrite(o::SizeOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireRankedShapes(op, rewriter)))
       return failure();
     auto data = cast<RankedTensorType>(op.getData().getType());
     auto type = convertedResultType(getTypeConverter(), op.getSize());
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, type, DenseElementsAttr::get(type, ArrayRef<int64_t>{data.getNumElements()}));
+    if (data.hasStaticShape()) {
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          op, type, DenseElementsAttr::get(type, ArrayRef<int64_t>{data.getNumElements()}));
+      return success();
+    }
+    Location loc = op.getLoc();
+    Value n = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t d = 0; d < data.getRank(); ++d)
+      n = arith::MulIOp::create(rewriter, loc, n,
+                                tensor::DimOp::create(rewriter, loc, adaptor.getData(), d));
+    Value v = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(), n);
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, type, ValueRange{v});
     return success();
   }
 };
