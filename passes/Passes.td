@@ -94,6 +94,13 @@ def OutlineKernels : Pass<"steed-outline-kernels", "mlir::ModuleOp"> {
     the plan `@steed_plan(inputs..., outputs...)`: one memref.alloc per
     intermediate, one exec.launch per group, weights as memref.globals.
 
+    Dynamic shapes: a group result whose shape is known only at run time is
+    allocated by its kernel (sizes from tensor.dim of the computed tensor)
+    and returned (`%t = exec.launch @k(...) : (...) -> memref<?x4xf32>`); the
+    plan frees it after its last use. Dynamic graph outputs are returned by
+    the plan (the caller owns them; `exec.output_slots` maps outputs to plan
+    arguments or results); static outputs stay caller buffers.
+
     ```mlir
     // before
     func.func @main_graph(%x: tensor<4xf32>) -> tensor<4xf32> {
@@ -103,7 +110,7 @@ def OutlineKernels : Pass<"steed-outline-kernels", "mlir::ModuleOp"> {
     // after
     func.func private @k0_relu(%in: memref<4xf32>, %out: memref<4xf32>) {...}
     func.func @steed_plan(%x: memref<4xf32>, %y: memref<4xf32>) attributes {exec.plan} {
-      exec.launch @k0_relu(%x, %y) : memref<4xf32>, memref<4xf32>
+      exec.launch @k0_relu(%x, %y) : (memref<4xf32>, memref<4xf32>) -> ()
       return
     }
     ```
@@ -117,8 +124,12 @@ def OutlineKernels : Pass<"steed-outline-kernels", "mlir::ModuleOp"> {
 def PlanMemory : Pass<"steed-plan-memory", "mlir::ModuleOp"> {
   let summary = "Places every buffer of the plan at an offset in one arena";
   let description = [{
-    Kernel-internal allocations become extra kernel arguments (scratch), so
-    a run allocates nothing. Then every memref.alloc of the plan gets an
+    Kernel-internal allocations of static shape (also those inside loops)
+    become extra kernel arguments (scratch), so a run of a static model
+    allocates nothing; kernel-internal allocations sized at run time are
+    freed at the end of their block, and a dynamic result computed into one
+    buffer and copied into the returned one is returned directly. Then every
+    static memref.alloc of the plan gets an
     offset in one arena (a new last argument of the plan) by a best-fit
     placement over the buffers' lifetimes (plan order); buffers whose
     lifetimes do not overlap share memory. The arena size is recorded in the
@@ -127,10 +138,10 @@ def PlanMemory : Pass<"steed-plan-memory", "mlir::ModuleOp"> {
     ```mlir
     // before
     %b = memref.alloc() : memref<4xf32>
-    exec.launch @k0(%x, %b) : memref<4xf32>, memref<4xf32>
+    exec.launch @k0(%x, %b) : (memref<4xf32>, memref<4xf32>) -> ()
     // after (%arena: memref<64xi8>, last plan argument)
     %b = memref.view %arena[%c0][] : memref<64xi8> to memref<4xf32>
-    exec.launch @k0(%x, %b) : memref<4xf32>, memref<4xf32>
+    exec.launch @k0(%x, %b) : (memref<4xf32>, memref<4xf32>) -> ()
     ```
   }];
   let options = [
@@ -147,7 +158,7 @@ def LowerLaunches : Pass<"steed-lower-launches", "mlir::ModuleOp"> {
 
     ```mlir
     // before
-    exec.launch @k0(%x, %y) : memref<4xf32>, memref<4xf32>
+    exec.launch @k0(%x, %y) : (memref<4xf32>, memref<4xf32>) -> ()
     // after
     func.call @k0(%x, %y) : (memref<4xf32>, memref<4xf32>) -> ()
     ```
