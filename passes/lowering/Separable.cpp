@@ -24,9 +24,12 @@ namespace o = steed::onnx;
 namespace {
 
 /// For one loop: the sliced dimension of every operand and result (-1: not
-/// sliced, the whole value is used in every iteration).
+/// sliced, the whole value is used in every iteration). A result that does
+/// not depend on the loop (BatchNormalization's running statistics in
+/// inference) is the operand `passthrough[j]` instead (-1: none).
 struct LoopDims {
   SmallVector<int64_t> operands, results;
+  SmallVector<int64_t> passthrough;
 };
 
 int64_t rankOf(Value v) {
@@ -91,8 +94,17 @@ std::optional<LoopDims> separableAlong(Operation *op, int64_t q) {
 
   // Image ops: each batch element independently (one result only: MaxPool's
   // indices count across the batch).
+  if (isa<o::BatchNormalizationOp>(op)) {
+    // Inference: the running mean and variance outputs are the inputs.
+    if (q != 0)
+      return std::nullopt;
+    LoopDims l = firstOperand(op, 0, 0);
+    l.results = {0, -1, -1};
+    l.passthrough = {-1, 3, 4};
+    return l;
+  }
   if (isa<o::ConvOp, o::ConvTransposeOp, o::AveragePoolOp, o::GlobalAveragePoolOp,
-          o::GlobalMaxPoolOp, o::LpPoolOp, o::GlobalLpPoolOp, o::BatchNormalizationOp,
+          o::GlobalMaxPoolOp, o::LpPoolOp, o::GlobalLpPoolOp,
           o::InstanceNormalizationOp>(op)) {
     if (q != 0)
       return std::nullopt;
@@ -254,6 +266,29 @@ std::optional<LoopDims> separableAlong(Operation *op, int64_t q) {
         return std::nullopt;
     return firstOperand(op, q, q);
   }
+  if (isa<o::PadOp>(op)) {
+    // Constant pads that leave dimension q alone (all dims, or constant axes).
+    auto pads = o::getConstantInts(op->getOperand(1));
+    if (!pads || (int64_t)pads->size() % 2)
+      return std::nullopt;
+    SmallVector<int64_t> axes;
+    if (op->getNumOperands() > 3 && !o::isNone(op->getOperand(3))) {
+      auto a = o::getConstantInts(op->getOperand(3));
+      if (!a)
+        return std::nullopt;
+      axes = *a;
+    } else {
+      for (int64_t d = 0; d < rx; ++d)
+        axes.push_back(d);
+    }
+    int64_t n = pads->size() / 2;
+    if ((int64_t)axes.size() != n)
+      return std::nullopt;
+    for (int64_t k = 0; k < n; ++k)
+      if (norm(axes[k], rx) == q && ((*pads)[k] != 0 || (*pads)[n + k] != 0))
+        return std::nullopt;
+    return firstOperand(op, q, q);
+  }
   if (auto expand = dyn_cast<o::ExpandOp>(op)) {
     // A constant target shape that is 1 along q keeps x's size there.
     auto shape = o::getConstantInts(op->getOperand(1));
@@ -312,8 +347,10 @@ struct SeparableLowering : ConversionPattern {
         return rewriter.notifyMatchFailure(op, "no operand carries a dynamic size");
     }
     Value bound = resultSizes[q];
-    for (Value r : op->getResults()) {
+    for (auto [r, d] : llvm::zip(op->getResults(), dims->results)) {
       auto t = dyn_cast<RankedTensorType>(r.getType());
+      if (d < 0)
+        continue;
       if (!t || t.getRank() != result0.getRank())
         return failure();
       for (int64_t p = 0; p < t.getRank(); ++p)
@@ -338,6 +375,10 @@ struct SeparableLowering : ConversionPattern {
     SmallVector<Type> resultSliceTypes;
     for (auto [v, d] : llvm::zip(op->getResults(), dims->results)) {
       auto t = cast<RankedTensorType>(v.getType());
+      if (d < 0) {
+        resultSliceTypes.push_back(t);
+        continue;
+      }
       if (d != q)
         return failure();
       SmallVector<int64_t> shape(t.getShape());
@@ -346,7 +387,9 @@ struct SeparableLowering : ConversionPattern {
     }
 
     SmallVector<Value> inits;
-    for (Value v : op->getResults()) {
+    for (auto [v, d] : llvm::zip(op->getResults(), dims->results)) {
+      if (d < 0)
+        continue;
       auto t = cast<RankedTensorType>(v.getType());
       SmallVector<Value> dyn;
       for (int64_t p = 0; p < t.getRank(); ++p)
@@ -397,16 +440,28 @@ struct SeparableLowering : ConversionPattern {
                 b, l, RankedTensorType::get({1}, b.getI64Type()), ValueRange{offset});
             results[1] = o::AddOp::create(b, l, results[1].getType(), results[1], offsetTensor);
           }
-          SmallVector<Value> updated;
-          for (auto [r, a, d, st] :
-               llvm::zip(results, acc, dims->results, resultSliceTypes)) {
+          SmallVector<Value> updated, looped;
+          SmallVector<int64_t> loopedDims;
+          SmallVector<Type> loopedTypes;
+          for (auto [r, d, st] : llvm::zip(results, dims->results, resultSliceTypes))
+            if (d >= 0) {
+              looped.push_back(r);
+              loopedDims.push_back(d);
+              loopedTypes.push_back(st);
+            }
+          for (auto [r, a, d, st] : llvm::zip(looped, acc, loopedDims, loopedTypes)) {
             auto [offsets, sizes, strides] = sliceOf(r, cast<RankedTensorType>(st), d);
             updated.push_back(
                 tensor::InsertSliceOp::create(b, l, r, a, offsets, sizes, strides));
           }
           scf::YieldOp::create(b, l, updated);
         });
-    rewriter.replaceOp(op, loop.getResults());
+    SmallVector<Value> replacements;
+    unsigned next = 0;
+    for (auto [j, d] : llvm::enumerate(dims->results))
+      replacements.push_back(d >= 0 ? loop.getResult(next++)
+                                    : op->getOperand(dims->passthrough[j]));
+    rewriter.replaceOp(op, replacements);
     return success();
   }
 };
