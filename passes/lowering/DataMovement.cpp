@@ -533,7 +533,7 @@ struct CastLowering : OpConversionPattern<o::CastOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(o::CastOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireRankedShapes(op, rewriter)))
       return failure();
     Type from = getElementTypeOrSelf(op.getInput().getType()), to = op.getTo();
     auto type = convertedResultType(getTypeConverter(), op.getOutput());

@@ -24,9 +24,12 @@ namespace o = steed::onnx;
 namespace {
 
 /// For one loop: the sliced dimension of every operand and result (-1: not
-/// sliced, the whole value is used in every iteration).
+/// sliced, the whole value is used in every iteration). A result that does
+/// not depend on the loop (BatchNormalization's running statistics in
+/// inference) is the operand `passthrough[j]` instead (-1: none).
 struct LoopDims {
   SmallVector<int64_t> operands, results;
+  SmallVector<int64_t> passthrough;
 };
 
 int64_t rankOf(Value v) {
@@ -91,15 +94,26 @@ std::optional<LoopDims> separableAlong(Operation *op, int64_t q) {
 
   // Image ops: each batch element independently (one result only: MaxPool's
   // indices count across the batch).
+  if (isa<o::BatchNormalizationOp>(op)) {
+    // Inference: the running mean and variance outputs are the inputs.
+    if (q != 0)
+      return std::nullopt;
+    LoopDims l = firstOperand(op, 0, 0);
+    l.results = {0, -1, -1};
+    l.passthrough = {-1, 3, 4};
+    return l;
+  }
   if (isa<o::ConvOp, o::ConvTransposeOp, o::AveragePoolOp, o::GlobalAveragePoolOp,
-          o::GlobalMaxPoolOp, o::LpPoolOp, o::GlobalLpPoolOp, o::BatchNormalizationOp,
+          o::GlobalMaxPoolOp, o::LpPoolOp, o::GlobalLpPoolOp,
           o::InstanceNormalizationOp>(op)) {
     if (q != 0)
       return std::nullopt;
     return firstOperand(op, 0, 0);
   }
   if (isa<o::MaxPoolOp>(op)) {
-    if (q != 0)
+    // Only the batch may be dynamic (the offset below uses C * H * W).
+    auto xt = cast<RankedTensorType>(x.getType());
+    if (q != 0 || llvm::any_of(xt.getShape().drop_front(), ShapedType::isDynamic))
       return std::nullopt;
     return firstOperand(op, 0, 0); // Indices get the batch offset below.
   }
@@ -252,6 +266,29 @@ std::optional<LoopDims> separableAlong(Operation *op, int64_t q) {
         return std::nullopt;
     return firstOperand(op, q, q);
   }
+  if (isa<o::PadOp>(op)) {
+    // Constant pads that leave dimension q alone (all dims, or constant axes).
+    auto pads = o::getConstantInts(op->getOperand(1));
+    if (!pads || (int64_t)pads->size() % 2)
+      return std::nullopt;
+    SmallVector<int64_t> axes;
+    if (op->getNumOperands() > 3 && !o::isNone(op->getOperand(3))) {
+      auto a = o::getConstantInts(op->getOperand(3));
+      if (!a)
+        return std::nullopt;
+      axes = *a;
+    } else {
+      for (int64_t d = 0; d < rx; ++d)
+        axes.push_back(d);
+    }
+    int64_t n = pads->size() / 2;
+    if ((int64_t)axes.size() != n)
+      return std::nullopt;
+    for (int64_t k = 0; k < n; ++k)
+      if (norm(axes[k], rx) == q && ((*pads)[k] != 0 || (*pads)[n + k] != 0))
+        return std::nullopt;
+    return firstOperand(op, q, q);
+  }
   if (auto expand = dyn_cast<o::ExpandOp>(op)) {
     // A constant target shape that is 1 along q keeps x's size there.
     auto shape = o::getConstantInts(op->getOperand(1));
@@ -268,7 +305,11 @@ std::optional<LoopDims> separableAlong(Operation *op, int64_t q) {
 
 struct SeparableLowering : ConversionPattern {
   SeparableLowering(const TypeConverter &converter, MLIRContext *ctx)
-      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/0, ctx) {}
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/0, ctx) {
+    // The op applied to a slice may again have a dynamic dimension (one
+    // fewer each time).
+    setHasBoundedRewriteRecursion();
+  }
 
   LogicalResult matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -285,11 +326,39 @@ struct SeparableLowering : ConversionPattern {
     if (!dims)
       return rewriter.notifyMatchFailure(op, "not separable along its dynamic dimension");
 
-    // After slicing, everything must be static; the loop runs over the
-    // size of the first sliced operand whose sliced dimension is dynamic.
+    // The size of every dynamic result dimension: the operand dimension a
+    // loop over it would slice. The loop runs over the first one; the op
+    // applied to a slice keeps the other dynamic dimensions and is lowered
+    // again (nested loops) until it is static.
     Location loc = op->getLoc();
+    SmallVector<Value> resultSizes(result0.getRank());
+    for (int64_t p = 0; p < result0.getRank(); ++p) {
+      if (!result0.isDynamicDim(p))
+        continue;
+      std::optional<LoopDims> lp = p == q ? dims : separableAlong(op, p);
+      if (!lp)
+        return rewriter.notifyMatchFailure(op, "not separable along a dynamic dimension");
+      for (auto [v, d] : llvm::zip(op->getOperands(), lp->operands))
+        if (d >= 0 && cast<RankedTensorType>(v.getType()).isDynamicDim(d)) {
+          resultSizes[p] = tensor::DimOp::create(rewriter, loc, v, d);
+          break;
+        }
+      if (!resultSizes[p])
+        return rewriter.notifyMatchFailure(op, "no operand carries a dynamic size");
+    }
+    Value bound = resultSizes[q];
+    for (auto [r, d] : llvm::zip(op->getResults(), dims->results)) {
+      auto t = dyn_cast<RankedTensorType>(r.getType());
+      if (d < 0)
+        continue;
+      if (!t || t.getRank() != result0.getRank())
+        return failure();
+      for (int64_t p = 0; p < t.getRank(); ++p)
+        if (t.isDynamicDim(p) && !resultSizes[p])
+          return failure();
+    }
+
     SmallVector<Type> sliceTypes;
-    Value bound;
     for (auto [v, d] : llvm::zip(op->getOperands(), dims->operands)) {
       auto t = dyn_cast<RankedTensorType>(v.getType());
       if (!t) {
@@ -299,46 +368,48 @@ struct SeparableLowering : ConversionPattern {
         continue;
       }
       SmallVector<int64_t> shape(t.getShape());
-      if (d >= 0) {
-        if (t.isDynamicDim(d) && !bound)
-          bound = tensor::DimOp::create(rewriter, loc, v, d);
+      if (d >= 0)
         shape[d] = 1;
-      }
-      auto st = t.clone(shape);
-      if (!st.hasStaticShape())
-        return rewriter.notifyMatchFailure(op, "more than one dynamic dimension");
-      sliceTypes.push_back(st);
+      sliceTypes.push_back(t.clone(shape));
     }
     SmallVector<Type> resultSliceTypes;
     for (auto [v, d] : llvm::zip(op->getResults(), dims->results)) {
-      auto t = dyn_cast<RankedTensorType>(v.getType());
-      if (!t || d < 0)
+      auto t = cast<RankedTensorType>(v.getType());
+      if (d < 0) {
+        resultSliceTypes.push_back(t);
+        continue;
+      }
+      if (d != q)
         return failure();
       SmallVector<int64_t> shape(t.getShape());
       shape[d] = 1;
-      auto st = t.clone(shape);
-      if (!st.hasStaticShape())
-        return rewriter.notifyMatchFailure(op, "more than one dynamic dimension");
-      resultSliceTypes.push_back(st);
+      resultSliceTypes.push_back(t.clone(shape));
     }
-    if (!bound)
-      return rewriter.notifyMatchFailure(op, "no operand carries the dynamic size");
 
     SmallVector<Value> inits;
-    for (Value v : op->getResults()) {
+    for (auto [v, d] : llvm::zip(op->getResults(), dims->results)) {
+      if (d < 0)
+        continue;
       auto t = cast<RankedTensorType>(v.getType());
-      inits.push_back(tensor::EmptyOp::create(rewriter, loc, t, ValueRange{bound}));
+      SmallVector<Value> dyn;
+      for (int64_t p = 0; p < t.getRank(); ++p)
+        if (t.isDynamicDim(p))
+          dyn.push_back(resultSizes[p]);
+      inits.push_back(tensor::EmptyOp::create(rewriter, loc, t, dyn));
     }
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     auto loop = scf::ForOp::create(
         rewriter, loc, zero, bound, one, inits,
         [&](OpBuilder &b, Location l, Value iv, ValueRange acc) {
+          // Offsets/sizes/strides of the slice `to` of `v` at `iv` along d.
           auto sliceOf = [&](Value v, RankedTensorType to, int64_t d) {
             SmallVector<OpFoldResult> offsets(to.getRank(), b.getIndexAttr(0)),
                 strides(to.getRank(), b.getIndexAttr(1)), sizes;
-            for (int64_t s : to.getShape())
-              sizes.push_back(b.getIndexAttr(s));
+            for (int64_t i = 0; i < to.getRank(); ++i)
+              sizes.push_back(to.isDynamicDim(i)
+                                  ? OpFoldResult(tensor::DimOp::create(b, l, v, i).getResult())
+                                  : OpFoldResult(b.getIndexAttr(to.getDimSize(i))));
             offsets[d] = iv;
             return std::make_tuple(offsets, sizes, strides);
           };
@@ -369,16 +440,28 @@ struct SeparableLowering : ConversionPattern {
                 b, l, RankedTensorType::get({1}, b.getI64Type()), ValueRange{offset});
             results[1] = o::AddOp::create(b, l, results[1].getType(), results[1], offsetTensor);
           }
-          SmallVector<Value> updated;
-          for (auto [r, a, d, st] :
-               llvm::zip(results, acc, dims->results, resultSliceTypes)) {
-            auto [offsets, sizes, strides] = sliceOf(a, cast<RankedTensorType>(st), d);
+          SmallVector<Value> updated, looped;
+          SmallVector<int64_t> loopedDims;
+          SmallVector<Type> loopedTypes;
+          for (auto [r, d, st] : llvm::zip(results, dims->results, resultSliceTypes))
+            if (d >= 0) {
+              looped.push_back(r);
+              loopedDims.push_back(d);
+              loopedTypes.push_back(st);
+            }
+          for (auto [r, a, d, st] : llvm::zip(looped, acc, loopedDims, loopedTypes)) {
+            auto [offsets, sizes, strides] = sliceOf(r, cast<RankedTensorType>(st), d);
             updated.push_back(
                 tensor::InsertSliceOp::create(b, l, r, a, offsets, sizes, strides));
           }
           scf::YieldOp::create(b, l, updated);
         });
-    rewriter.replaceOp(op, loop.getResults());
+    SmallVector<Value> replacements;
+    unsigned next = 0;
+    for (auto [j, d] : llvm::enumerate(dims->results))
+      replacements.push_back(d >= 0 ? loop.getResult(next++)
+                                    : op->getOperand(dims->passthrough[j]));
+    rewriter.replaceOp(op, replacements);
     return success();
   }
 };

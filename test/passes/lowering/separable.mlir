@@ -58,6 +58,21 @@ func.func @maxpool_indices(%x: tensor<?x4x8x8xf32>) -> (tensor<?x4x4x4xf32>, ten
 
 // -----
 
+// Two dynamic dimensions (batch and sequence): the slice op still has one,
+// so it is lowered again: nested loops.
+// CHECK-LABEL: func.func @softmax_batch_seq
+// CHECK:         scf.for
+// CHECK:           tensor.extract_slice %arg0[%{{.*}}, 0, 0] [1, %{{.*}}, 8] [1, 1, 1] : tensor<?x?x8xf32> to tensor<1x?x8xf32>
+// CHECK:           scf.for
+// CHECK:             tensor.extract_slice %{{.*}}[0, %{{.*}}, 0] [1, 1, 8] [1, 1, 1] : tensor<1x?x8xf32> to tensor<1x1x8xf32>
+// CHECK:             linalg.generic
+func.func @softmax_batch_seq(%x: tensor<?x?x8xf32>) -> tensor<?x?x8xf32> {
+  %0 = onnx.Softmax %x {axis = -1 : i64} : (tensor<?x?x8xf32>) -> tensor<?x?x8xf32>
+  return %0 : tensor<?x?x8xf32>
+}
+
+// -----
+
 // Softmax is not separable along its own axis: no loop, the op is reported.
 func.func @softmax_axis(%x: tensor<4x?xf32>) -> tensor<4x?xf32> {
   // expected-error @+1 {{cannot lower onnx.Softmax with types 'tensor<4x?xf32>' -> 'tensor<4x?xf32>'}}
