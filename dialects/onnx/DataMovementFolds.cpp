@@ -322,3 +322,91 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   }
   return DenseElementsAttr::get(type, values);
 }
+
+namespace {
+/// Builds the result of a pure data-movement op on a constant: element `pos`
+/// of `type` is element `source(outIndex)` of `data` (row-major linear).
+template <typename SourceFn>
+OpFoldResult moveElements(RankedTensorType type, DenseElementsAttr data, SourceFn source) {
+  if (data.getElementType() != type.getElementType())
+    return {};
+  if (data.isSplat())
+    return DenseElementsAttr::get(type, data.getSplatValue<Attribute>());
+  SmallVector<Attribute> in(data.getValues<Attribute>().begin(), data.getValues<Attribute>().end());
+  SmallVector<Attribute> values;
+  values.reserve(type.getNumElements());
+  for (int64_t pos = 0; pos < type.getNumElements(); ++pos) {
+    int64_t src = source(delinearize(pos, type.getShape()));
+    if (src < 0 || src >= (int64_t)in.size())
+      return {};
+    values.push_back(in[src]);
+  }
+  return DenseElementsAttr::get(type, values);
+}
+} // namespace
+
+OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
+  auto in = getRanked(getInput());
+  // Broadcasting to the input's own (static) shape is the identity.
+  if (in && in.hasStaticShape() && in == getType())
+    return getInput();
+  auto type = foldableResultType(*this);
+  auto data = dense(adaptor.getInput());
+  if (!type || !data || data.getType().getRank() > type.getRank())
+    return {};
+  // The input is right-aligned against the result; its size-1 dims repeat.
+  ArrayRef<int64_t> dshape = data.getType().getShape();
+  int64_t offset = type.getRank() - dshape.size();
+  SmallVector<int64_t> strides = stridesOf(dshape);
+  for (size_t i = 0; i < dshape.size(); ++i)
+    if (dshape[i] != 1 && dshape[i] != type.getDimSize(offset + i))
+      return {};
+  return moveElements(type, data, [&](ArrayRef<int64_t> idx) {
+    int64_t src = 0;
+    for (size_t i = 0; i < dshape.size(); ++i)
+      if (dshape[i] != 1)
+        src += idx[offset + i] * strides[i];
+    return src;
+  });
+}
+
+OpFoldResult TileOp::fold(FoldAdaptor adaptor) {
+  auto in = getRanked(getInput());
+  if (in && in.hasStaticShape() && in == getType())
+    return getInput(); // all repeats are 1
+  auto type = foldableResultType(*this);
+  auto data = dense(adaptor.getInput());
+  if (!type || !data || data.getType().getRank() != type.getRank())
+    return {};
+  ArrayRef<int64_t> dshape = data.getType().getShape();
+  if (llvm::is_contained(dshape, 0))
+    return {};
+  SmallVector<int64_t> strides = stridesOf(dshape);
+  return moveElements(type, data, [&](ArrayRef<int64_t> idx) {
+    int64_t src = 0;
+    for (size_t i = 0; i < dshape.size(); ++i)
+      src += (idx[i] % dshape[i]) * strides[i];
+    return src;
+  });
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  SmallVector<int64_t> perm = getPermOrDefault();
+  auto in = getRanked(getData());
+  if (in && in == getType() && llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+    return getData();
+  auto type = foldableResultType(*this);
+  auto data = dense(adaptor.getData());
+  if (!type || !data || (int64_t)perm.size() != type.getRank() ||
+      data.getType().getRank() != type.getRank() ||
+      llvm::any_of(perm, [&](int64_t p) { return p < 0 || p >= type.getRank(); }))
+    return {};
+  SmallVector<int64_t> strides = stridesOf(data.getType().getShape());
+  // Result dim i is data dim perm[i].
+  return moveElements(type, data, [&](ArrayRef<int64_t> idx) {
+    int64_t src = 0;
+    for (size_t i = 0; i < perm.size(); ++i)
+      src += idx[i] * strides[perm[i]];
+    return src;
+  });
+}

@@ -49,9 +49,11 @@ class ONNX_BinaryOp<string mnemonic, list<Trait> traits = []>
   }];
 }
 
-// Comparisons and logical ops: broadcasting, bool (i1) result.
+// Comparisons and logical ops: broadcasting, bool (i1) result. All fold
+// constant operands (ONNXFolds.cpp).
 class ONNX_CompareOp<string mnemonic, list<Trait> traits = []>
     : ONNX_BinaryOp<mnemonic, traits> {
+  let hasFolder = 1;
   let extraClassDefinition = [{
     ::mlir::LogicalResult $cppClass::inferShapes() {
       return ::steed::onnx::inferBroadcastShapes(getOperation(), /*boolResult=*/true);
@@ -59,9 +61,10 @@ class ONNX_CompareOp<string mnemonic, list<Trait> traits = []>
   }];
 }
 
-// Variadic broadcasting ops (Max, Min, Sum, Mean).
+// Variadic broadcasting ops (Max, Min, Sum, Mean); they fold constants.
 class ONNX_VariadicOp<string mnemonic, list<Trait> traits = []>
     : ONNX_Op<mnemonic, traits> {
+  let hasFolder = 1;
   let arguments = (ins Variadic<AnyTensor>:$data_0);
   let results = (outs AnyTensor:$result);
   let assemblyFormat = "$data_0 attr-dict `:` functional-type(operands, results)";

@@ -38,6 +38,7 @@ def ONNX_FlattenOp : ONNX_Op<"Flatten"> {
 def ONNX_TransposeOp : ONNX_Op<"Transpose"> {
   let summary = "permute dimensions (default: reverse them)";
   let arguments = (ins AnyTensor:$data, OptionalAttr<DenseI64ArrayAttr>:$perm);
+  let hasFolder = 1;
   let results = (outs AnyTensor:$transposed);
   let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
   let extraClassDeclaration = [{
@@ -135,6 +136,7 @@ def ONNX_SplitOp : ONNX_Op<"Split"> {
 def ONNX_ExpandOp : ONNX_Op<"Expand"> {
   let summary = "broadcast `input` bidirectionally against `shape`";
   let arguments = (ins AnyTensor:$input, AnyTensor:$shape);
+  let hasFolder = 1;
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input `,` $shape attr-dict `:` functional-type(operands, results)";
 }
@@ -175,6 +177,7 @@ def ONNX_CastOp : ONNX_Op<"Cast"> {
 def ONNX_TileOp : ONNX_Op<"Tile"> {
   let summary = "repeat `input` `repeats[i]` times along dim i";
   let arguments = (ins AnyTensor:$input, AnyTensor:$repeats);
+  let hasFolder = 1;
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input `,` $repeats attr-dict `:` functional-type(operands, results)";
 }

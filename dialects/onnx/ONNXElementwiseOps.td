@@ -7,13 +7,13 @@ include "dialects/onnx/ONNXBase.td"
 //===----------------------------------------------------------------------===//
 // Unary, same element type.
 //===----------------------------------------------------------------------===//
-def ONNX_AbsOp        : ONNX_UnaryOp<"Abs">;
-def ONNX_NegOp        : ONNX_UnaryOp<"Neg">;
-def ONNX_ExpOp        : ONNX_UnaryOp<"Exp">;
-def ONNX_LogOp        : ONNX_UnaryOp<"Log">;
-def ONNX_SqrtOp       : ONNX_UnaryOp<"Sqrt">;
-def ONNX_ReciprocalOp : ONNX_UnaryOp<"Reciprocal">;
-def ONNX_ReluOp       : ONNX_UnaryOp<"Relu">;
+def ONNX_AbsOp        : ONNX_UnaryOp<"Abs"> { let hasFolder = 1; }
+def ONNX_NegOp        : ONNX_UnaryOp<"Neg"> { let hasFolder = 1; }
+def ONNX_ExpOp        : ONNX_UnaryOp<"Exp"> { let hasFolder = 1; }
+def ONNX_LogOp        : ONNX_UnaryOp<"Log"> { let hasFolder = 1; }
+def ONNX_SqrtOp       : ONNX_UnaryOp<"Sqrt"> { let hasFolder = 1; }
+def ONNX_ReciprocalOp : ONNX_UnaryOp<"Reciprocal"> { let hasFolder = 1; }
+def ONNX_ReluOp       : ONNX_UnaryOp<"Relu"> { let hasFolder = 1; }
 def ONNX_SigmoidOp    : ONNX_UnaryOp<"Sigmoid">;
 def ONNX_TanhOp       : ONNX_UnaryOp<"Tanh">;
 def ONNX_ErfOp        : ONNX_UnaryOp<"Erf">;
@@ -28,15 +28,15 @@ def ONNX_CoshOp       : ONNX_UnaryOp<"Cosh">;
 def ONNX_AsinhOp      : ONNX_UnaryOp<"Asinh">;
 def ONNX_AcoshOp      : ONNX_UnaryOp<"Acosh">;
 def ONNX_AtanhOp      : ONNX_UnaryOp<"Atanh">;
-def ONNX_FloorOp      : ONNX_UnaryOp<"Floor">;
-def ONNX_CeilOp       : ONNX_UnaryOp<"Ceil">;
-def ONNX_RoundOp      : ONNX_UnaryOp<"Round">;
-def ONNX_SignOp       : ONNX_UnaryOp<"Sign">;
+def ONNX_FloorOp      : ONNX_UnaryOp<"Floor"> { let hasFolder = 1; }
+def ONNX_CeilOp       : ONNX_UnaryOp<"Ceil"> { let hasFolder = 1; }
+def ONNX_RoundOp      : ONNX_UnaryOp<"Round"> { let hasFolder = 1; }
+def ONNX_SignOp       : ONNX_UnaryOp<"Sign"> { let hasFolder = 1; }
 def ONNX_SoftplusOp   : ONNX_UnaryOp<"Softplus">;
 def ONNX_SoftsignOp   : ONNX_UnaryOp<"Softsign">;
 def ONNX_HardSwishOp  : ONNX_UnaryOp<"HardSwish">;
 def ONNX_MishOp       : ONNX_UnaryOp<"Mish">;
-def ONNX_NotOp        : ONNX_UnaryOp<"Not">;
+def ONNX_NotOp        : ONNX_UnaryOp<"Not"> { let hasFolder = 1; }
 def ONNX_BitwiseNotOp : ONNX_UnaryOp<"BitwiseNot">;
 // i1 results (see inferUnaryShapes).
 def ONNX_IsNaNOp      : ONNX_UnaryOp<"IsNaN">;
@@ -78,13 +78,14 @@ def ONNX_AddOp : ONNX_BinaryOp<"Add", [Commutative]> { let hasFolder = 1; }
 def ONNX_SubOp : ONNX_BinaryOp<"Sub"> { let hasFolder = 1; }
 def ONNX_MulOp : ONNX_BinaryOp<"Mul", [Commutative]> { let hasFolder = 1; }
 def ONNX_DivOp : ONNX_BinaryOp<"Div"> { let hasFolder = 1; }
-def ONNX_PowOp : ONNX_BinaryOp<"Pow">;
+def ONNX_PowOp : ONNX_BinaryOp<"Pow"> { let hasFolder = 1; }
 def ONNX_PReluOp : ONNX_BinaryOp<"PRelu"> {
   let arguments = (ins AnyTensor:$X, AnyTensor:$slope);
   let results = (outs AnyTensor:$Y);
   let assemblyFormat = "$X `,` $slope attr-dict `:` functional-type(operands, results)";
 }
 def ONNX_ModOp : ONNX_BinaryOp<"Mod"> {
+  let hasFolder = 1;
   let arguments = (ins AnyTensor:$A, AnyTensor:$B, DefaultValuedAttr<I64Attr, "0">:$fmod);
 }
 def ONNX_BitwiseAndOp : ONNX_BinaryOp<"BitwiseAnd", [Commutative]>;
@@ -120,6 +121,7 @@ def ONNX_WhereOp : ONNX_Op<"Where"> {
   let arguments = (ins AnyTensor:$condition, AnyTensor:$X, AnyTensor:$Y);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def ONNX_ClipOp : ONNX_Op<"Clip"> {
@@ -127,6 +129,7 @@ def ONNX_ClipOp : ONNX_Op<"Clip"> {
   let arguments = (ins AnyTensor:$input, ONNX_OptTensor:$min, ONNX_OptTensor:$max);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 #endif // STEED_ONNX_ELEMENTWISE_OPS

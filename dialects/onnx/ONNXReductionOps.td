@@ -12,10 +12,12 @@ include "dialects/onnx/ONNXBase.td"
 // reduced = reduce(data, axes). An absent or empty `axes` reduces every
 // dimension, unless noop_with_empty_axes = 1, where the op is the identity.
 // With keepdims = 1 the reduced dimensions stay as size 1.
-// Result-type inference: inferReduceShapes (ReductionOps.cpp).
+// Result-type inference: inferReduceShapes (ReductionOps.cpp); folding of
+// constants: foldReduce (ReductionFolds.cpp).
 class ONNX_ReduceOp<string mnemonic, string summaryText>
     : ONNX_Op<mnemonic> {
   let summary = summaryText;
+  let hasFolder = 1;
   let arguments = (ins AnyTensor:$data, ONNX_OptTensor:$axes,
                    DefaultValuedAttr<I64Attr, "1">:$keepdims,
                    DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
