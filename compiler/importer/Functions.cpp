@@ -2,6 +2,7 @@
 #include "compiler/importer/Functions.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "onnx/defs/parser.h"
 #include "onnx/defs/schema.h"
 #include <google/protobuf/unknown_field_set.h>
 #include <map>
@@ -76,9 +77,100 @@ static ::onnx::TypeProto toTypeProto(Type type) {
   return proto;
 }
 
+//===----------------------------------------------------------------------===//
+// Function bodies of ops newer than libonnx 1.12
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// An op of the ONNX spec defined by a function body that libonnx 1.12 does
+/// not know (it stops at opset 17), written in the ONNX text syntax.
+struct BuiltinFunction {
+  const char *op;
+  int since;
+  /// Attribute defaults, an ONNX text attribute list ("<alpha = 1.0>").
+  const char *defaults;
+  const char *body;
+};
+
+const BuiltinFunction builtinFunctions[] = {
+    // Shrink-9's body appeared with opset 18 (CastLike needs 15).
+    {"Shrink", 9, "<bias = 0.0, lambd = 0.5>", R"(
+      <domain: "", opset_import: ["" : 18]>
+      Shrink <bias, lambd> (input) => (output) {
+        Lambd = Constant <value_float: float = @lambd> ()
+        L = CastLike (Lambd, input)
+        Bias = Constant <value_float: float = @bias> ()
+        B = CastLike (Bias, input)
+        Zero = Constant <value: tensor = float {0}> ()
+        Z = CastLike (Zero, input)
+        NegL = Neg (L)
+        Below = Less (input, NegL)
+        Above = Less (L, input)
+        Up = Add (input, B)
+        Down = Sub (input, B)
+        DownOrZero = Where (Above, Down, Z)
+        output = Where (Below, Up, DownOrZero)
+      })"},
+    {"Swish", 24, "<alpha = 1.0>", R"(
+      <domain: "", opset_import: ["" : 24]>
+      Swish <alpha> (X) => (Y) {
+        Alpha = Constant <value_float: float = @alpha> ()
+        A = CastLike (Alpha, X)
+        AX = Mul (A, X)
+        Gate = Sigmoid (AX)
+        Y = Mul (X, Gate)
+      })"},
+    {"SwiGLU", 28, "<alpha = 1.0>", R"(
+      <domain: "", opset_import: ["" : 28]>
+      SwiGLU <alpha> (A, B) => (Y) {
+        Gate = Swish <alpha: float = @alpha> (A)
+        Y = Mul (Gate, B)
+      })"},
+};
+
+/// The builtin body of `op` at `opset` (largest since <= opset), or null.
+const BuiltinFunction *findBuiltin(StringRef domain, StringRef op, int64_t opset) {
+  if (!domain.empty())
+    return nullptr;
+  const BuiltinFunction *best = nullptr;
+  for (const auto &f : builtinFunctions)
+    if (op == f.op && f.since <= opset && (!best || f.since > best->since))
+      best = &f;
+  return best;
+}
+} // namespace
+
+std::vector<std::tuple<std::string, std::string, int>> functionBodyOps() {
+  std::vector<std::tuple<std::string, std::string, int>> out;
+  std::set<std::string> builtin;
+  for (const auto &f : builtinFunctions) {
+    out.push_back({"", f.op, f.since});
+    builtin.insert(f.op);
+  }
+  for (const auto &schema : ::onnx::OpSchemaRegistry::get_all_schemas_with_history())
+    if ((schema.HasFunction() || schema.HasContextDependentFunction()) &&
+        !(schema.domain().empty() && builtin.count(schema.Name())))
+      out.push_back({schema.domain(), schema.Name(), schema.since_version()});
+  return out;
+}
+
 std::optional<FunctionDef> schemaFunction(StringRef domain, StringRef op, int64_t opset,
                                           const ::onnx::NodeProto &call,
                                           ArrayRef<Type> inputTypes, std::string &error) {
+  if (const BuiltinFunction *builtin = findBuiltin(domain, op, opset)) {
+    FunctionDef def;
+    auto status = ::onnx::OnnxParser::Parse(def.proto, builtin->body);
+    ::onnx::AttrList defaults;
+    ::onnx::OnnxParser parser(builtin->defaults);
+    if (status.IsOK())
+      status = parser.Parse(defaults);
+    if (!status.IsOK()) { // A bug in the table above.
+      error = "Steed's function body does not parse: " + status.ErrorMessage();
+      return std::nullopt;
+    }
+    def.defaults.assign(defaults.begin(), defaults.end());
+    return def;
+  }
   // libonnx knows opsets up to 17: a newer opset gets the newest schema it
   // has, whose body is the op's definition unless the op changed later (the
   // registry holds an entry for every op Steed knows to have changed).

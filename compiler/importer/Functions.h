@@ -42,14 +42,19 @@ struct InlinedBody {
 /// libonnx 1.12 keeps as an unknown field).
 FunctionDef makeLocalFunction(const ::onnx::FunctionProto &fn);
 
-/// The schema function body of (domain, op) at `opset`, or nullopt when the
-/// schema defines none. `inputTypes` are the call's input types (null for
+/// The function body that the ONNX spec gives (domain, op) at `opset`, or
+/// nullopt when there is none: Steed's own copy for ops newer than libonnx
+/// 1.12 (Swish, SwiGLU, ...), else libonnx's schema. `inputTypes` are the call's input types (null for
 /// absent inputs); context-dependent bodies (NegativeLogLikelihoodLoss, ...)
 /// depend on them. Sets `error` when a body exists but cannot be built.
 std::optional<FunctionDef> schemaFunction(llvm::StringRef domain, llvm::StringRef op,
                                           int64_t opset, const ::onnx::NodeProto &call,
                                           llvm::ArrayRef<mlir::Type> inputTypes,
                                           std::string &error);
+
+/// (domain, op, since-version) of every op with a function body: Steed's
+/// own and libonnx's schemas.
+std::vector<std::tuple<std::string, std::string, int>> functionBodyOps();
 
 /// Instantiates `fn` for `call`: formal inputs become the call's input names
 /// (missing optional inputs: ""), formal outputs the call's output names,

@@ -302,6 +302,13 @@ std::vector<SupportedOp> listSupportedOps() {
   for (const auto &[key, versions] : OpRegistry::get().entries)
     for (const auto &[since, entry] : versions)
       out.push_back({key.first, key.second, since});
+  for (const auto &[domain, name, since] : functionBodyOps())
+    if (!OpRegistry::get().entries.count({domain, name}))
+      out.push_back({domain, name, since, /*functionBody=*/true});
+  llvm::sort(out, [](const SupportedOp &a, const SupportedOp &b) {
+    return std::tie(a.domain, a.name, a.sinceVersion) <
+           std::tie(b.domain, b.name, b.sinceVersion);
+  });
   return out;
 }
 
