@@ -14,6 +14,8 @@
 //     t < len[b] ? len[b] - 1 - t : t.
 //   MaxUnpool-9/11: ScatterElements of X into zeros at the flat indices I.
 //   Det-11: cofactor expansion along the first row (n <= 5).
+//   CenterCropPad-18: per axis a centered Slice (crop) or Pad (zeros); the
+//     target shape must be a constant.
 //
 #include "compiler/importer/OpRegistry.h"
 #include "dialects/onnx/ONNXOps.h"
@@ -352,9 +354,56 @@ FailureOr<SmallVector<Value>> importDet(NodeImporter &n) {
   return done(e, determinant(e, n.input(0), rank, m));
 }
 
+FailureOr<SmallVector<Value>> importCenterCropPad(NodeImporter &n) {
+  Emitter e(n);
+  auto xt = staticInput(n, 0, "the input");
+  if (!xt)
+    return failure();
+  int64_t rank = xt.getRank();
+  auto target = onnx::getConstantInts(n.input(1));
+  if (!target)
+    return n.emitError() << "CenterCropPad: shape must be a constant (run-time output "
+                            "shapes are not supported)",
+           failure();
+  SmallVector<int64_t> axes;
+  if (auto a = n.intsAttr("axes")) {
+    for (int64_t axis : *a)
+      axes.push_back(axis < 0 ? axis + rank : axis);
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  if (axes.size() != target->size() ||
+      llvm::any_of(axes, [&](int64_t a) { return a < 0 || a >= rank; }))
+    return n.emitError() << "CenterCropPad: shape has " << target->size()
+                         << " values for " << axes.size() << " axes of a rank-" << rank
+                         << " input",
+           failure();
+  Value y = n.input(0);
+  SmallVector<int64_t> pads(2 * rank, 0);
+  bool pad = false;
+  for (auto [axis, size] : llvm::zip(axes, *target)) {
+    int64_t dim = xt.getDimSize(axis);
+    if (size < 0)
+      return n.emitError() << "CenterCropPad: negative target size " << size, failure();
+    if (size < dim) { // Crop: start at floor((dim - size) / 2).
+      int64_t start = (dim - size) / 2;
+      y = e.slice(y, start, start + size, axis);
+    } else if (size > dim) { // Pad: floor((size - dim) / 2) zeros before.
+      pads[axis] = (size - dim) / 2;
+      pads[rank + axis] = size - dim - pads[axis];
+      pad = true;
+    }
+  }
+  if (pad)
+    y = e.op("Pad", {y, e.i64s(pads), n.none(), n.none()});
+  return done(e, y);
+}
+
 } // namespace
 
 void registerComposedOps(OpRegistry &r) {
+  r.add("CenterCropPad", 18, 2, 1, importCenterCropPad);
   r.add("RotaryEmbedding", 23, 4, 1, importRotaryEmbedding);
   r.add("TensorScatter", 24, 3, 1, importTensorScatter);
   r.add("LRN", 1, 1, 1, importLRN);
