@@ -160,9 +160,12 @@ LogicalResult GraphImporter::importFunctionCall(const ::onnx::NodeProto &node,
   std::pair<std::string, std::string> key{
       fn.proto.domain() == "ai.onnx" ? "" : fn.proto.domain(), fn.proto.name()};
   std::string fnName = key.first.empty() ? key.second : key.first + "." + key.second;
-  if (llvm::is_contained(expanding, key) || expanding.size() >= 64)
+  if (llvm::is_contained(expanding, key))
     return emitError(loc) << "function " << fnName
                           << " calls itself (recursive functions cannot be expanded)";
+  if (expanding.size() >= 64)
+    return emitError(loc) << "function " << fnName
+                          << " is nested more than 64 function calls deep";
   std::string callName = node.name().empty()
                              ? node.op_type() + "#" + std::to_string(index)
                              : node.name();
