@@ -1,5 +1,6 @@
 //===- Importer.cpp - ONNX model to the onnx dialect ----------------------===//
 #include "compiler/importer/Importer.h"
+#include "compiler/importer/Functions.h"
 #include "compiler/importer/OpRegistry.h"
 #include "dialects/onnx/ONNXOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -27,6 +28,9 @@ private:
   LogicalResult importGraph(const ::onnx::GraphProto &graph, func::FuncOp func);
   FailureOr<Type> convertValueType(const ::onnx::ValueInfoProto &info);
   LogicalResult importNode(const ::onnx::NodeProto &node, unsigned index);
+  /// Imports `node` by expanding the body of `fn` (Functions.h).
+  LogicalResult importFunctionCall(const ::onnx::NodeProto &node, unsigned index,
+                                   Location loc, const FunctionDef &fn);
   Location nodeLoc(const ::onnx::NodeProto &node, unsigned index) {
     std::string name = node.name().empty()
                            ? node.op_type() + "#" + std::to_string(index)
@@ -41,6 +45,11 @@ private:
   Location fileLoc;
   llvm::StringMap<int64_t> opsets;
   llvm::StringMap<Value> values;
+  /// Model-local functions by (domain, name); functions being expanded (a
+  /// recursion guard); instances expanded so far (unique value prefixes).
+  std::map<std::pair<std::string, std::string>, FunctionDef> localFunctions;
+  SmallVector<std::pair<std::string, std::string>> expanding;
+  unsigned numInlined = 0;
 };
 
 } // namespace
@@ -83,6 +92,10 @@ FailureOr<Type> GraphImporter::convertValueType(const ::onnx::ValueInfoProto &in
 LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, unsigned index) {
   Location loc = nodeLoc(node, index);
   std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+  // A model-local function defines what its (domain, name) means.
+  auto fnIt = localFunctions.find({domain, node.op_type()});
+  if (fnIt != localFunctions.end())
+    return importFunctionCall(node, index, loc, fnIt->second);
   auto opsetIt = opsets.find(domain);
   if (opsetIt == opsets.end())
     return emitError(loc) << "node uses domain '" << node.domain()
@@ -93,6 +106,19 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, unsigned 
   int minSince = 0;
   const OpEntry *entry = OpRegistry::get().lookup(domain, node.op_type(), opset, &minSince);
   if (!entry) {
+    // No Steed entry: an op that the ONNX schema defines by a function body
+    // is expanded (NegativeLogLikelihoodLoss, HannWindow, ...).
+    SmallVector<Type> inputTypes;
+    for (const std::string &name : node.input()) {
+      auto it = values.find(name);
+      inputTypes.push_back(it == values.end() ? Type() : it->second.getType());
+    }
+    std::string error;
+    if (auto fn = schemaFunction(domain, node.op_type(), opset, node, inputTypes, error))
+      return importFunctionCall(node, index, loc, *fn);
+    if (!error.empty())
+      return emitError(loc) << "operator " << node.op_type() << " (domain '" << domainName
+                            << "', opset " << opset << "): " << error;
     if (minSince)
       return emitError(loc) << "operator " << node.op_type() << " (domain '" << domainName
                             << "', opset " << opset << ") is supported from opset "
@@ -126,6 +152,42 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, unsigned 
     if (!node.output(i).empty())
       values[node.output(i)] = (*results)[i];
   return success();
+}
+
+LogicalResult GraphImporter::importFunctionCall(const ::onnx::NodeProto &node,
+                                              unsigned index, Location loc,
+                                              const FunctionDef &fn) {
+  std::pair<std::string, std::string> key{
+      fn.proto.domain() == "ai.onnx" ? "" : fn.proto.domain(), fn.proto.name()};
+  std::string fnName = key.first.empty() ? key.second : key.first + "." + key.second;
+  if (llvm::is_contained(expanding, key))
+    return emitError(loc) << "function " << fnName
+                          << " calls itself (recursive functions cannot be expanded)";
+  if (expanding.size() >= 64)
+    return emitError(loc) << "function " << fnName
+                          << " is nested more than 64 function calls deep";
+  std::string callName = node.name().empty()
+                             ? node.op_type() + "#" + std::to_string(index)
+                             : node.name();
+  std::string prefix = "__steed_fn" + std::to_string(numInlined++) + "/";
+  FailureOr<InlinedBody> body = instantiateFunction(fn, node, prefix, callName, loc);
+  if (failed(body))
+    return failure();
+  // The body runs under the function's opset_import; domains it does not
+  // list keep the caller's version.
+  llvm::StringMap<int64_t> callerOpsets = opsets;
+  for (const auto &entry : body->opsets)
+    opsets[entry.getKey()] = entry.getValue();
+  expanding.push_back(key);
+  LogicalResult result = success();
+  for (auto [i, inner] : llvm::enumerate(body->nodes))
+    if (failed(importNode(inner, i))) {
+      result = failure();
+      break;
+    }
+  expanding.pop_back();
+  opsets = std::move(callerOpsets);
+  return result;
 }
 
 LogicalResult GraphImporter::importGraph(const ::onnx::GraphProto &graph, func::FuncOp func) {
@@ -170,6 +232,9 @@ OwningOpRef<ModuleOp> GraphImporter::importModel(const ::onnx::ModelProto &model
     opsets[opset.domain() == "ai.onnx" ? "" : opset.domain()] = opset.version();
   if (!opsets.count(""))
     opsets[""] = model.ir_version() < 3 ? 1 : 1; // No opset_import: opset 1.
+  for (const auto &fn : model.functions())
+    localFunctions[{fn.domain() == "ai.onnx" ? "" : fn.domain(), fn.name()}] =
+        makeLocalFunction(fn);
   const ::onnx::GraphProto &graph = model.graph();
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
@@ -240,6 +305,13 @@ std::vector<SupportedOp> listSupportedOps() {
   for (const auto &[key, versions] : OpRegistry::get().entries)
     for (const auto &[since, entry] : versions)
       out.push_back({key.first, key.second, since});
+  for (const auto &[domain, name, since] : functionBodyOps())
+    if (!OpRegistry::get().entries.count({domain, name}))
+      out.push_back({domain, name, since, /*functionBody=*/true});
+  llvm::sort(out, [](const SupportedOp &a, const SupportedOp &b) {
+    return std::tie(a.domain, a.name, a.sinceVersion) <
+           std::tie(b.domain, b.name, b.sinceVersion);
+  });
   return out;
 }
 

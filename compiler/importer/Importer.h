@@ -32,6 +32,9 @@ mlir::OwningOpRef<mlir::ModuleOp> importONNXModel(llvm::StringRef path,
 struct SupportedOp {
   std::string domain, name;
   int sinceVersion;
+  /// Imported by expanding the op's ONNX function body (its ops must be
+  /// supported in turn) rather than by a registry entry.
+  bool functionBody = false;
 };
 /// Every (domain, op, since-version) the importer handles, sorted.
 std::vector<SupportedOp> listSupportedOps();

@@ -32,6 +32,8 @@ const OpRegistry &OpRegistry::get() {
     registerPoolingOps(r);
     registerDataMovementOps(r);
     registerAttentionOps(r);
+    registerComposedOps(r);
+    registerEinsumOps(r);
     return r;
   }();
   return registry;

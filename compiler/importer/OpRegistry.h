@@ -143,6 +143,8 @@ void registerPoolingOps(OpRegistry &r);
 void registerDataMovementOps(OpRegistry &r);
 void registerTensorOps(OpRegistry &r);
 void registerAttentionOps(OpRegistry &r);
+void registerComposedOps(OpRegistry &r);
+void registerEinsumOps(OpRegistry &r);
 
 } // namespace steed
 

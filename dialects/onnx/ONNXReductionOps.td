@@ -65,4 +65,17 @@ class ONNX_CumOp<string mnemonic, string summaryText> : ONNX_Op<mnemonic> {
 def ONNX_CumSumOp : ONNX_CumOp<"CumSum", "cumulative sum along an axis">;
 def ONNX_CumProdOp : ONNX_CumOp<"CumProd", "cumulative product along an axis">;
 
+// Values/Indices = the K largest (largest = 1) or smallest elements of X
+// along `axis` and their int64 indices, best first (also for sorted = 0);
+// equal values keep the lower index first. K is a 1-element int64 input.
+def ONNX_TopKOp : ONNX_Op<"TopK"> {
+  let summary = "the K largest or smallest elements along an axis";
+  let arguments = (ins AnyTensor:$X, AnyTensor:$K,
+                   DefaultValuedAttr<I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<I64Attr, "1">:$largest,
+                   DefaultValuedAttr<I64Attr, "1">:$sorted);
+  let results = (outs AnyTensor:$Values, AnyTensor:$Indices);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // STEED_ONNX_REDUCTION_OPS

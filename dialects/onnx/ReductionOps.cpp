@@ -131,3 +131,36 @@ LogicalResult CumProdOp::inferShapes() {
   setResultType(getOperation(), 0, getX().getType());
   return success();
 }
+
+/// TopK: X's shape with the axis dim replaced by K (dynamic unless K is a
+/// constant); Indices are int64.
+LogicalResult TopKOp::inferShapes() {
+  Operation *op = getOperation();
+  Type i64 = IntegerType::get(op->getContext(), 64);
+  auto ranked = getRanked(getX());
+  Type elem = cast<ShapedType>(getX().getType()).getElementType();
+  if (!ranked) {
+    setResultType(op, 0, UnrankedTensorType::get(elem));
+    setResultType(op, 1, UnrankedTensorType::get(i64));
+    return success();
+  }
+  if (ranked.getRank() == 0)
+    return emitOpError("needs an input of rank >= 1");
+  std::optional<int64_t> axis = normalizeAxis(op, getAxis(), ranked.getRank());
+  if (!axis)
+    return failure();
+  SmallVector<int64_t> shape(ranked.getShape());
+  shape[*axis] = ShapedType::kDynamic;
+  if (auto k = getConstantInts(getK())) {
+    if (k->size() != 1 || (*k)[0] < 0)
+      return emitOpError("K must hold one non-negative value");
+    if (!ShapedType::isDynamic(ranked.getDimSize(*axis)) &&
+        (*k)[0] > ranked.getDimSize(*axis))
+      return emitOpError("K = ") << (*k)[0] << " exceeds the axis size "
+                                 << ranked.getDimSize(*axis);
+    shape[*axis] = (*k)[0];
+  }
+  setResultType(op, 0, shape, elem);
+  setResultType(op, 1, shape, i64);
+  return success();
+}

@@ -469,6 +469,84 @@ struct CumLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// TopK by ranking: rank[i] = #{j : x[j] beats x[i]} along the axis (j
+/// beats i when better, or equal with j < i), one linalg.generic with a
+/// reduction over j; then out[k] = the x[i] (and i) whose rank is k, a
+/// second generic with a reduction over i. O(N^2) per slice, no sorting
+/// network or data-dependent control flow.
+struct TopKLowering : OpConversionPattern<o::TopKOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::TopKOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto inType = cast<RankedTensorType>(op.getX().getType());
+    int64_t rank = inType.getRank();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
+    Type logical = inType.getElementType();
+    Type compute = toSignless(logical);
+    bool isUnsigned = logical.isUnsignedInteger() || logical.isInteger(1);
+    bool largest = op.getLargest() != 0;
+    auto valuesType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getValues().getType()));
+    Type i64 = rewriter.getI64Type();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+
+    // Loop nest: the data dims plus one extra dim (rank) over the axis.
+    SmallVector<AffineExpr> own, other;
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    for (int64_t d = 0; d < rank; ++d) {
+      own.push_back(getAffineDimExpr(d, ctx));
+      other.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    }
+    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(rank + 1, 0, e, ctx); };
+
+    Value zero = createScalar(rewriter, loc, i64, 0);
+    Value ranks0 = createFilledTensor(rewriter, loc, inType.getShape(), zero);
+    auto ranks = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{ranks0.getType()},
+        ValueRange{adaptor.getX(), adaptor.getX()}, ValueRange{ranks0},
+        SmallVector<AffineMap>{map(own), map(other), map(own)}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Calc c{b, l, compute, isUnsigned};
+          Value xi = a[0], xj = a[1];
+          Value better = largest ? c.greater(xj, xi, false) : c.greater(xi, xj, false);
+          Value equal = c.isFloat()
+                            ? (Value)arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, xi, xj)
+                            : (Value)arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, xi, xj);
+          Value i = linalg::IndexOp::create(b, l, axis);
+          Value j = linalg::IndexOp::create(b, l, rank);
+          Value before = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, j, i);
+          Value beats = arith::OrIOp::create(b, l, better,
+                                             arith::AndIOp::create(b, l, equal, before));
+          Value one = arith::ExtUIOp::create(b, l, b.getI64Type(), beats);
+          linalg::YieldOp::create(b, l, ValueRange{arith::AddIOp::create(b, l, a[2], one)});
+        });
+
+    Value values0 = createFilledTensor(rewriter, loc, valuesType.getShape(),
+                                       createScalar(rewriter, loc, compute, 0));
+    Value indices0 = createFilledTensor(rewriter, loc, valuesType.getShape(), zero);
+    auto select = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{values0.getType(), indices0.getType()},
+        ValueRange{adaptor.getX(), ranks.getResult(0)}, ValueRange{values0, indices0},
+        SmallVector<AffineMap>{map(other), map(other), map(own), map(own)}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value k = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                               linalg::IndexOp::create(b, l, axis));
+          Value i = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                               linalg::IndexOp::create(b, l, rank));
+          Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, a[1], k);
+          linalg::YieldOp::create(b, l,
+                                  ValueRange{arith::SelectOp::create(b, l, hit, a[0], a[2]),
+                                             arith::SelectOp::create(b, l, hit, i, a[3])});
+        });
+    rewriter.replaceOp(op, select.getResults());
+    return success();
+  }
+};
+
 } // namespace
 
 void steed::populateReductionLoweringPatterns(const TypeConverter &converter,
@@ -481,7 +559,8 @@ void steed::populateReductionLoweringPatterns(const TypeConverter &converter,
       ReduceLowering<o::ReduceL2Op>, ReduceLowering<o::ReduceLogSumOp>,
       ReduceLowering<o::ReduceLogSumExpOp>, ReduceLowering<o::ReduceSumSquareOp>,
       ArgLowering<o::ArgMaxOp, true>, ArgLowering<o::ArgMinOp, false>,
-      CumLowering<o::CumSumOp, false>, CumLowering<o::CumProdOp, true>
+      CumLowering<o::CumSumOp, false>, CumLowering<o::CumProdOp, true>,
+      TopKLowering
       // clang-format on
       >(converter, patterns.getContext());
 }

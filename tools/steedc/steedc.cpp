@@ -92,7 +92,8 @@ int main(int argc, char **argv) {
   if (listOps) {
     for (const auto &op : steed::listSupportedOps())
       llvm::outs() << (op.domain.empty() ? "ai.onnx" : op.domain) << "\t" << op.name
-                   << "\tsince " << op.sinceVersion << "\n";
+                   << "\tsince " << op.sinceVersion
+                   << (op.functionBody ? "\tfunction body" : "") << "\n";
     return 0;
   }
   if (listTargets) {

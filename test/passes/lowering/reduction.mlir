@@ -223,3 +223,57 @@ func.func @cumsum_axis1(%x: tensor<2x3xf32>) -> tensor<*xf32> {
   %0 = onnx.CumSum %x, %axis {exclusive = 1 : i64, reverse = 1 : i64} : (tensor<2x3xf32>, tensor<i64>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
 }
+
+// -----
+
+// TopK (smallest) along axis 1: ranks from a generic reducing over a second
+// copy of the axis (strict compare, ties broken by the lower index), then a
+// generic picking the value and index of rank k.
+// CHECK-LABEL: func.func @topk_smallest
+// CHECK:       %[[R:.*]] = linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK-SAME:    ins(%arg0, %arg0 : tensor<3x4xf32>, tensor<3x4xf32>) outs(%{{.*}} : tensor<3x4xi64>)
+// CHECK:         arith.cmpf ogt
+// CHECK:         arith.cmpf oeq
+// CHECK:         arith.cmpi ult
+// CHECK:         arith.addi
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%arg0, %[[R]] : tensor<3x4xf32>, tensor<3x4xi64>) outs(%{{.*}}, %{{.*}} : tensor<3x2xf32>, tensor<3x2xi64>)
+// CHECK:         arith.cmpi eq
+// CHECK:         arith.select
+// CHECK:         arith.select
+func.func @topk_smallest(%x: tensor<3x4xf32>) -> (tensor<*xf32>, tensor<*xi64>) {
+  %k = onnx.Constant dense<2> : tensor<1xi64>
+  %0, %1 = onnx.TopK %x, %k {axis = 1 : i64, largest = 0 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<*xf32>, tensor<*xi64>)
+  return %0, %1 : tensor<*xf32>, tensor<*xi64>
+}
+
+// -----
+
+// Unsigned TopK (largest) compares unsigned.
+// CHECK-LABEL: func.func @topk_uint
+// CHECK:       linalg.generic
+// CHECK:         arith.cmpi ugt
+func.func @topk_uint(%x: tensor<5xui8>) -> (tensor<*xui8>, tensor<*xi64>) {
+  %k = onnx.Constant dense<3> : tensor<1xi64>
+  %0, %1 = onnx.TopK %x, %k : (tensor<5xui8>, tensor<1xi64>) -> (tensor<*xui8>, tensor<*xi64>)
+  return %0, %1 : tensor<*xui8>, tensor<*xi64>
+}
+
+// -----
+
+// K only known at run time: the result shape is unknown, not lowered.
+func.func @topk_runtime_k(%x: tensor<3x4xf32>, %k: tensor<1xi64>) -> (tensor<*xf32>, tensor<*xi64>) {
+  // expected-error @+1 {{cannot lower onnx.TopK with types 'tensor<3x4xf32>', 'tensor<1xi64>' -> 'tensor<3x?xf32>', 'tensor<3x?xi64>'}}
+  %0, %1 = onnx.TopK %x, %k : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<*xf32>, tensor<*xi64>)
+  return %0, %1 : tensor<*xf32>, tensor<*xi64>
+}
+
+// -----
+
+func.func @topk_k_too_big(%x: tensor<3x4xf32>) -> (tensor<*xf32>, tensor<*xi64>) {
+  %k = onnx.Constant dense<5> : tensor<1xi64>
+  // expected-error @+1 {{K = 5 exceeds the axis size 4}}
+  %0, %1 = onnx.TopK %x, %k : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<*xf32>, tensor<*xi64>)
+  return %0, %1 : tensor<*xf32>, tensor<*xi64>
+}

@@ -1,0 +1,36 @@
+# Regenerates the models of composed-ops.test and errors.test with Debian's
+# /usr/bin/python3 (onnx 1.12): nodes the import-time expansions must refuse,
+# and an operator nobody defines.
+import onnx
+from onnx import TensorProto, helper
+
+F = TensorProto.FLOAT
+
+
+def save(name, node, inputs, outputs, opset):
+    graph = helper.make_graph([node], name, inputs, outputs)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8
+    onnx.save(model, name + ".onnx")
+
+
+def vi(name, shape, t=F):
+    return helper.make_tensor_value_info(name, t, shape)
+
+
+# Det of 6x6 matrices: beyond the cofactor expansion's limit.
+save("det_6x6", helper.make_node("Det", ["x"], ["y"], name="det"),
+     [vi("x", [2, 6, 6])], [vi("y", [2])], 17)
+# RotaryEmbedding of a 3-D input without num_heads.
+save("rotary_3d_no_heads",
+     helper.make_node("RotaryEmbedding", ["x", "cos", "sin"], ["y"], name="rope"),
+     [vi("x", [1, 3, 8]), vi("cos", [1, 3, 4]), vi("sin", [1, 3, 4])], [vi("y", [1, 3, 8])], 23)
+# Einsum whose equation gives an operand the wrong rank.
+save("einsum_bad_rank", helper.make_node("Einsum", ["a", "b"], ["y"], name="es", equation="ij,jk->ik"),
+     [vi("a", [2, 3, 4]), vi("b", [4, 5])], [vi("y", [2, 5])], 12)
+# LRN of an input with a dynamic dimension.
+save("lrn_dynamic", helper.make_node("LRN", ["x"], ["y"], name="lrn", size=3),
+     [vi("x", ["N", 4, 5, 5])], [vi("y", ["N", 4, 5, 5])], 13)
+# An operator no registry entry or function body defines.
+save("unsupported_op", helper.make_node("NoSuchOp", ["x"], ["y"], name="mystery"),
+     [vi("x", [2])], [vi("y", [2])], 17)
