@@ -32,6 +32,10 @@ const OpRegistry &OpRegistry::get() {
     registerPoolingOps(r);
     registerDataMovementOps(r);
     registerAttentionOps(r);
+    registerRecurrentOps(r);
+    registerFlexAttentionOps(r);
+    registerSignalOps(r);
+    registerSamplingOps(r);
     return r;
   }();
   return registry;

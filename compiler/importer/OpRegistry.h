@@ -143,6 +143,10 @@ void registerPoolingOps(OpRegistry &r);
 void registerDataMovementOps(OpRegistry &r);
 void registerTensorOps(OpRegistry &r);
 void registerAttentionOps(OpRegistry &r);
+void registerRecurrentOps(OpRegistry &r);
+void registerFlexAttentionOps(OpRegistry &r);
+void registerSignalOps(OpRegistry &r);
+void registerSamplingOps(OpRegistry &r);
 
 } // namespace steed
 
