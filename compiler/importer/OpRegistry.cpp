@@ -34,6 +34,10 @@ const OpRegistry &OpRegistry::get() {
     registerAttentionOps(r);
     registerComposedOps(r);
     registerEinsumOps(r);
+    registerRecurrentOps(r);
+    registerFlexAttentionOps(r);
+    registerSignalOps(r);
+    registerSamplingOps(r);
     return r;
   }();
   return registry;

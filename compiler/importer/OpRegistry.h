@@ -145,6 +145,10 @@ void registerTensorOps(OpRegistry &r);
 void registerAttentionOps(OpRegistry &r);
 void registerComposedOps(OpRegistry &r);
 void registerEinsumOps(OpRegistry &r);
+void registerRecurrentOps(OpRegistry &r);
+void registerFlexAttentionOps(OpRegistry &r);
+void registerSignalOps(OpRegistry &r);
+void registerSamplingOps(OpRegistry &r);
 
 } // namespace steed
 

@@ -31,6 +31,7 @@ struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
     populatePoolingLoweringPatterns(converter, patterns);
     populateDataMovementLoweringPatterns(converter, patterns);
     populateSeparableLoweringPatterns(converter, patterns);
+    populateSamplingLoweringPatterns(converter, patterns);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,

@@ -1,0 +1,381 @@
+//===- Sampling.cpp - Lowering of GridSample and RoiAlign -----------------===//
+//
+// Both become one linalg.generic over the output whose scalar body reads
+// the sampling coordinates (grid / rois) and the input with tensor.extract
+// at computed indices. Every index is clamped into the input before it is
+// read, so out-of-range or NaN coordinates never read outside the buffer;
+// the `zeros` padding of GridSample selects 0 for taps outside instead.
+// * GridSample: f32 arithmetic (f64 for f64 inputs; f16/bf16 extended), the
+//   coordinate handling and tap order of the ONNX reference: denormalize,
+//   round half to even (nearest; the backend test data does so in 3-D
+//   too), clamp/reflect outside coordinates, then a nested separable
+//   interpolation (first spatial axis outermost) over 1, 2 or 4 taps per
+//   axis (nearest, linear, cubic with a = -0.75).
+// * RoiAlign: f64 arithmetic like the reference; the sampling grid of a bin
+//   is an scf.for nest whose bounds are per-ROI values when sampling_ratio
+//   is 0.
+//
+#include "dialects/onnx/ONNXOps.h"
+#include "dialects/onnx/ShapeHelpers.h"
+#include "passes/lowering/LoweringUtils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/TypeUtilities.h"
+#include <functional>
+#include <limits>
+
+using namespace mlir;
+using namespace steed;
+namespace o = steed::onnx;
+
+namespace {
+
+/// Scalar arithmetic helpers on one builder and location.
+struct Scalar {
+  OpBuilder &b;
+  Location loc;
+  Type ft; // the float compute type
+
+  Value f(double v) { return createScalar(b, loc, ft, v); }
+  Value i64(int64_t v) { return createScalar(b, loc, b.getI64Type(), (double)v); }
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
+  Value floor(Value x) { return math::FloorOp::create(b, loc, x); }
+  Value abs(Value x) { return math::AbsFOp::create(b, loc, x); }
+  Value lt(Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, y);
+  }
+  Value gt(Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, y);
+  }
+  Value select(Value c, Value x, Value y) { return arith::SelectOp::create(b, loc, c, x, y); }
+  Value maxf(Value x, Value y) { return arith::MaxNumFOp::create(b, loc, x, y); }
+  Value minf(Value x, Value y) { return arith::MinNumFOp::create(b, loc, x, y); }
+  /// Float -> i64 truncating toward zero; the value is first clamped to
+  /// +-2^24 (NaN becomes -2^24), so the conversion is always defined.
+  Value toI64(Value x) {
+    x = minf(maxf(x, f(-16777216.0)), f(16777216.0));
+    return arith::FPToSIOp::create(b, loc, b.getI64Type(), x);
+  }
+  Value toFloat(Value i) { return arith::SIToFPOp::create(b, loc, ft, i); }
+  Value clampI(Value i, int64_t lo, int64_t hi) {
+    i = arith::MaxSIOp::create(b, loc, i, i64(lo));
+    return arith::MinSIOp::create(b, loc, i, i64(hi));
+  }
+  Value toIndex(Value i) { return arith::IndexCastOp::create(b, loc, b.getIndexType(), i); }
+  /// Converts a float scalar between float types.
+  Value convert(Value v, Type to) {
+    Type from = v.getType();
+    if (from == to)
+      return v;
+    if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+      return arith::ExtFOp::create(b, loc, to, v);
+    return arith::TruncFOp::create(b, loc, to, v);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// GridSample
+//===----------------------------------------------------------------------===//
+
+/// Reflects `x` into [lo, hi] (the ONNX reference's _gs_reflect).
+Value reflect(Scalar &s, Value x, double lo, double hi) {
+  double range = hi - lo;
+  Value rng = s.f(range), vlo = s.f(lo), vhi = s.f(hi), two = s.f(2.0);
+  auto fold = [&](Value dx, bool below) {
+    Value n = s.floor(s.div(dx, rng));
+    Value r = s.sub(dx, s.mul(n, rng));
+    Value odd = s.gt(s.abs(s.sub(n, s.mul(two, s.floor(s.div(n, two))))), s.f(0.5));
+    Value fromLo = s.add(vlo, r), fromHi = s.sub(vhi, r);
+    return below ? s.select(odd, fromHi, fromLo) : s.select(odd, fromLo, fromHi);
+  };
+  Value below = fold(s.sub(vlo, x), true), above = fold(s.sub(x, vhi), false);
+  return s.select(s.lt(x, vlo), below, s.select(s.gt(x, vhi), above, x));
+}
+
+struct GridSampleLowering : OpConversionPattern<o::GridSampleOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::GridSampleOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto xType = cast<RankedTensorType>(op.getX().getType());
+    auto yType = cast<RankedTensorType>(op.getY().getType());
+    Type elem = xType.getElementType();
+    Type gridElem = getElementTypeOrSelf(op.getGrid().getType());
+    Type ct = elem.isF64() ? elem : rewriter.getF32Type();
+    int64_t rank = xType.getRank(), r = rank - 2;
+    SmallVector<int64_t> sizes(xType.getShape().drop_front(2));
+    StringRef mode = op.getMode(), padding = op.getPaddingMode();
+    bool align = op.getAlignCorners() != 0;
+    Value x = adaptor.getX(), grid = adaptor.getGrid();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+
+    Value init = createEmptyTensor(rewriter, loc, yType.getShape(), elem);
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{yType}, ValueRange{}, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Scalar s{b, l, ct};
+          SmallVector<Value> idx;
+          for (int64_t d = 0; d < rank; ++d)
+            idx.push_back(linalg::IndexOp::create(b, l, d));
+          // Denormalized coordinates, first spatial axis first.
+          SmallVector<Value> coords;
+          SmallVector<double> lo, hi;
+          for (int64_t a = 0; a < r; ++a) {
+            SmallVector<Value> gi = {idx[0]};
+            for (int64_t d = 2; d < rank; ++d)
+              gi.push_back(idx[d]);
+            gi.push_back(arith::ConstantIndexOp::create(b, l, r - 1 - a));
+            Value g = s.convert(tensor::ExtractOp::create(b, l, grid, gi), ct);
+            (void)gridElem;
+            double size = (double)sizes[a];
+            Value c = align ? s.mul(s.div(s.add(g, s.f(1.0)), s.f(2.0)), s.f(size - 1))
+                            : s.div(s.sub(s.mul(s.add(g, s.f(1.0)), s.f(size)), s.f(1.0)),
+                                    s.f(2.0));
+            if (mode == "nearest")
+              c = math::RoundEvenOp::create(b, l, c);
+            lo.push_back(align ? 0.0 : -0.5);
+            hi.push_back(align ? size - 1 : size - 0.5);
+            if (padding == "border")
+              c = s.select(s.lt(c, s.f(lo[a])), s.f(0.0),
+                           s.select(s.gt(c, s.f(hi[a])), s.f(size - 1), c));
+            else if (padding == "reflection")
+              c = reflect(s, c, lo[a], hi[a]);
+            coords.push_back(c);
+          }
+          // The input value at integer tap indices, with the padding rule.
+          auto pixel = [&](ArrayRef<Value> taps) -> Value {
+            SmallVector<Value> xi = {idx[0], idx[1]};
+            Value valid;
+            for (int64_t a = 0; a < r; ++a) {
+              Value i = taps[a];
+              if (padding == "zeros") {
+                Value ok = arith::AndIOp::create(
+                    b, l,
+                    arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, i, s.i64(0)),
+                    arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, s.i64(sizes[a])));
+                valid = valid ? (Value)arith::AndIOp::create(b, l, valid, ok) : ok;
+              } else if (padding == "reflection") {
+                i = s.toI64(reflect(s, s.toFloat(i), lo[a], hi[a]));
+              }
+              xi.push_back(s.toIndex(s.clampI(i, 0, sizes[a] - 1)));
+            }
+            Value v = s.convert(tensor::ExtractOp::create(b, l, x, xi), ct);
+            return valid ? s.select(valid, v, s.f(0.0)) : v;
+          };
+          // Nested separable interpolation over the axes from `a` on.
+          std::function<Value(int64_t, SmallVector<Value>)> interp =
+              [&](int64_t a, SmallVector<Value> taps) -> Value {
+            if (a == r)
+              return pixel(taps);
+            Value c = coords[a];
+            if (mode == "nearest") {
+              taps.push_back(s.toI64(c));
+              return interp(a + 1, taps);
+            }
+            Value x0f = s.floor(c), t = s.sub(c, x0f);
+            Value x0 = s.toI64(x0f);
+            SmallVector<Value> coeffs;
+            int64_t first;
+            if (mode == "linear") {
+              coeffs = {s.sub(s.f(1.0), t), t};
+              first = 0;
+            } else {
+              const double A = -0.75;
+              Value one = s.f(1.0), two = s.f(2.0);
+              Value t1 = s.add(t, one), u = s.sub(one, t), u1 = s.sub(two, t);
+              auto outer = [&](Value z) { // ((A z - 5A) z + 8A) z - 4A
+                Value v = s.sub(s.mul(s.f(A), z), s.f(5 * A));
+                v = s.add(s.mul(v, z), s.f(8 * A));
+                return s.sub(s.mul(v, z), s.f(4 * A));
+              };
+              auto inner = [&](Value z) { // ((A + 2) z - (A + 3)) z z + 1
+                Value v = s.sub(s.mul(s.f(A + 2), z), s.f(A + 3));
+                return s.add(s.mul(s.mul(v, z), z), one);
+              };
+              coeffs = {outer(t1), inner(t), inner(u), outer(u1)};
+              first = -1;
+            }
+            Value sum;
+            for (auto [k, coeff] : llvm::enumerate(coeffs)) {
+              SmallVector<Value> next = taps;
+              next.push_back(arith::AddIOp::create(b, l, x0, s.i64(first + (int64_t)k)));
+              Value term = s.mul(coeff, interp(a + 1, next));
+              sum = sum ? s.add(sum, term) : term;
+            }
+            return sum;
+          };
+          Value result = s.convert(interp(0, {}), elem);
+          linalg::YieldOp::create(b, l, result);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// RoiAlign
+//===----------------------------------------------------------------------===//
+
+struct RoiAlignLowering : OpConversionPattern<o::RoiAlignOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::RoiAlignOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    auto xType = cast<RankedTensorType>(op.getX().getType());
+    auto yType = cast<RankedTensorType>(op.getY().getType());
+    Type elem = xType.getElementType();
+    Type roiElem = getElementTypeOrSelf(op.getRois().getType());
+    Type idxElem = getElementTypeOrSelf(op.getBatchIndices().getType());
+    if (!isa<FloatType>(roiElem) || !isa<IntegerType>(idxElem))
+      return rewriter.notifyMatchFailure(op, "rois must be float and batch_indices integer");
+    Type f64 = rewriter.getF64Type();
+    int64_t batch = xType.getDimSize(0), height = xType.getDimSize(2),
+            width = xType.getDimSize(3);
+    int64_t outH = (int64_t)op.getOutputHeight(), outW = (int64_t)op.getOutputWidth();
+    int64_t ratio = (int64_t)op.getSamplingRatio();
+    double scale = op.getSpatialScale().convertToDouble();
+    bool halfPixel = op.getCoordinateTransformationMode() == "half_pixel";
+    bool isMax = op.getMode() == "max";
+    Value x = adaptor.getX(), rois = adaptor.getRois(), indices = adaptor.getBatchIndices();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+
+    Value init = createEmptyTensor(rewriter, loc, yType.getShape(), elem);
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(4, ctx)};
+    SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{yType}, ValueRange{}, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Scalar s{b, l, f64};
+          Value r = linalg::IndexOp::create(b, l, 0), c = linalg::IndexOp::create(b, l, 1);
+          Value ph = s.toFloat(arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                                          linalg::IndexOp::create(b, l, 2)));
+          Value pw = s.toFloat(arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                                          linalg::IndexOp::create(b, l, 3)));
+          auto roi = [&](int64_t k) {
+            Value v = tensor::ExtractOp::create(
+                b, l, rois, ValueRange{r, arith::ConstantIndexOp::create(b, l, k)});
+            return s.convert(v, f64);
+          };
+          Value bi = tensor::ExtractOp::create(b, l, indices, ValueRange{r});
+          if (bi.getType() != b.getI64Type())
+            bi = arith::ExtSIOp::create(b, l, b.getI64Type(), bi);
+          Value bidx = s.toIndex(s.clampI(bi, 0, batch - 1));
+          Value offset = s.f(halfPixel ? 0.5 : 0.0), sc = s.f(scale);
+          Value startW = s.sub(s.mul(roi(0), sc), offset);
+          Value startH = s.sub(s.mul(roi(1), sc), offset);
+          Value endW = s.sub(s.mul(roi(2), sc), offset);
+          Value endH = s.sub(s.mul(roi(3), sc), offset);
+          Value roiW = s.sub(endW, startW), roiH = s.sub(endH, startH);
+          if (!halfPixel) {
+            roiW = s.maxf(roiW, s.f(1.0));
+            roiH = s.maxf(roiH, s.f(1.0));
+          }
+          Value binH = s.div(roiH, s.f((double)outH)), binW = s.div(roiW, s.f((double)outW));
+          auto gridCount = [&](Value size, int64_t out) -> Value {
+            if (ratio > 0)
+              return s.i64(ratio);
+            Value n = s.toI64(math::CeilOp::create(b, l, s.div(size, s.f((double)out))));
+            return arith::MaxSIOp::create(b, l, n, s.i64(0));
+          };
+          Value gridH = gridCount(roiH, outH), gridW = gridCount(roiW, outW);
+          Value gridHf = s.toFloat(gridH), gridWf = s.toFloat(gridW);
+          Value baseH = s.add(startH, s.mul(ph, binH)), baseW = s.add(startW, s.mul(pw, binW));
+          Value hF = s.f((double)height), wF = s.f((double)width);
+          Value acc0 = s.f(isMax ? -std::numeric_limits<double>::infinity() : 0.0);
+          Value c0 = arith::ConstantIndexOp::create(b, l, 0);
+          Value c1 = arith::ConstantIndexOp::create(b, l, 1);
+          auto outerLoop = scf::ForOp::create(
+              b, l, c0, s.toIndex(gridH), c1, ValueRange{acc0},
+              [&](OpBuilder &b1, Location l1, Value iy, ValueRange accs) {
+                Scalar s1{b1, l1, f64};
+                Value iyF = s1.toFloat(arith::IndexCastOp::create(b1, l1, b1.getI64Type(), iy));
+                Value yy = s1.add(baseH, s1.div(s1.mul(s1.add(iyF, s1.f(0.5)), binH), gridHf));
+                auto innerLoop = scf::ForOp::create(
+                    b1, l1, c0, s1.toIndex(gridW), c1, ValueRange{accs[0]},
+                    [&](OpBuilder &b2, Location l2, Value ix, ValueRange accs2) {
+                      Scalar s2{b2, l2, f64};
+                      Value ixF =
+                          s2.toFloat(arith::IndexCastOp::create(b2, l2, b2.getI64Type(), ix));
+                      Value xx =
+                          s2.add(baseW, s2.div(s2.mul(s2.add(ixF, s2.f(0.5)), binW), gridWf));
+                      Value outside = arith::OrIOp::create(
+                          b2, l2,
+                          arith::OrIOp::create(b2, l2, s2.lt(yy, s2.f(-1.0)), s2.gt(yy, hF)),
+                          arith::OrIOp::create(b2, l2, s2.lt(xx, s2.f(-1.0)), s2.gt(xx, wF)));
+                      // One axis: low/high indices and the fraction.
+                      auto axis = [&](Value v, int64_t size, Value &lowI, Value &highI,
+                                      Value &frac) {
+                        v = s2.maxf(v, s2.f(0.0));
+                        Value low = s2.toI64(v);
+                        Value atEnd = arith::CmpIOp::create(b2, l2, arith::CmpIPredicate::sge,
+                                                            low, s2.i64(size - 1));
+                        Value last = s2.i64(size - 1);
+                        lowI = arith::SelectOp::create(b2, l2, atEnd, last, low);
+                        highI = arith::SelectOp::create(
+                            b2, l2, atEnd, last,
+                            arith::AddIOp::create(b2, l2, low, s2.i64(1)));
+                        v = s2.select(atEnd, s2.toFloat(last), v);
+                        frac = s2.sub(v, s2.toFloat(lowI));
+                      };
+                      Value yLow, yHigh, ly, xLow, xHigh, lx;
+                      axis(yy, height, yLow, yHigh, ly);
+                      axis(xx, width, xLow, xHigh, lx);
+                      Value hy = s2.sub(s2.f(1.0), ly), hx = s2.sub(s2.f(1.0), lx);
+                      Value zero = s2.f(0.0);
+                      auto weight = [&](Value a, Value c2) {
+                        return s2.select(outside, zero, s2.mul(a, c2));
+                      };
+                      Value w1 = weight(hy, hx), w2 = weight(hy, lx), w3 = weight(ly, hx),
+                            w4 = weight(ly, lx);
+                      auto at = [&](Value yi, Value xi) {
+                        yi = s2.toIndex(s2.clampI(yi, 0, height - 1));
+                        xi = s2.toIndex(s2.clampI(xi, 0, width - 1));
+                        Value v = tensor::ExtractOp::create(b2, l2, x,
+                                                            ValueRange{bidx, c, yi, xi});
+                        return s2.convert(v, f64);
+                      };
+                      Value t1 = s2.mul(w1, at(yLow, xLow)), t2 = s2.mul(w2, at(yLow, xHigh));
+                      Value t3 = s2.mul(w3, at(yHigh, xLow)), t4 = s2.mul(w4, at(yHigh, xHigh));
+                      Value next;
+                      if (isMax) {
+                        Value m = arith::MaximumFOp::create(
+                            b2, l2, arith::MaximumFOp::create(b2, l2, t1, t2),
+                            arith::MaximumFOp::create(b2, l2, t3, t4));
+                        next = arith::MaximumFOp::create(b2, l2, accs2[0], m);
+                      } else {
+                        next = s2.add(accs2[0], s2.add(s2.add(s2.add(t1, t2), t3), t4));
+                      }
+                      scf::YieldOp::create(b2, l2, next);
+                    });
+                scf::YieldOp::create(b1, l1, innerLoop.getResult(0));
+              });
+          Value acc = outerLoop.getResult(0);
+          Value count = arith::MulIOp::create(b, l, gridH, gridW);
+          Value none = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sle, count, s.i64(0));
+          if (isMax)
+            acc = s.select(none, s.f(0.0), acc);
+          else
+            acc = s.div(acc, s.toFloat(arith::MaxSIOp::create(b, l, count, s.i64(1))));
+          linalg::YieldOp::create(b, l, s.convert(acc, elem));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void steed::populateSamplingLoweringPatterns(const TypeConverter &converter,
+                                             RewritePatternSet &patterns) {
+  patterns.add<GridSampleLowering, RoiAlignLowering>(converter, patterns.getContext());
+}
