@@ -32,6 +32,7 @@ const OpRegistry &OpRegistry::get() {
     registerPoolingOps(r);
     registerDataMovementOps(r);
     registerAttentionOps(r);
+    registerQuantizationOps(r);
     return r;
   }();
   return registry;

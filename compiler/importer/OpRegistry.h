@@ -159,6 +159,7 @@ void registerPoolingOps(OpRegistry &r);
 void registerDataMovementOps(OpRegistry &r);
 void registerTensorOps(OpRegistry &r);
 void registerAttentionOps(OpRegistry &r);
+void registerQuantizationOps(OpRegistry &r);
 
 } // namespace steed
 
