@@ -169,3 +169,22 @@ func.func @bitcast_size_mismatch(%x: tensor<4xf32>) -> tensor<*xf64> {
   %y = onnx.BitCast %x {to = f64} : (tensor<4xf32>) -> tensor<*xf64>
   return %y : tensor<*xf64>
 }
+
+// -----
+
+// Arithmetic on float8 values (their bit patterns) is refused, as in ONNX.
+func.func @add_float8(%x: tensor<3xf8E4M3FN>) -> tensor<*xf8E4M3FN> {
+  // expected-error @+1 {{onnx.Add on 'f8E4M3FN' is not supported (float8/float4 values can only be converted, quantized or moved)}}
+  %y = onnx.Add %x, %x : (tensor<3xf8E4M3FN>, tensor<3xf8E4M3FN>) -> tensor<*xf8E4M3FN>
+  return %y : tensor<*xf8E4M3FN>
+}
+
+// -----
+
+// Moving float8 values is fine: the i8 bit patterns are transposed.
+// CHECK-LABEL: func.func @transpose_float8
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<2x3xi8>)
+func.func @transpose_float8(%x: tensor<2x3xf8E5M2>) -> tensor<*xf8E5M2> {
+  %y = onnx.Transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3xf8E5M2>) -> tensor<*xf8E5M2>
+  return %y : tensor<*xf8E5M2>
+}
