@@ -63,12 +63,8 @@ FailureOr<Type> GraphImporter::convertValueType(const ::onnx::ValueInfoProto &in
   const auto &tt = info.type().tensor_type();
   Type elementType = convertElementType(tt.elem_type(), &ctx);
   if (!elementType) {
-    std::string typeName = ::onnx::TensorProto::DataType_IsValid(tt.elem_type())
-                               ? ::onnx::TensorProto::DataType_Name(
-                                     (::onnx::TensorProto::DataType)tt.elem_type())
-                               : std::to_string(tt.elem_type());
     return emitError(loc) << "value '" << info.name()
-                          << "' has unsupported element type " << typeName,
+                          << "' has unsupported element type " << dataTypeName(tt.elem_type()),
            failure();
   }
   auto pinned = options.inputShapes.find(info.name());

@@ -38,6 +38,7 @@ const OpRegistry &OpRegistry::get() {
     registerFlexAttentionOps(r);
     registerSignalOps(r);
     registerSamplingOps(r);
+    registerQuantizationOps(r);
     return r;
   }();
   return registry;
@@ -76,19 +77,76 @@ Type convertElementType(int t, MLIRContext *ctx) {
   case ::onnx::TensorProto::UINT32: return b.getIntegerType(32, false);
   case ::onnx::TensorProto::UINT64: return b.getIntegerType(64, false);
   case ::onnx::TensorProto::BOOL: return b.getI1Type();
+  // Newer data types (libonnx 1.12 predates them): plain numbers.
+  case kFloat8E4M3FN: return Float8E4M3FNType::get(ctx);
+  case kFloat8E4M3FNUZ: return Float8E4M3FNUZType::get(ctx);
+  case kFloat8E5M2: return Float8E5M2Type::get(ctx);
+  case kFloat8E5M2FNUZ: return Float8E5M2FNUZType::get(ctx);
+  case kUInt4: return b.getIntegerType(4, false);
+  case kInt4: return b.getIntegerType(4);
+  case kFloat4E2M1: return Float4E2M1FNType::get(ctx);
   default: return {};
   }
 }
 
-static const char *dataTypeName(int t) {
+std::string dataTypeName(int t) {
+  switch (t) {
+  case kFloat8E4M3FN: return "FLOAT8E4M3FN";
+  case kFloat8E4M3FNUZ: return "FLOAT8E4M3FNUZ";
+  case kFloat8E5M2: return "FLOAT8E5M2";
+  case kFloat8E5M2FNUZ: return "FLOAT8E5M2FNUZ";
+  case kUInt4: return "UINT4";
+  case kInt4: return "INT4";
+  case kFloat4E2M1: return "FLOAT4E2M1";
+  default: break;
+  }
   if (::onnx::TensorProto::DataType_IsValid(t))
-    return ::onnx::TensorProto::DataType_Name((::onnx::TensorProto::DataType)t).c_str();
-  return "unknown";
+    return ::onnx::TensorProto::DataType_Name((::onnx::TensorProto::DataType)t);
+  return std::to_string(t);
 }
 
-/// Storage bytes of one element as laid out in raw_data (bool: 1 byte).
+/// Storage bytes of one element as laid out in raw_data (bool: 1 byte;
+/// 4-bit types are packed two per byte and handled separately).
 static unsigned storageBytes(Type t) {
   return t.isInteger(1) ? 1 : t.getIntOrFloatBitWidth() / 8;
+}
+
+/// 4-bit tensors (INT4, UINT4, FLOAT4E2M1): ONNX packs two elements per
+/// byte, the first in the low nibble; int32_data holds one packed byte per
+/// entry. The attribute holds one element per value.
+static FailureOr<ElementsAttr> convert4BitTensor(const ::onnx::TensorProto &tensor,
+                                                 const std::string *raw, RankedTensorType type,
+                                                 int64_t count, Location loc) {
+  size_t packedBytes = (count + 1) / 2;
+  std::string bytes;
+  if (raw) {
+    bytes = *raw;
+  } else {
+    if ((size_t)tensor.int32_data_size() != packedBytes)
+      return emitError(loc) << "tensor '" << tensor.name() << "' holds "
+                            << tensor.int32_data_size() << " packed values in int32_data, expected "
+                            << packedBytes << " for " << type,
+             failure();
+    for (int32_t v : tensor.int32_data())
+      bytes.push_back((char)(v & 0xFF));
+  }
+  if (bytes.size() != packedBytes)
+    return emitError(loc) << "tensor '" << tensor.name() << "' has " << bytes.size()
+                          << " bytes of data, expected " << packedBytes << " for " << type,
+           failure();
+  Type elementType = type.getElementType();
+  SmallVector<APInt> codes;
+  for (int64_t i = 0; i < count; ++i) {
+    uint8_t byte = (uint8_t)bytes[i / 2];
+    codes.push_back(APInt(4, i % 2 ? byte >> 4 : byte & 0xF));
+  }
+  if (auto f = dyn_cast<FloatType>(elementType)) {
+    SmallVector<APFloat> values;
+    for (const APInt &c : codes)
+      values.push_back(APFloat(f.getFloatSemantics(), c));
+    return cast<ElementsAttr>(DenseElementsAttr::get(type, values));
+  }
+  return cast<ElementsAttr>(DenseElementsAttr::get(type, codes));
 }
 
 FailureOr<ElementsAttr> convertTensor(const ::onnx::TensorProto &tensor,
@@ -108,7 +166,8 @@ FailureOr<ElementsAttr> convertTensor(const ::onnx::TensorProto &tensor,
     count *= d;
   }
   auto type = RankedTensorType::get(shape, elementType);
-  size_t elemBytes = storageBytes(elementType);
+  bool fourBit = elementType.getIntOrFloatBitWidth() == 4;
+  size_t elemBytes = fourBit ? 1 : storageBytes(elementType);
   size_t byteSize = count * elemBytes;
 
   // Gather the little-endian element storage.
@@ -143,6 +202,9 @@ FailureOr<ElementsAttr> convertTensor(const ::onnx::TensorProto &tensor,
   } else if (tensor.has_raw_data()) {
     raw = &tensor.raw_data();
   }
+
+  if (fourBit)
+    return convert4BitTensor(tensor, raw, type, count, loc);
 
   std::string bytes;
   if (raw) {

@@ -125,8 +125,24 @@ public:
 mlir::FailureOr<mlir::ElementsAttr>
 convertTensor(const ::onnx::TensorProto &tensor, mlir::MLIRContext *ctx,
               llvm::StringRef baseDir, mlir::Location loc);
+/// TensorProto data types newer than libonnx 1.12 (which arrive as plain
+/// numbers).
+enum : int {
+  kFloat8E4M3FN = 17,
+  kFloat8E4M3FNUZ = 18,
+  kFloat8E5M2 = 19,
+  kFloat8E5M2FNUZ = 20,
+  kUInt4 = 21,
+  kInt4 = 22,
+  kFloat4E2M1 = 23,
+};
+
 /// The MLIR element type for an ONNX TensorProto data type, or null.
+/// FLOAT8* -> f8E4M3FN/f8E4M3FNUZ/f8E5M2/f8E5M2FNUZ, INT4/UINT4 -> i4/ui4,
+/// FLOAT4E2M1 -> f4E2M1FN.
 mlir::Type convertElementType(int onnxType, mlir::MLIRContext *ctx);
+/// The ONNX name of a TensorProto data type ("FLOAT8E4M3FN"), or its number.
+std::string dataTypeName(int onnxType);
 
 /// Folds `op` (just created and inferred) when its folder can: all-constant
 /// shape arithmetic (Shape -> Gather -> Div -> Concat, as torch exports it)
@@ -149,6 +165,7 @@ void registerRecurrentOps(OpRegistry &r);
 void registerFlexAttentionOps(OpRegistry &r);
 void registerSignalOps(OpRegistry &r);
 void registerSamplingOps(OpRegistry &r);
+void registerQuantizationOps(OpRegistry &r);
 
 } // namespace steed
 

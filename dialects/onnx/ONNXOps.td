@@ -10,5 +10,6 @@ include "dialects/onnx/ONNXNormalizationOps.td"
 include "dialects/onnx/ONNXPoolingOps.td"
 include "dialects/onnx/ONNXDataMovementOps.td"
 include "dialects/onnx/ONNXSamplingOps.td"
+include "dialects/onnx/ONNXQuantizationOps.td"
 
 #endif // STEED_ONNX_OPS

@@ -24,9 +24,13 @@ using namespace steed;
 
 namespace {
 
+/// The buffer element type: signless integers; float8/float4 (which LLVM
+/// cannot compute in) as same-width integers holding their bit patterns.
 Type signless(Type t) {
   if (auto i = dyn_cast<IntegerType>(t); i && !i.isSignless())
     return IntegerType::get(t.getContext(), i.getWidth());
+  if (isa<FloatType>(t) && t.getIntOrFloatBitWidth() <= 8)
+    return IntegerType::get(t.getContext(), t.getIntOrFloatBitWidth());
   return t;
 }
 

@@ -528,7 +528,8 @@ struct RangeLowering : OpConversionPattern<o::RangeOp> {
   }
 };
 
-/// Cast: elementwise convertScalar (ONNX Cast semantics).
+/// Cast: elementwise convertScalar (ONNX Cast semantics, `saturate` for
+/// float8/float4 targets).
 struct CastLowering : OpConversionPattern<o::CastOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(o::CastOp op, OpAdaptor adaptor,
@@ -537,14 +538,17 @@ struct CastLowering : OpConversionPattern<o::CastOp> {
       return failure();
     Type from = getElementTypeOrSelf(op.getInput().getType()), to = op.getTo();
     auto type = convertedResultType(getTypeConverter(), op.getOutput());
-    if (toSignless(from) == toSignless(to) && from.isInteger() == to.isInteger() &&
-        from.isUnsignedInteger() == to.isUnsignedInteger()) {
+    bool narrow = getNarrowFloatFormat(from) || getNarrowFloatFormat(to);
+    if (from == to || (!narrow && toSignless(from) == toSignless(to) &&
+                       from.isInteger() == to.isInteger() &&
+                       from.isUnsignedInteger() == to.isUnsignedInteger())) {
       rewriter.replaceOp(op, adaptor.getInput());
       return success();
     }
+    bool saturate = op.getSaturate() != 0;
     Value r = buildElementwise(rewriter, op.getLoc(), ValueRange{adaptor.getInput()}, type,
                                [&](OpBuilder &b, Location l, ValueRange a) {
-                                 return convertScalar(b, l, a[0], from, to);
+                                 return convertScalar(b, l, a[0], from, to, saturate);
                                });
     rewriter.replaceOp(op, r);
     return success();

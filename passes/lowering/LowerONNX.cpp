@@ -8,6 +8,7 @@
 #include "passes/lowering/LoweringUtils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/TypeUtilities.h"
 
 namespace steed {
 #define GEN_PASS_DEF_LOWERONNX
@@ -18,9 +19,41 @@ using namespace mlir;
 using namespace steed;
 
 namespace {
+/// The onnx ops whose lowerings only move, select or convert elements, so
+/// float8/float4 values (carried as their bit patterns) pass through them
+/// unchanged. Every other op (arithmetic) refuses narrow floats, as ONNX
+/// does, instead of computing on bit patterns.
+bool acceptsNarrowFloats(Operation *op) {
+  return isa<onnx::ConstantOp, onnx::NoneOp, onnx::CastOp, onnx::QuantizeLinearOp,
+             onnx::DequantizeLinearOp, onnx::BitCastOp, onnx::IdentityOp, onnx::ReshapeOp,
+             onnx::FlattenOp, onnx::SqueezeOp, onnx::UnsqueezeOp, onnx::TransposeOp,
+             onnx::ShapeOp, onnx::SizeOp, onnx::ConcatOp, onnx::SplitOp, onnx::SliceOp,
+             onnx::GatherOp, onnx::GatherElementsOp, onnx::GatherNDOp, onnx::ExpandOp,
+             onnx::TileOp, onnx::WhereOp>(op);
+}
+
+LogicalResult checkNarrowFloats(Operation *root) {
+  WalkResult r = root->walk([](Operation *op) {
+    if (!isa<onnx::ONNXDialect>(op->getDialect()) || acceptsNarrowFloats(op))
+      return WalkResult::advance();
+    for (TypeRange types : {TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes())})
+      for (Type t : types)
+        if (getNarrowFloatFormat(getElementTypeOrSelf(t))) {
+          op->emitError() << op->getName() << " on " << getElementTypeOrSelf(t)
+                          << " is not supported (float8/float4 values can only be "
+                             "converted, quantized or moved)";
+          return WalkResult::interrupt();
+        }
+    return WalkResult::advance();
+  });
+  return failure(r.wasInterrupted());
+}
+
 struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    if (failed(checkNarrowFloats(getOperation())))
+      return signalPassFailure();
     ONNXLoweringTypeConverter converter;
     RewritePatternSet patterns(ctx);
     populateTensorLoweringPatterns(converter, patterns);
@@ -32,6 +65,7 @@ struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
     populateDataMovementLoweringPatterns(converter, patterns);
     populateSeparableLoweringPatterns(converter, patterns);
     populateSamplingLoweringPatterns(converter, patterns);
+    populateQuantizationLoweringPatterns(converter, patterns);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,

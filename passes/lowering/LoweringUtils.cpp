@@ -12,12 +12,15 @@ namespace steed {
 Type toSignless(Type t) {
   if (auto i = dyn_cast<IntegerType>(t); i && !i.isSignless())
     return IntegerType::get(t.getContext(), i.getWidth());
+  if (auto f = getNarrowFloatFormat(t))
+    return IntegerType::get(t.getContext(), f->width);
   return t;
 }
 
 ONNXLoweringTypeConverter::ONNXLoweringTypeConverter() {
   addConversion([](Type t) { return t; });
   addConversion([](IntegerType t) { return toSignless(t); });
+  addConversion([](FloatType t) { return toSignless(t); });
   addConversion([](RankedTensorType t) -> Type {
     return t.clone(toSignless(t.getElementType()));
   });
@@ -45,9 +48,23 @@ Value createScalar(OpBuilder &b, Location loc, Type type, double value) {
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, (int64_t)value));
 }
 
-Value convertScalar(OpBuilder &b, Location loc, Value v, Type from, Type to) {
+Value convertScalar(OpBuilder &b, Location loc, Value v, Type from, Type to, bool saturate) {
   Type sTo = toSignless(to);
-  if (from == to || toSignless(from) == sTo)
+  if (from == to)
+    return v;
+  // float8/float4 go through f32.
+  auto fromNarrow = getNarrowFloatFormat(from), toNarrow = getNarrowFloatFormat(to);
+  if (fromNarrow || toNarrow) {
+    Type f32 = b.getF32Type();
+    if (fromNarrow)
+      v = decodeNarrowFloat(b, loc, v, *fromNarrow);
+    else
+      v = convertScalar(b, loc, v, from, f32);
+    if (toNarrow)
+      return encodeNarrowFloat(b, loc, v, *toNarrow, saturate);
+    return convertScalar(b, loc, v, f32, to);
+  }
+  if (toSignless(from) == sTo)
     return v;
   bool fromFloat = isa<FloatType>(from), toFloat = isa<FloatType>(to);
   if (fromFloat && toFloat) {
@@ -73,6 +90,10 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type from, Type to) {
     return arith::SIToFPOp::create(b, loc, sTo, v);
   }
   if (fromFloat) {
+    // 4-bit integers wrap (as ONNX's reference does): convert wide, truncate.
+    if (to.getIntOrFloatBitWidth() < 8)
+      return arith::TruncIOp::create(b, loc, sTo,
+                                     arith::FPToSIOp::create(b, loc, b.getI32Type(), v));
     if (to.isUnsignedInteger())
       return arith::FPToUIOp::create(b, loc, sTo, v);
     return arith::FPToSIOp::create(b, loc, sTo, v);

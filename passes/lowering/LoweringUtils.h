@@ -26,8 +26,34 @@ public:
   ONNXLoweringTypeConverter();
 };
 
-/// The signless version of an element type.
+/// The element type the lowered code carries for a logical element type:
+/// ui<N> -> i<N>, float8 types -> i8 and f4E2M1FN -> i4 (their bit
+/// patterns; see NarrowFloats.cpp); everything else unchanged.
 mlir::Type toSignless(mlir::Type elementType);
+
+/// A float format LLVM cannot compute in (float8 and float4 types).
+struct NarrowFloatFormat {
+  enum Kind {
+    FN,     ///< no infinity, NaN = all ones (E4M3FN)
+    FNUZ,   ///< no infinity, no -0, NaN = sign bit only (E4M3FNUZ, E5M2FNUZ)
+    IEEE,   ///< infinities and NaNs like IEEE (E5M2)
+    Finite, ///< no infinity, no NaN (E2M1FN)
+  };
+  unsigned width;        ///< total bits
+  unsigned mantissaBits;
+  int bias;
+  Kind kind;
+  uint32_t maxCode;      ///< code of the largest finite value
+};
+/// The format of `type`, or none when `type` is not a narrow float.
+std::optional<NarrowFloatFormat> getNarrowFloatFormat(mlir::Type type);
+/// The f32 value of the code `code` (i8 or i4) of format `fmt`.
+mlir::Value decodeNarrowFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value code,
+                              const NarrowFloatFormat &fmt);
+/// The code (i8 or i4) of f32 `x` in format `fmt`, rounded to nearest even;
+/// overflow and NaN as ONNX Cast with `saturate`.
+mlir::Value encodeNarrowFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                              const NarrowFloatFormat &fmt, bool saturate);
 
 /// A tensor.empty of `shape` (static) and `elementType` (signless).
 mlir::Value createEmptyTensor(mlir::OpBuilder &b, mlir::Location loc,
@@ -38,11 +64,12 @@ mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type
                          double value);
 
 /// Converts a scalar `value` whose logical element type is `from` (may be
-/// unsigned, i1, float) to the logical type `to`, with ONNX Cast semantics
-/// (float->int truncates toward zero, int->float respects signedness,
-/// ->bool is `!= 0`). Returns a signless value.
+/// unsigned, i1, float, float8/float4) to the logical type `to`, with ONNX
+/// Cast semantics (float->int truncates toward zero, int->float respects
+/// signedness, ->bool is `!= 0`, ->4-bit integers wrap, ->float8/float4
+/// rounds to nearest even with `saturate`). Returns a signless value.
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
-                          mlir::Type from, mlir::Type to);
+                          mlir::Type from, mlir::Type to, bool saturate = true);
 
 /// The affine map that reads an operand of `operandShape` inside a loop nest
 /// over `resultShape` with numpy broadcasting (size-1 dims read index 0,
@@ -99,6 +126,8 @@ void populateTensorLoweringPatterns(const mlir::TypeConverter &converter,
                                     mlir::RewritePatternSet &patterns);
 void populateSamplingLoweringPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns);
+void populateQuantizationLoweringPatterns(const mlir::TypeConverter &converter,
+                                          mlir::RewritePatternSet &patterns);
 
 
 //===----------------------------------------------------------------------===//

@@ -484,9 +484,11 @@ struct ConvLowering : OpConversionPattern<o::ConvOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     if (failed(requireStaticShapes(op, rewriter)))
       return failure();
+    // ONNX's Conv is float-only; integer (int32) Conv comes from the
+    // ConvInteger / QLinearConv expansions and accumulates in its width.
     Type logical = getElementTypeOrSelf(op.getX().getType());
-    if (!isa<FloatType>(logical))
-      return rewriter.notifyMatchFailure(op, "Conv is defined on float types only");
+    if (failed(checkElementType(op, logical, rewriter)))
+      return failure();
     Location loc = op.getLoc();
     Type acc = accumulatorType(logical);
     auto xType = cast<RankedTensorType>(op.getX().getType());

@@ -44,6 +44,10 @@ static const struct {
     [STEED_DTYPE_I64] = {"i64", 8},         [STEED_DTYPE_U8] = {"u8", 1},
     [STEED_DTYPE_U16] = {"u16", 2},         [STEED_DTYPE_U32] = {"u32", 4},
     [STEED_DTYPE_U64] = {"u64", 8},         [STEED_DTYPE_BOOL] = {"bool", 1},
+    [STEED_DTYPE_F8E4M3FN] = {"f8e4m3fn", 1},     [STEED_DTYPE_F8E4M3FNUZ] = {"f8e4m3fnuz", 1},
+    [STEED_DTYPE_F8E5M2] = {"f8e5m2", 1},         [STEED_DTYPE_F8E5M2FNUZ] = {"f8e5m2fnuz", 1},
+    [STEED_DTYPE_U4] = {"u4", 1},                 [STEED_DTYPE_I4] = {"i4", 1},
+    [STEED_DTYPE_F4E2M1] = {"f4e2m1", 1},
 };
 #define NUM_DTYPES ((int)(sizeof dtype_table / sizeof dtype_table[0]))
 

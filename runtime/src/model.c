@@ -100,7 +100,7 @@ static steed_status parse_tensor(parser *ps, steed_tensor_info *info) {
   int64_t rank = 0;
   if (!next_token(ps, &name) || !next_token(ps, &dtype) || !next_token(ps, &rank_tok))
     return parse_error(ps, "expected '<name> <dtype> <rank> <dims...>'");
-  char dtype_name[8] = "";
+  char dtype_name[16] = ""; /* the longest dtype name, "f8e5m2fnuz", fits */
   if (dtype.n < sizeof dtype_name) memcpy(dtype_name, dtype.p, dtype.n); /* rest stays NUL */
   info->dtype = steed_dtype_from_name(dtype_name);
   if (info->dtype == STEED_DTYPE_INVALID)

@@ -22,6 +22,11 @@ static std::string dtypeName(Type t) {
   if (t.isF64()) return "f64";
   if (t.isF16()) return "f16";
   if (t.isBF16()) return "bf16";
+  if (isa<Float8E4M3FNType>(t)) return "f8e4m3fn";
+  if (isa<Float8E4M3FNUZType>(t)) return "f8e4m3fnuz";
+  if (isa<Float8E5M2Type>(t)) return "f8e5m2";
+  if (isa<Float8E5M2FNUZType>(t)) return "f8e5m2fnuz";
+  if (isa<Float4E2M1FNType>(t)) return "f4e2m1";
   if (t.isInteger(1)) return "bool";
   if (auto i = dyn_cast<IntegerType>(t))
     return (i.isUnsigned() ? "u" : "i") + std::to_string(i.getWidth());

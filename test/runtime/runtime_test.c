@@ -46,11 +46,16 @@ static void test_enums(void) {
   CHECK(strcmp(steed_status_string(STEED_OK), "ok") == 0);
   CHECK(strcmp(steed_status_string(STEED_ERROR_SHAPE_MISMATCH), "shape mismatch") == 0);
   CHECK(strcmp(steed_status_string((steed_status)999), "unknown status") == 0);
-  for (int d = STEED_DTYPE_F32; d <= STEED_DTYPE_BOOL; ++d) {
+  for (int d = STEED_DTYPE_F32; d <= STEED_DTYPE_F4E2M1; ++d) {
     CHECK(steed_dtype_from_name(steed_dtype_name((steed_dtype)d)) == (steed_dtype)d);
     CHECK(steed_dtype_size((steed_dtype)d) > 0);
   }
   CHECK(steed_dtype_size(STEED_DTYPE_BF16) == 2 && steed_dtype_size(STEED_DTYPE_BOOL) == 1);
+  /* Appended dtypes keep the older numbering; 4-bit types take a byte each. */
+  CHECK(STEED_DTYPE_BOOL == 13 && STEED_DTYPE_F8E4M3FN == 14 && STEED_DTYPE_F4E2M1 == 20);
+  CHECK(strcmp(steed_dtype_name(STEED_DTYPE_F8E5M2FNUZ), "f8e5m2fnuz") == 0);
+  CHECK(steed_dtype_from_name("i4") == STEED_DTYPE_I4 && steed_dtype_size(STEED_DTYPE_I4) == 1);
+  CHECK(steed_dtype_size(STEED_DTYPE_F8E4M3FN) == 1 && steed_dtype_size(STEED_DTYPE_F4E2M1) == 1);
   CHECK(steed_dtype_from_name("f128") == STEED_DTYPE_INVALID);
   CHECK(steed_dtype_from_name(NULL) == STEED_DTYPE_INVALID);
   CHECK(strcmp(steed_dtype_name((steed_dtype)-3), "invalid") == 0);

@@ -214,8 +214,16 @@ std::vector<const FileSpec *> assignSlots(const steed_model *m, bool input, cons
 
 // ---- Output statistics and comparison ---------------------------------------------
 
+// Compared with tolerances (float8/float4 after converting to float).
 bool isFloat(steed_dtype d) {
-  return d == STEED_DTYPE_F32 || d == STEED_DTYPE_F64 || d == STEED_DTYPE_F16 || d == STEED_DTYPE_BF16;
+  switch (d) {
+  case STEED_DTYPE_F32: case STEED_DTYPE_F64: case STEED_DTYPE_F16: case STEED_DTYPE_BF16:
+  case STEED_DTYPE_F8E4M3FN: case STEED_DTYPE_F8E4M3FNUZ: case STEED_DTYPE_F8E5M2:
+  case STEED_DTYPE_F8E5M2FNUZ: case STEED_DTYPE_F4E2M1:
+    return true;
+  default:
+    return false;
+  }
 }
 
 struct Stats {
@@ -268,7 +276,9 @@ Comparison compare(const Tensor &got, const Tensor &want, double rtol, double at
     double a = got.asDouble(i), e = want.asDouble(i), diff = std::fabs(a - e), excess;
     bool ok;
     if (exact) {
-      ok = std::memcmp(got.data() + i * size, want.data() + i * size, size) == 0;
+      // 4-bit integers: only the low nibble of each byte is the value.
+      bool nibble = got.dtype() == STEED_DTYPE_U4 || got.dtype() == STEED_DTYPE_I4;
+      ok = nibble ? a == e : std::memcmp(got.data() + i * size, want.data() + i * size, size) == 0;
       excess = diff;
     } else if (std::isnan(a) || std::isnan(e)) {
       ok = std::isnan(a) && std::isnan(e);

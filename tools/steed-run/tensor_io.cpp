@@ -44,6 +44,31 @@ static float halfToFloat(uint16_t h) {
   return (h & 0x8000) ? -magnitude : magnitude;
 }
 
+// float8 / float4 codes (the formats of steed.h) to float.
+static float narrowToFloat(uint8_t code, steed_dtype dtype) {
+  int width = 8, man = 3, bias = 7;
+  switch (dtype) {
+  case STEED_DTYPE_F8E4M3FN: break;
+  case STEED_DTYPE_F8E4M3FNUZ: bias = 8; break;
+  case STEED_DTYPE_F8E5M2: man = 2, bias = 15; break;
+  case STEED_DTYPE_F8E5M2FNUZ: man = 2, bias = 16; break;
+  case STEED_DTYPE_F4E2M1: width = 4, man = 1, bias = 1, code &= 0xF; break;
+  default: return 0;
+  }
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  unsigned signBit = 1u << (width - 1), mag = code & (signBit - 1);
+  unsigned exponent = mag >> man, mantissa = mag & ((1u << man) - 1);
+  bool negative = code & signBit;
+  if ((dtype == STEED_DTYPE_F8E4M3FNUZ || dtype == STEED_DTYPE_F8E5M2FNUZ) && code == 0x80) return nan;
+  if (dtype == STEED_DTYPE_F8E4M3FN && mag == 0x7F) return nan;
+  if (dtype == STEED_DTYPE_F8E5M2 && exponent == 31)
+    return mantissa ? nan : (negative ? -1 : 1) * std::numeric_limits<float>::infinity();
+  float magnitude = exponent == 0 ? std::ldexp(static_cast<float>(mantissa), 1 - bias - man)
+                                  : std::ldexp(static_cast<float>(mantissa | (1u << man)),
+                                               static_cast<int>(exponent) - bias - man);
+  return negative ? -magnitude : magnitude;
+}
+
 template <typename T> static T load(const uint8_t *base, int64_t i) {
   T value;
   std::memcpy(&value, base + i * static_cast<int64_t>(sizeof(T)), sizeof(T));
@@ -71,6 +96,13 @@ double Tensor::asDouble(int64_t i) const {
   case STEED_DTYPE_U16: return load<uint16_t>(p, i);
   case STEED_DTYPE_U32: return load<uint32_t>(p, i);
   case STEED_DTYPE_U64: return static_cast<double>(load<uint64_t>(p, i));
+  case STEED_DTYPE_F8E4M3FN:
+  case STEED_DTYPE_F8E4M3FNUZ:
+  case STEED_DTYPE_F8E5M2:
+  case STEED_DTYPE_F8E5M2FNUZ:
+  case STEED_DTYPE_F4E2M1: return narrowToFloat(load<uint8_t>(p, i), dtype_);
+  case STEED_DTYPE_U4: return load<uint8_t>(p, i) & 0xF;
+  case STEED_DTYPE_I4: return static_cast<int8_t>(load<uint8_t>(p, i) << 4) >> 4;
   case STEED_DTYPE_INVALID: break;
   }
   return 0;
@@ -134,6 +166,15 @@ static const char *npyCode(steed_dtype dtype) {
   case STEED_DTYPE_U32: return "u4";
   case STEED_DTYPE_U64: return "u8";
   case STEED_DTYPE_BOOL: return "b1";
+  // One-byte types numpy lacks: 1-byte void, as ml_dtypes writes them (not
+  // read back: "V1" does not say which of them it is).
+  case STEED_DTYPE_F8E4M3FN:
+  case STEED_DTYPE_F8E4M3FNUZ:
+  case STEED_DTYPE_F8E5M2:
+  case STEED_DTYPE_F8E5M2FNUZ:
+  case STEED_DTYPE_U4:
+  case STEED_DTYPE_I4:
+  case STEED_DTYPE_F4E2M1: return "V1";
   case STEED_DTYPE_INVALID: break;
   }
   return "";
@@ -288,12 +329,24 @@ static steed_dtype onnxDtype(int type) {
   case onnx::TensorProto::UINT32: return STEED_DTYPE_U32;
   case onnx::TensorProto::UINT64: return STEED_DTYPE_U64;
   case onnx::TensorProto::BOOL: return STEED_DTYPE_BOOL;
+  // Newer data types than libonnx 1.12 knows.
+  case 17: return STEED_DTYPE_F8E4M3FN;
+  case 18: return STEED_DTYPE_F8E4M3FNUZ;
+  case 19: return STEED_DTYPE_F8E5M2;
+  case 20: return STEED_DTYPE_F8E5M2FNUZ;
+  case 21: return STEED_DTYPE_U4;
+  case 22: return STEED_DTYPE_I4;
+  case 23: return STEED_DTYPE_F4E2M1;
   default: return STEED_DTYPE_INVALID;
   }
 }
 
+static bool isFourBit(steed_dtype dtype) {
+  return dtype == STEED_DTYPE_U4 || dtype == STEED_DTYPE_I4 || dtype == STEED_DTYPE_F4E2M1;
+}
+
 static int onnxType(steed_dtype dtype) {
-  for (int t = onnx::TensorProto::DataType_MIN; t <= onnx::TensorProto::DataType_MAX; ++t)
+  for (int t = onnx::TensorProto::DataType_MIN; t <= 23; ++t)
     if (onnxDtype(t) == dtype) return t;
   return onnx::TensorProto::UNDEFINED;
 }
@@ -331,6 +384,27 @@ static Tensor parseTensorProto(const std::string &bytes, const std::string &path
   if (dtype == STEED_DTYPE_INVALID)
     throw Error("'" + path + "': unsupported TensorProto data_type " + std::to_string(proto.data_type()));
   std::vector<int64_t> dims(proto.dims().begin(), proto.dims().end());
+  if (isFourBit(dtype)) {
+    // Packed two per byte, the first in the low nibble (int32_data: one
+    // packed byte per entry); unpacked to one per byte, int4 sign-extended.
+    Tensor tensor(dtype, dims);
+    size_t count = static_cast<size_t>(tensor.numElements()), packed = (count + 1) / 2;
+    std::string bytes;
+    if (proto.has_raw_data()) {
+      bytes = proto.raw_data();
+    } else {
+      for (int32_t v : proto.int32_data()) bytes.push_back(static_cast<char>(v & 0xFF));
+    }
+    if (bytes.size() != packed)
+      throw Error("'" + path + "': " + std::to_string(bytes.size()) + " packed bytes of data, " +
+                  shapeString(dims) + " " + steed_dtype_name(dtype) + " needs " + std::to_string(packed));
+    for (size_t i = 0; i < count; ++i) {
+      uint8_t nibble = (static_cast<uint8_t>(bytes[i / 2]) >> (i % 2 ? 4 : 0)) & 0xF;
+      if (dtype == STEED_DTYPE_I4 && (nibble & 0x8)) nibble |= 0xF0;
+      tensor.data()[i] = nibble;
+    }
+    return tensor;
+  }
   if (proto.has_raw_data()) {
     size_t needed = Tensor::byteSizeFor(dtype, dims);
     if (proto.raw_data().size() != needed)
@@ -355,7 +429,15 @@ static std::string tensorProtoBytes(const Tensor &tensor, const std::string &nam
   proto.set_name(name);
   proto.set_data_type(onnxType(tensor.dtype()));
   for (int64_t d : tensor.dims()) proto.add_dims(d);
-  proto.set_raw_data(tensor.data(), tensor.byteSize());
+  if (isFourBit(tensor.dtype())) {
+    std::string packed((tensor.numElements() + 1) / 2, '\0');
+    for (int64_t i = 0; i < tensor.numElements(); ++i)
+      packed[i / 2] = static_cast<char>(static_cast<uint8_t>(packed[i / 2]) |
+                                        (tensor.data()[i] & 0xF) << (i % 2 ? 4 : 0));
+    proto.set_raw_data(packed);
+  } else {
+    proto.set_raw_data(tensor.data(), tensor.byteSize());
+  }
   return proto.SerializeAsString();
 }
 

@@ -41,13 +41,9 @@ FailureOr<Type> castTarget(NodeImporter &n) {
     dataType = parsed;
   }
   Type type = convertElementType(dataType, n.builder.getContext());
-  if (!type) {
-    std::string name = ::onnx::TensorProto::DataType_IsValid(dataType)
-                           ? ::onnx::TensorProto::DataType_Name(
-                                 (::onnx::TensorProto::DataType)dataType)
-                           : std::to_string(dataType);
-    return n.emitError() << "Cast to data type " << name << " is not supported", failure();
-  }
+  if (!type)
+    return n.emitError() << "Cast to data type " << dataTypeName(dataType) << " is not supported",
+           failure();
   return type;
 }
 

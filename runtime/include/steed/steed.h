@@ -95,6 +95,16 @@ typedef enum steed_dtype {
   STEED_DTYPE_U32,
   STEED_DTYPE_U64,
   STEED_DTYPE_BOOL, /**< One byte per element, 0 or 1. */
+  /* float8 formats (ONNX FLOAT8*): one byte per element, the bit pattern. */
+  STEED_DTYPE_F8E4M3FN,   /**< 4 exponent, 3 mantissa bits; no inf, NaN 0x7F/0xFF. */
+  STEED_DTYPE_F8E4M3FNUZ, /**< bias 8; no inf, no -0, NaN 0x80. */
+  STEED_DTYPE_F8E5M2,     /**< 5 exponent, 2 mantissa bits, IEEE-like inf/NaN. */
+  STEED_DTYPE_F8E5M2FNUZ, /**< bias 16; no inf, no -0, NaN 0x80. */
+  /* 4-bit types: one element per byte (not packed), in the low 4 bits; the
+     high 4 bits are ignored when read and zero when written. */
+  STEED_DTYPE_U4,     /**< 0..15. */
+  STEED_DTYPE_I4,     /**< -8..7, two's complement in the low nibble. */
+  STEED_DTYPE_F4E2M1, /**< float4 E2M1 (no inf/NaN) code in the low nibble. */
 } steed_dtype;
 
 /** ABI name of a dtype ("f32", "bool", ...); "invalid" for unknown values. */

@@ -249,6 +249,67 @@ func.func @cast(%x: tensor<3xf32>) -> tensor<*xf32> {
 
 // -----
 
+// Cast to float8 (FNUZ, saturate = 0): the f32 bit pattern is rounded to
+// nearest even (normal range) or by adding 2^k (subnormals); overflow and
+// NaN give 0x80 (-128); the i8 code is the storage of f8E4M3FNUZ.
+// CHECK-LABEL: func.func @cast_to_float8
+// CHECK-SAME:  -> tensor<3xf8E4M3FNUZ>
+// CHECK:       linalg.generic
+// CHECK:         %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
+// CHECK:         arith.shrui
+// CHECK:         arith.addf %{{.*}}, %{{.*}} : f32
+// CHECK:         arith.cmpi ugt, %{{.*}}, %c127_i32{{.*}} : i32
+// CHECK:         arith.select %{{.*}}, %c128_i32{{.*}}, %{{.*}} : i32
+// CHECK:         arith.trunci %{{.*}} : i32 to i8
+// CHECK:       tensor.bitcast %{{.*}} : tensor<3xi8> to tensor<3xf8E4M3FNUZ>
+func.func @cast_to_float8(%x: tensor<3xf32>) -> tensor<*xf8E4M3FNUZ> {
+  %r = onnx.Cast %x {to = f8E4M3FNUZ, saturate = 0 : i64} : (tensor<3xf32>) -> tensor<*xf8E4M3FNUZ>
+  return %r : tensor<*xf8E4M3FNUZ>
+}
+
+// -----
+
+// float8 -> f16: decoded to f32 (fields moved into an f32 pattern,
+// subnormals scaled, inf/NaN selected), then truncated.
+// CHECK-LABEL: func.func @cast_from_float8
+// CHECK:       tensor.bitcast %arg0 : tensor<3xf8E5M2> to tensor<3xi8>
+// CHECK:       linalg.generic
+// CHECK:         arith.extui %{{.*}} : i8 to i32
+// CHECK:         arith.uitofp %{{.*}} : i32 to f32
+// CHECK:         arith.select %{{.*}}, %cst{{.*}} : f32
+// CHECK:         arith.truncf %{{.*}} : f32 to f16
+func.func @cast_from_float8(%x: tensor<3xf8E5M2>) -> tensor<*xf16> {
+  %r = onnx.Cast %x {to = f16} : (tensor<3xf8E5M2>) -> tensor<*xf16>
+  return %r : tensor<*xf16>
+}
+
+// -----
+
+// Two float8 formats share the i8 storage but are not the same type: the
+// cast decodes and re-encodes (no shortcut).
+// CHECK-LABEL: func.func @cast_float8_formats
+// CHECK:       linalg.generic
+// CHECK:         arith.extui %{{.*}} : i8 to i32
+// CHECK:         arith.trunci %{{.*}} : i32 to i8
+func.func @cast_float8_formats(%x: tensor<3xf8E4M3FN>) -> tensor<*xf8E5M2> {
+  %r = onnx.Cast %x {to = f8E5M2} : (tensor<3xf8E4M3FN>) -> tensor<*xf8E5M2>
+  return %r : tensor<*xf8E5M2>
+}
+
+// -----
+
+// float -> int4 wraps like ONNX's reference: through i32, then truncated.
+// CHECK-LABEL: func.func @cast_to_int4
+// CHECK-SAME:  -> tensor<3xi4>
+// CHECK:         arith.fptosi %{{.*}} : f32 to i32
+// CHECK:         arith.trunci %{{.*}} : i32 to i4
+func.func @cast_to_int4(%x: tensor<3xf32>) -> tensor<*xi4> {
+  %r = onnx.Cast %x {to = i4} : (tensor<3xf32>) -> tensor<*xi4>
+  return %r : tensor<*xi4>
+}
+
+// -----
+
 // (The conversion driver folds too.)
 // CHECK-LABEL: func.func @range_fold
 // CHECK:       arith.constant dense<[1.000000e+00, 3.000000e+00, 5.000000e+00]> : tensor<3xf32>
