@@ -32,6 +32,7 @@ const OpRegistry &OpRegistry::get() {
     registerPoolingOps(r);
     registerDataMovementOps(r);
     registerAttentionOps(r);
+    registerControlFlowOps(r);
     return r;
   }();
   return registry;

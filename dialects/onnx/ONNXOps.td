@@ -9,5 +9,6 @@ include "dialects/onnx/ONNXReductionOps.td"
 include "dialects/onnx/ONNXNormalizationOps.td"
 include "dialects/onnx/ONNXPoolingOps.td"
 include "dialects/onnx/ONNXDataMovementOps.td"
+include "dialects/onnx/ONNXControlFlowOps.td"
 
 #endif // STEED_ONNX_OPS

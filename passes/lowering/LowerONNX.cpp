@@ -30,6 +30,7 @@ struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
     populateNormalizationLoweringPatterns(converter, patterns);
     populatePoolingLoweringPatterns(converter, patterns);
     populateDataMovementLoweringPatterns(converter, patterns);
+    populateControlFlowLoweringPatterns(converter, patterns);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
