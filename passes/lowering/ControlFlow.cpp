@@ -8,7 +8,7 @@
 //
 //  * If   -> scf.if on the extracted i1.
 //  * Loop -> scf.for over [0, M) when the condition provably stays true,
-//            else scf.while on (iteration, condition, carried...). Scan
+//            else scf.while on (carried..., iteration, condition). Scan
 //            outputs are inserted (tensor.insert_slice) into a preallocated
 //            tensor, which needs the trip count at compile time.
 //  * Scan -> scf.for over the sequence: tensor.extract_slice of each scan
@@ -256,44 +256,48 @@ struct LoopLowering : OpConversionPattern<o::LoopOp> {
       return success();
     }
 
-    // scf.while on (iteration, condition, carried...).
+    // scf.while on (carried..., iteration, condition). The tensors come
+    // first: bufferization wants the condition's tensor operands at the
+    // positions of the matching "before" arguments, and canonicalization
+    // drops unused scalars (an iteration number the body does not read).
     Type i1 = rewriter.getI1Type();
-    SmallVector<Value> whileInits = {
-        arith::ConstantIntOp::create(rewriter, loc, i64, 0),
-        o::isNone(op.getCond()) ? (Value)arith::ConstantIntOp::create(rewriter, loc, 1, 1)
-                                : extractScalar(rewriter, loc, cond)};
-    whileInits.append(inits.begin(), inits.end());
-    SmallVector<Type> types = {i64, i1};
-    for (Value v : inits)
+    SmallVector<Value> whileInits(inits);
+    whileInits.push_back(arith::ConstantIntOp::create(rewriter, loc, i64, 0));
+    whileInits.push_back(o::isNone(op.getCond())
+                             ? (Value)arith::ConstantIntOp::create(rewriter, loc, 1, 1)
+                             : extractScalar(rewriter, loc, cond));
+    SmallVector<Type> types;
+    for (Value v : whileInits)
       types.push_back(v.getType());
     Value limit = hasM ? extractScalar(rewriter, loc, m) : Value();
     auto whileOp = scf::WhileOp::create(rewriter, loc, types, whileInits);
     SmallVector<Location> locs(types.size(), loc);
     Block *before = rewriter.createBlock(&whileOp.getBefore(), {}, types, locs);
-    Value go = before->getArgument(1);
+    Value go = before->getArgument(n + 1);
     if (hasM)
       go = arith::AndIOp::create(
           rewriter, loc, go,
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt,
-                                before->getArgument(0), limit));
+                                before->getArgument(n), limit));
     scf::ConditionOp::create(rewriter, loc, go, before->getArguments());
     Block *after = rewriter.createBlock(&whileOp.getAfter(), {}, types, locs);
-    SmallVector<Value> args = {toTensor(rewriter, loc, after->getArgument(0)),
-                               toTensor(rewriter, loc, after->getArgument(1))};
+    SmallVector<Value> args = {toTensor(rewriter, loc, after->getArgument(n)),
+                               toTensor(rewriter, loc, after->getArgument(n + 1))};
     for (unsigned i = 0; i < n; ++i)
       args.push_back(
-          toOriginal(rewriter, loc, after->getArgument(2 + i), body.getArgument(2 + i).getType()));
+          toOriginal(rewriter, loc, after->getArgument(i), body.getArgument(2 + i).getType()));
     yield = inlineBody(rewriter, &body, after, args);
-    Value one = arith::ConstantIntOp::create(rewriter, loc, i64, 1);
-    SmallVector<Value> next = {
-        arith::AddIOp::create(rewriter, loc, after->getArgument(0), one),
-        extractScalar(rewriter, loc, toConverted(rewriter, converter, yield.getValues()[0]))};
+    SmallVector<Value> next;
     for (unsigned i = 0; i < n; ++i)
-      next.push_back(carriedNext(rewriter, converter, loc, yield.getValues()[1 + i], body.getArgument(2 + i),
-                             after->getArgument(2 + i)));
+      next.push_back(carriedNext(rewriter, converter, loc, yield.getValues()[1 + i],
+                                 body.getArgument(2 + i), after->getArgument(i)));
+    Value one = arith::ConstantIntOp::create(rewriter, loc, i64, 1);
+    next.push_back(arith::AddIOp::create(rewriter, loc, after->getArgument(n), one));
+    next.push_back(
+        extractScalar(rewriter, loc, toConverted(rewriter, converter, yield.getValues()[0])));
     scf::YieldOp::create(rewriter, loc, next);
     rewriter.eraseOp(yield);
-    rewriter.replaceOp(op, whileOp.getResults().drop_front(2));
+    rewriter.replaceOp(op, whileOp.getResults().take_front(n));
     return success();
   }
 };
