@@ -110,6 +110,14 @@ LogicalResult inferCarried(Operation *op, Block &body, MutableArrayRef<BlockArgu
     }
     if (!changed)
       return success();
+    // Some ops keep static dims their result already had where the operands
+    // no longer tell (refinements from outside); here those dims came from
+    // the narrower types of the previous round, so forget them.
+    body.walk([](Operation *inner) {
+      for (Value r : inner->getResults())
+        if (auto t = dyn_cast<TensorType>(r.getType()))
+          r.setType(UnrankedTensorType::get(t.getElementType()));
+    });
   }
   return op->emitOpError("loop-carried types do not converge");
 }

@@ -160,6 +160,21 @@ def scan8_batch():
     save("scan8_batch", graph, 8, [s0, xs], [s, os_])
 
 
+# if_const: a constant condition; the importer keeps only the taken branch.
+def if_const():
+    then_g = helper.make_graph([helper.make_node("Add", ["x", "x"], ["t"], name="then_add")],
+                               "then", [], [vi("t", F, [2])])
+    else_g = helper.make_graph([helper.make_node("Mul", ["x", "x"], ["e"], name="else_mul")],
+                               "else", [], [vi("e", F, [2])])
+    graph = helper.make_graph(
+        [const("c", np.array(False), "c"),
+         helper.make_node("If", ["c"], ["y"], name="branch", then_branch=then_g,
+                          else_branch=else_g)],
+        "if_const", [vi("x", F, [2])], [vi("y", F, [2])])
+    x = rng.rand(2).astype(np.float32)
+    save("if_const", graph, 17, [x], [x * x])
+
+
 # Errors: branches with different output counts; a Loop body with the wrong
 # number of inputs; a Loop stacking scan outputs for a trip count known only
 # at run time (needs dynamic shapes).
@@ -202,4 +217,5 @@ loop_while()
 scan_axes()
 scan_uint8()
 scan8_batch()
+if_const()
 errors()
