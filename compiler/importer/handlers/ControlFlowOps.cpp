@@ -119,9 +119,9 @@ FailureOr<SmallVector<Value>> importLoop(NodeImporter &n) {
   const ::onnx::GraphProto *body = graphAttr(n, "body");
   if (!body)
     return failure();
-  if (n.inputs.size() < 2)
-    return n.emitError() << "Loop needs the inputs M and cond (either may be empty)",
-           failure();
+  // M and cond are optional; trailing ones may be left out.
+  while (n.inputs.size() < 2)
+    n.inputs.push_back(n.none());
   unsigned carried = n.inputs.size() - 2;
   if ((unsigned)body->input_size() != 2 + carried)
     return n.emitError() << "Loop body has " << body->input_size() << " inputs, expected 2 + "
