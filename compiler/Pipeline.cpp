@@ -113,8 +113,14 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
       {Stage::Kernels, "func.func(steed-form-kernels),canonicalize"},
       {Stage::Linalg, "steed-lower-onnx,canonicalize"},
       {Stage::Plan, "steed-outline-kernels,canonicalize,symbol-dce"},
+      // Loop bodies (Loop, Scan) yield buffers equivalent to their
+      // iteration arguments, so their temporaries never outlive an
+      // iteration: hoisting them out of branches and loops leaves every
+      // static allocation at the top of its kernel (scratch, see
+      // steed-plan-memory), none allocated per iteration.
       {Stage::Bufferized,
-       "eliminate-empty-tensors,one-shot-bufferize,canonicalize,cse"},
+       "eliminate-empty-tensors,one-shot-bufferize,canonicalize,cse,"
+       "func.func(buffer-hoisting,buffer-loop-hoisting)"},
       {Stage::Planned, "steed-plan-memory,canonicalize"},
   };
   for (const StageSpec &spec : stages) {

@@ -39,7 +39,9 @@ def FormKernels : Pass<"steed-form-kernels", "mlir::func::FuncOp"> {
   let description = [{
     The starting point of fusion: every onnx op except constants becomes a
     group of its own. Small constants (and `none`) used by the op are cloned
-    into the group; big ones (weights) stay outside and flow in.
+    into the group; big ones (weights) stay outside and flow in. A
+    control-flow op (If, Loop, Scan) keeps its bodies: values they capture
+    from above are group inputs like operands.
 
     ```mlir
     // before

@@ -5,6 +5,7 @@
 #include "dialects/onnx/ONNXOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -31,9 +32,11 @@ private:
   /// Imports `node` by expanding the body of `fn` (Functions.h).
   LogicalResult importFunctionCall(const ::onnx::NodeProto &node, unsigned index,
                                    Location loc, const FunctionDef &fn);
+  LogicalResult importSubgraph(const ::onnx::GraphProto &graph, Region &region,
+                               ArrayRef<Type> argTypes, Location parentLoc);
   Location nodeLoc(const ::onnx::NodeProto &node, unsigned index) {
     std::string name = node.name().empty()
-                           ? node.op_type() + "#" + std::to_string(index)
+                           ? scopePrefix + node.op_type() + "#" + std::to_string(index)
                            : node.name();
     return NameLoc::get(builder.getStringAttr(name), fileLoc);
   }
@@ -50,6 +53,8 @@ private:
   std::map<std::pair<std::string, std::string>, FunctionDef> localFunctions;
   SmallVector<std::pair<std::string, std::string>> expanding;
   unsigned numInlined = 0;
+  /// Prefix of unnamed nodes' locations inside subgraphs ("Loop#3/").
+  std::string scopePrefix;
 };
 
 } // namespace
@@ -137,6 +142,10 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, unsigned 
   }
   // Trailing missing inputs are not listed; keep only what the node gave.
   NodeImporter importer(builder, loc, node, opset, std::move(inputs), *entry);
+  importer.importSubgraph = [this, loc](const ::onnx::GraphProto &graph, Region &region,
+                                        ArrayRef<Type> argTypes) {
+    return importSubgraph(graph, region, argTypes, loc);
+  };
   FailureOr<SmallVector<Value>> results =
       entry->handler ? entry->handler(importer) : importer.importGeneric();
   if (failed(results))
@@ -220,6 +229,52 @@ LogicalResult GraphImporter::importGraph(const ::onnx::GraphProto &graph, func::
                                        ValueRange(results).getTypes()));
   for (auto [i, output] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, "onnx.name", builder.getStringAttr(output.name()));
+  return success();
+}
+
+LogicalResult GraphImporter::importSubgraph(const ::onnx::GraphProto &graph, Region &region,
+                                            ArrayRef<Type> argTypes, Location parentLoc) {
+  if ((size_t)graph.input_size() != argTypes.size())
+    return emitError(parentLoc) << "subgraph '" << graph.name() << "' has "
+                                << graph.input_size() << " inputs, expected "
+                                << argTypes.size();
+  Block *block = new Block();
+  region.push_back(block);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(block);
+  // Names of the enclosing graphs stay visible (implicit capture); the
+  // subgraph's own names shadow them until it ends.
+  llvm::StringMap<Value> outer = values;
+  std::string outerPrefix = scopePrefix;
+  auto restore = llvm::make_scope_exit([&] {
+    values = std::move(outer);
+    scopePrefix = outerPrefix;
+  });
+  if (auto name = dyn_cast<NameLoc>(parentLoc))
+    scopePrefix = name.getName().str() + "/";
+
+  for (auto [input, type] : llvm::zip(graph.input(), argTypes))
+    values[input.name()] =
+        block->addArgument(type, NameLoc::get(builder.getStringAttr(input.name()), fileLoc));
+  for (const auto &init : graph.initializer()) {
+    Location loc = NameLoc::get(builder.getStringAttr(init.name()), fileLoc);
+    auto attr = convertTensor(init, &ctx, baseDir, loc);
+    if (failed(attr))
+      return failure();
+    values[init.name()] = onnx::ConstantOp::create(builder, loc, *attr);
+  }
+  for (auto [i, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, i)))
+      return failure();
+  SmallVector<Value> results;
+  for (const auto &output : graph.output()) {
+    auto it = values.find(output.name());
+    if (it == values.end())
+      return emitError(parentLoc) << "subgraph output '" << output.name()
+                                  << "' is never produced";
+    results.push_back(it->second);
+  }
+  onnx::YieldOp::create(builder, parentLoc, results);
   return success();
 }
 

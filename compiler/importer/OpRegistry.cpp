@@ -39,6 +39,7 @@ const OpRegistry &OpRegistry::get() {
     registerSignalOps(r);
     registerSamplingOps(r);
     registerQuantizationOps(r);
+    registerControlFlowOps(r);
     return r;
   }();
   return registry;

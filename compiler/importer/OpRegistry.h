@@ -76,6 +76,14 @@ public:
   /// One value per ONNX input; a missing optional input is a `none` value.
   llvm::SmallVector<mlir::Value> inputs;
   const OpEntry &entry;
+  /// Imports a GRAPH attribute (If branch, Loop/Scan body) into `region`: one
+  /// block with arguments of `argTypes` for its inputs (the subgraph's
+  /// declared input types are not used: the op infers them from its
+  /// operands), its nodes (names of the enclosing graphs are visible), and an
+  /// onnx.Yield of its outputs. Set by the importer.
+  std::function<mlir::LogicalResult(const ::onnx::GraphProto &, mlir::Region &,
+                                    llvm::ArrayRef<mlir::Type>)>
+      importSubgraph;
 
   /// The input at `i`, or a `none` value when absent.
   mlir::Value input(unsigned i);
@@ -166,6 +174,7 @@ void registerFlexAttentionOps(OpRegistry &r);
 void registerSignalOps(OpRegistry &r);
 void registerSamplingOps(OpRegistry &r);
 void registerQuantizationOps(OpRegistry &r);
+void registerControlFlowOps(OpRegistry &r);
 
 } // namespace steed
 

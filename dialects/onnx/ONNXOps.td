@@ -11,5 +11,6 @@ include "dialects/onnx/ONNXPoolingOps.td"
 include "dialects/onnx/ONNXDataMovementOps.td"
 include "dialects/onnx/ONNXSamplingOps.td"
 include "dialects/onnx/ONNXQuantizationOps.td"
+include "dialects/onnx/ONNXControlFlowOps.td"
 
 #endif // STEED_ONNX_OPS

@@ -4,6 +4,7 @@
 #include "passes/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace steed {
 #define GEN_PASS_DEF_FORMKERNELS
@@ -36,16 +37,20 @@ struct FormKernelsPass : steed::impl::FormKernelsBase<FormKernelsPass> {
 
   void runOnOperation() override {
     SmallVector<Operation *> ops;
-    getOperation().walk([&](Operation *op) {
-      if (isa<onnx::ONNXDialect>(op->getDialect()) &&
-          !isa<onnx::ConstantOp, onnx::NoneOp>(op) &&
-          !op->getParentOfType<exec::GroupOp>())
-        ops.push_back(op);
-    });
+    // Ops in the body of a control-flow op (If, Loop, Scan) stay in its
+    // kernel.
+    for (Operation &op : getOperation().getBody().getOps())
+      if (isa<onnx::ONNXDialect>(op.getDialect()) && !isa<onnx::ConstantOp, onnx::NoneOp>(op))
+        ops.push_back(&op);
     for (Operation *op : ops) {
       OpBuilder b(op);
+      // Operands, then the values a control-flow body captures from above.
+      SmallVector<Value> used(op->getOperands());
+      SetVector<Value> captured;
+      getUsedValuesDefinedAbove(op->getRegions(), captured);
+      used.append(captured.begin(), captured.end());
       SmallVector<Value> inputs;
-      for (Value v : op->getOperands())
+      for (Value v : used)
         if (!isCloned(v) && !llvm::is_contained(inputs, v))
           inputs.push_back(v);
       std::string name = nodeName(op);
@@ -59,7 +64,7 @@ struct FormKernelsPass : steed::impl::FormKernelsBase<FormKernelsPass> {
       for (Value in : inputs)
         map.map(in, body->addArgument(in.getType(), in.getLoc()));
       OpBuilder inner = OpBuilder::atBlockBegin(body);
-      for (Value v : op->getOperands())
+      for (Value v : used)
         if (!map.contains(v))
           map.map(v, inner.clone(*v.getDefiningOp())->getResult(0));
       Operation *clone = inner.clone(*op, map);

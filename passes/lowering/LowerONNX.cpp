@@ -66,6 +66,7 @@ struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
     populateSeparableLoweringPatterns(converter, patterns);
     populateSamplingLoweringPatterns(converter, patterns);
     populateQuantizationLoweringPatterns(converter, patterns);
+    populateControlFlowLoweringPatterns(converter, patterns);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
