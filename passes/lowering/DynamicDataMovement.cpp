@@ -28,11 +28,13 @@ RankedTensorType convertedType(const TypeConverter *converter, Value v) {
   return dyn_cast_or_null<RankedTensorType>(converter->convertType(v.getType()));
 }
 
-/// True when some result of `op` is a ranked tensor with a dynamic dim and
-/// all results are ranked (or none).
+/// True when every operand and result of `op` is ranked (or none) and some
+/// has a dynamic dim: the static lowerings refuse exactly these.
 bool hasDynamicRankedResult(Operation *op) {
   bool dynamic = false;
-  for (Type t : op->getResultTypes()) {
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+    if (isa<NoneType>(t))
+      continue;
     auto r = dyn_cast<RankedTensorType>(t);
     if (!r)
       return false;
@@ -414,7 +416,7 @@ struct DynSplitLowering : OpConversionPattern<o::SplitOp> {
     if (!hasDynamicRankedResult(op) || !inType)
       return rewriter.notifyMatchFailure(op, "not a ranked dynamic result");
     int64_t rank = inType.getRank();
-    int64_t axis = op.getAxis() < 0 ? (int64_t)op.getAxis() + rank : (int64_t)op.getAxis();
+    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank : (int64_t)op.getAxis();
     int64_t numResults = op.getNumResults();
     Location loc = op.getLoc();
     Idx x{rewriter, loc};
@@ -435,6 +437,19 @@ struct DynSplitLowering : OpConversionPattern<o::SplitOp> {
       parts.assign(numResults, chunk);
     }
     SmallVector<Value> results;
+    if (inType.hasStaticShape() && inType.getNumElements() == 0) {
+      // Nothing to read (slices of an empty static tensor do not verify).
+      for (auto [i, r] : llvm::enumerate(op.getOutputs())) {
+        auto type = convertedType(getTypeConverter(), r);
+        if (!type)
+          return rewriter.notifyMatchFailure(op, "unranked result");
+        SmallVector<OpFoldResult> sizes = asFoldResults(inDims);
+        sizes[axis] = getAsOpFoldResult(parts[i]);
+        results.push_back(createEmptyOfType(rewriter, loc, sizes, type));
+      }
+      rewriter.replaceOp(op, results);
+      return success();
+    }
     Value offset = x.c(0);
     for (auto [i, r] : llvm::enumerate(op.getOutputs())) {
       auto type = convertedType(getTypeConverter(), r);
@@ -474,7 +489,7 @@ struct DynOneHotLowering : OpConversionPattern<o::OneHotOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     int64_t rank = type.getRank();
-    int64_t axis = op.getAxis() < 0 ? (int64_t)op.getAxis() + rank : (int64_t)op.getAxis();
+    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank : (int64_t)op.getAxis();
     Type depthLogical = getElementTypeOrSelf(op.getDepth().getType());
     Value depth = convertScalar(rewriter, loc, extractScalar(rewriter, loc, adaptor.getDepth(), 0),
                                 depthLogical, rewriter.getI64Type());
@@ -604,12 +619,56 @@ struct DynPadLowering : OpConversionPattern<o::PadOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Shape, Size of tensors with dynamic dims
+//===----------------------------------------------------------------------===//
+
+struct DynShapeLowering : OpConversionPattern<o::ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::ShapeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedType(getTypeConverter(), op.getShape());
+    auto dataType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    if (!hasDynamicRankedResult(op) || !type || !dataType || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "not a ranked input with dynamic dims");
+    Location loc = op.getLoc();
+    auto [start, end] = op.getClampedRange(dataType.getRank());
+    SmallVector<Value> dims;
+    for (int64_t d = start; d < end; ++d)
+      dims.push_back(arith::IndexCastOp::create(
+          rewriter, loc, type.getElementType(),
+          getValueOrCreateConstantIndexOp(rewriter, loc,
+                                          dimSize(rewriter, loc, adaptor.getData(), d))));
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, type, dims);
+    return success();
+  }
+};
+
+struct DynSizeLowering : OpConversionPattern<o::SizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::SizeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedType(getTypeConverter(), op.getSize());
+    if (!hasDynamicRankedResult(op) || !type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "not a ranked input with dynamic dims");
+    Location loc = op.getLoc();
+    Idx x{rewriter, loc};
+    Value n = x.c(1);
+    for (Value d : dimValues(rewriter, loc, adaptor.getData()))
+      n = x.mul(n, d);
+    n = arith::IndexCastOp::create(rewriter, loc, type.getElementType(), n);
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, type, ValueRange{n});
+    return success();
+  }
+};
+
 } // namespace
 
 void steed::populateDynamicDataMovementLoweringPatterns(const TypeConverter &converter,
                                                         RewritePatternSet &patterns) {
   patterns.add<DynConstantOfShapeLowering, DynRangeLowering, DynExpandLowering,
                DynTileLowering, DynReshapeLowering, DynSqueezeLowering, DynUnsqueezeLowering,
-               DynSplitLowering, DynOneHotLowering, DynPadLowering>(converter,
+               DynSplitLowering, DynOneHotLowering, DynPadLowering, DynShapeLowering,
+               DynSizeLowering>(converter,
                                                                     patterns.getContext());
 }

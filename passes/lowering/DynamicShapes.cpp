@@ -105,47 +105,59 @@ Value buildSwitch(OpBuilder &b, Location loc, Value selector, int64_t numCases,
   return sw.getResult(0);
 }
 
+/// `src` (static) reshaped to the static `dst` through 1-D.
+static Value reshapeStatic(OpBuilder &b, Location loc, Value src, RankedTensorType dst) {
+  auto srcType = cast<RankedTensorType>(src.getType());
+  if (srcType == dst)
+    return src;
+  Type elem = srcType.getElementType();
+  auto all = [](int64_t rank) {
+    ReassociationIndices r;
+    for (int64_t d = 0; d < rank; ++d)
+      r.push_back(d);
+    return SmallVector<ReassociationIndices>{r};
+  };
+  auto flatType = RankedTensorType::get({srcType.getNumElements()}, elem);
+  Value flat = src;
+  if (srcType.getRank() == 0)
+    flat = tensor::ExpandShapeOp::create(b, loc, flatType, src, ArrayRef<ReassociationIndices>{});
+  else if (srcType.getRank() > 1)
+    flat = tensor::CollapseShapeOp::create(b, loc, flatType, src, all(srcType.getRank()));
+  if (dst.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, dst, flat, ArrayRef<ReassociationIndices>{});
+  if (dst.getRank() == 1)
+    return flat;
+  return tensor::ExpandShapeOp::create(b, loc, dst, flat, all(dst.getRank()));
+}
+
 Value reshapeToSizes(OpBuilder &b, Location loc, Value src, ArrayRef<OpFoldResult> sizes,
                      RankedTensorType type) {
   auto srcType = cast<RankedTensorType>(src.getType());
   Type elem = srcType.getElementType();
   SmallVector<OpFoldResult> s(sizes);
-  for (int64_t d = 0; d < type.getRank(); ++d)
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
     if (!type.isDynamicDim(d))
       s[d] = b.getIndexAttr(type.getDimSize(d));
-  // Flatten.
-  Value flat = src;
-  if (srcType.getRank() == 0) {
-    flat = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({1}, elem), src,
-                                         ArrayRef<ReassociationIndices>{});
-  } else if (srcType.getRank() > 1) {
-    ReassociationIndices all;
-    for (int64_t d = 0; d < srcType.getRank(); ++d)
-      all.push_back(d);
-    int64_t n = srcType.hasStaticShape() ? srcType.getNumElements() : ShapedType::kDynamic;
-    flat = tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({n}, elem), src,
-                                           ArrayRef<ReassociationIndices>{all});
+    auto c = getConstantIntValue(s[d]);
+    shape.push_back(c ? *c : ShapedType::kDynamic);
   }
+  auto staticType = RankedTensorType::get(shape, elem);
   Value r;
-  if (type.getRank() == 0) {
-    auto one = RankedTensorType::get({1}, elem);
-    if (flat.getType() != one)
-      flat = tensor::CastOp::create(b, loc, one, flat);
-    r = tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({}, elem), flat,
-                                        ArrayRef<ReassociationIndices>{});
-  } else if (type.getRank() == 1) {
-    r = flat;
+  if (staticType.hasStaticShape() && srcType.hasStaticShape()) {
+    // Fully known: the static helpers (collapse/expand_shape).
+    r = reshapeStatic(b, loc, src, staticType);
   } else {
-    SmallVector<int64_t> shape;
-    for (OpFoldResult f : s) {
-      auto c = getConstantIntValue(f);
-      shape.push_back(c ? *c : ShapedType::kDynamic);
-    }
-    ReassociationIndices all;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      all.push_back(d);
-    r = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(shape, elem), flat,
-                                      ArrayRef<ReassociationIndices>{all}, s);
+    // tensor.reshape with a shape operand: memref.expand_shape with several
+    // dynamic dims in one group does not survive expand-strided-metadata.
+    SmallVector<Value> dims;
+    for (OpFoldResult f : s)
+      dims.push_back(arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                                getValueOrCreateConstantIndexOp(b, loc, f)));
+    // i64, not index: the memory planner sizes buffers by element width.
+    Value shapeTensor = tensor::FromElementsOp::create(
+        b, loc, RankedTensorType::get({(int64_t)dims.size()}, b.getI64Type()), dims);
+    r = tensor::ReshapeOp::create(b, loc, staticType, src, shapeTensor);
   }
   if (r.getType() != type)
     r = tensor::CastOp::create(b, loc, type, r);
