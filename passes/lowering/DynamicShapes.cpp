@@ -79,16 +79,15 @@ Value buildGenerate(OpBuilder &b, Location loc, RankedTensorType type,
   return generic.getResult(0);
 }
 
-Value buildSwitch(OpBuilder &b, Location loc, Value selector, int64_t numCases,
+Value buildSwitch(OpBuilder &b, Location loc, Value selector, ArrayRef<int64_t> caseValues,
                   RankedTensorType resultType,
                   function_ref<Value(OpBuilder &, Location, int64_t)> body) {
+  int64_t numCases = caseValues.size();
   if (numCases == 1) {
     Value r = body(b, loc, 0);
     return r.getType() == resultType ? r : tensor::CastOp::create(b, loc, resultType, r);
   }
-  SmallVector<int64_t> cases;
-  for (int64_t c = 0; c + 1 < numCases; ++c)
-    cases.push_back(c);
+  SmallVector<int64_t> cases(caseValues.drop_back());
   auto sw = scf::IndexSwitchOp::create(b, loc, TypeRange{resultType}, selector, cases,
                                        cases.size());
   OpBuilder::InsertionGuard guard(b);

@@ -48,12 +48,13 @@ mlir::Value buildGenerate(
     llvm::ArrayRef<mlir::OpFoldResult> sizes,
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)> body);
 
-/// Runs one of `numCases` static lowerings chosen at run time: an
-/// scf.index_switch on `selector` (an index in [0, numCases); the last case
-/// is the default) whose case c is `body(b, loc, c)`, each result
-/// tensor.cast to `resultType`.
+/// Runs one of several static lowerings chosen at run time: an
+/// scf.index_switch on `selector` (an index equal to one of `caseValues`;
+/// the last case is the default) whose case c is `body(b, loc, c)`, each
+/// result tensor.cast to `resultType`.
 mlir::Value buildSwitch(
-    mlir::OpBuilder &b, mlir::Location loc, mlir::Value selector, int64_t numCases,
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value selector,
+    llvm::ArrayRef<int64_t> caseValues,
     mlir::RankedTensorType resultType,
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, int64_t)> body);
 
