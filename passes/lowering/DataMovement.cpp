@@ -13,6 +13,7 @@
 //
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
+#include "passes/lowering/DynamicShapes.h"
 #include "passes/lowering/LoweringUtils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
@@ -811,4 +812,5 @@ void steed::populateDataMovementLoweringPatterns(const TypeConverter &converter,
                ExpandLowering, TileLowering, ConstantOfShapeLowering, RangeLowering,
                CastLowering, TriluLowering, ScatterElementsLowering,
                ScatterNDLowering, EyeLikeLowering, GatherNDLowering, OneHotLowering>(converter, ctx);
+  populateDynamicDataMovementLoweringPatterns(converter, patterns);
 }

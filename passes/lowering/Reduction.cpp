@@ -8,7 +8,9 @@
 //
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
+#include "passes/lowering/DynamicShapes.h"
 #include "passes/lowering/LoweringUtils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -232,23 +234,100 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
                                 ConversionPatternRewriter &rewriter) const override {
     auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getReduced().getType());
-    if (!dataType || !resultType || !dataType.hasStaticShape() ||
-        !resultType.hasStaticShape())
+    if (!dataType || !resultType || !dataType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported yet");
+    if (kind(op).pre == Pre::ExpShifted && !isa<FloatType>(dataType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "ReduceLogSumExp needs a float input");
+    int64_t rank = dataType.getRank();
     std::optional<SmallVector<int64_t>> axes = staticAxes(op.getAxes());
     if (!axes)
-      return rewriter.notifyMatchFailure(op, "axes are not a compile-time constant");
+      return lowerRuntimeAxes(op, adaptor, rewriter);
+    if (!resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported yet");
     if (axes->empty() && op.getNoopWithEmptyAxes()) {
       rewriter.replaceOp(op, adaptor.getData());
       return success();
     }
-    int64_t rank = dataType.getRank();
     SmallVector<bool> reduced(rank, axes->empty());
     for (int64_t a : *axes)
       if (rank > 0)
         reduced[a < 0 ? a + rank : a] = true;
+    rewriter.replaceOp(op, build(rewriter, op.getLoc(), op, adaptor.getData(), reduced));
+    return success();
+  }
 
+  /// Axes known only at run time: the reduced dimensions are a bit mask
+  /// computed from the axes values, and an scf.index_switch on the mask runs
+  /// the static lowering of each possible mask (every subset of the
+  /// dimensions of the axes' length; every subset with keepdims when the
+  /// length is dynamic, 0 meaning "no axes").
+  LogicalResult lowerRuntimeAxes(OpTy op, typename OpTy::Adaptor adaptor,
+                                 ConversionPatternRewriter &rewriter) const {
+    auto dataType = cast<RankedTensorType>(op.getData().getType());
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getReduced().getType()));
+    auto axesType = dyn_cast<RankedTensorType>(adaptor.getAxes().getType());
+    if (!resultType || !axesType || axesType.getRank() != 1)
+      return rewriter.notifyMatchFailure(op, "run-time axes with an unranked result");
+    int64_t rank = dataType.getRank();
+    bool keepDims = op.getKeepdims() != 0;
+    int64_t n = axesType.isDynamicDim(0) ? -1 : axesType.getDimSize(0);
+    if (rank > 6 || (n < 0 && !keepDims) || n > rank)
+      return rewriter.notifyMatchFailure(op, "too many possible sets of run-time axes");
+    SmallVector<int64_t> masks;
+    for (int64_t m = 0; m < (int64_t(1) << rank); ++m)
+      if (n < 0 || llvm::popcount((uint64_t)m) == n)
+        masks.push_back(m);
     Location loc = op.getLoc();
+    Value axes = adaptor.getAxes();
+    auto mask = [&](OpBuilder &b, Location l, Value m, ValueRange ivs) -> Value {
+      Value a = tensor::ExtractOp::create(b, l, axes, ivs);
+      a = arith::IndexCastOp::create(b, l, b.getIndexType(), a);
+      Value r = arith::ConstantIndexOp::create(b, l, rank);
+      Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, a,
+                                        arith::ConstantIndexOp::create(b, l, 0));
+      a = arith::SelectOp::create(b, l, neg, arith::AddIOp::create(b, l, a, r), a);
+      Value bit = arith::ShLIOp::create(b, l, arith::ConstantIndexOp::create(b, l, 1), a);
+      return arith::OrIOp::create(b, l, m, bit);
+    };
+    Value selector = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    if (n >= 0) {
+      for (int64_t j = 0; j < n; ++j)
+        selector = mask(rewriter, loc, selector,
+                        ValueRange{arith::ConstantIndexOp::create(rewriter, loc, j)});
+    } else {
+      Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+      Value len = tensor::DimOp::create(rewriter, loc, axes, 0);
+      auto loop = scf::ForOp::create(
+          rewriter, loc, zero, len, one, ValueRange{zero},
+          [&](OpBuilder &b, Location l, Value iv, ValueRange iter) {
+            scf::YieldOp::create(b, l, mask(b, l, iter[0], ValueRange{iv}));
+          });
+      selector = loop.getResult(0);
+    }
+    bool noop = op.getNoopWithEmptyAxes() != 0;
+    Value r = buildSwitch(
+        rewriter, loc, selector, masks, resultType,
+        [&](OpBuilder &b, Location l, int64_t c) -> Value {
+          int64_t m = masks[c];
+          if (m == 0 && noop)
+            return adaptor.getData();
+          SmallVector<bool> reduced(rank);
+          for (int64_t d = 0; d < rank; ++d)
+            reduced[d] = m == 0 || ((m >> d) & 1);
+          return build(b, l, op, adaptor.getData(), reduced);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+
+  /// The reduction of `data` (static shape) over the `reduced` dimensions,
+  /// of static type.
+  Value build(OpBuilder &rewriter, Location loc, OpTy op, Value data,
+              ArrayRef<bool> reduced) const {
+    auto dataType = cast<RankedTensorType>(op.getData().getType());
+    int64_t rank = dataType.getRank();
     ReduceKind k = kind(op);
     Type logical = dataType.getElementType();
     bool lowPrecision = isa<Float16Type, BFloat16Type>(logical);
@@ -260,13 +339,11 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
       return lowPrecision ? convertScalar(b, l, v, logical, compute) : v;
     };
 
-    SmallVector<Value> inputs{adaptor.getData()};
+    SmallVector<Value> inputs{data};
     // LogSumExp is stabilized by the maximum m: log(sum(exp(x - m))) + m,
     // with m computed first (keepdims form, so it broadcasts).
     Value max;
     if (k.pre == Pre::ExpShifted) {
-      if (!isa<FloatType>(compute))
-        return rewriter.notifyMatchFailure(op, "ReduceLogSumExp needs a float input");
       Value init = identityValue(rewriter, loc, Combine::Max, compute, isUnsigned);
       max = buildReduction(rewriter, loc, inputs, shape, reduced, {init}, /*keepDims=*/true,
                            [&](OpBuilder &b, Location l, ValueRange args, ValueRange accs) {
@@ -345,12 +422,15 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     }
     if (max && !keepDims) {
       // The epilogue needed the keepdims form; drop the unit dimensions.
+      SmallVector<int64_t> kept;
+      for (int64_t d = 0; d < rank; ++d)
+        if (!reduced[d])
+          kept.push_back(shape[d]);
       acc = tensor::CollapseShapeOp::create(
-          rewriter, loc, this->getTypeConverter()->convertType(resultType), acc,
+          rewriter, loc, RankedTensorType::get(kept, getElementTypeOrSelf(acc.getType())), acc,
           keepDimsGroups(reduced));
     }
-    rewriter.replaceOp(op, acc);
-    return success();
+    return acc;
   }
 };
 
