@@ -8,8 +8,9 @@ For each model NAME writes DIR/NAME/:
   output_0.npy, ...            PyTorch's outputs for them, in the model's output order
   bB/input_0.npy, bB/output_0.npy, ...
                                with --batches: the same for each further batch size B
-  meta.json                    inputs/outputs (name, dtype, shape per batch), opset,
-                               dynamic_batch, and the directory of each batch size
+  meta.json                    inputs/outputs (name, dtype, shape at the export batch),
+                               opset, dynamic_batch, the directory of each batch size
+                               ("" for the export batch, "b3" ...), the file names
   .stamp                       up-to-date check (generator hash, opset, options)
 
 The top-level input/output files hold the batch size the model is exported with:
@@ -143,30 +144,30 @@ def transformer_encoder():
 
 class SelfAttention(nn.Module):
     """Multi-head self-attention written out (MatMul/Softmax, as exported from
-    Hugging Face-style models). mask: None, 'causal', or an additive [B,1,1,T] tensor."""
+    Hugging Face-style models), optionally causal (masked_fill with -inf) and with an
+    additive [B,1,1,T] mask. Every shape is static but the batch (-1 in reshapes), so
+    that --dynamic-batch exports have a symbolic batch dimension and nothing else."""
 
-    def __init__(self, d, heads, seq=None, causal=False):
+    def __init__(self, d, heads, seq, causal=False):
         super().__init__()
-        self.h, self.hd = heads, d // heads
+        self.d, self.h, self.hd, self.seq = d, heads, d // heads, seq
         self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
         self.causal = causal
         if causal:
             self.register_buffer('tril', torch.tril(torch.ones(seq, seq, dtype=torch.bool)))
 
     def split(self, x):
-        b, t, _ = x.shape
-        return x.view(b, t, self.h, self.hd).transpose(1, 2)  # B,H,T,hd
+        return x.view(-1, self.seq, self.h, self.hd).transpose(1, 2)  # B,H,T,hd
 
     def forward(self, x, additive_mask=None):
-        b, t, d = x.shape
         q, k, v = self.split(self.q(x)), self.split(self.k(x)), self.split(self.v(x))
         att = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(self.hd)
         if self.causal:
-            att = att.masked_fill(~self.tril[:t, :t], float('-inf'))
+            att = att.masked_fill(~self.tril, float('-inf'))
         if additive_mask is not None:
             att = att + additive_mask
         y = torch.matmul(att.softmax(dim=-1), v)
-        return self.o(y.transpose(1, 2).reshape(b, t, d))
+        return self.o(y.transpose(1, 2).reshape(-1, self.seq, self.d))
 
 
 class GPTBlock(nn.Module):
@@ -188,10 +189,10 @@ class GPT(nn.Module):
         self.blocks = nn.Sequential(*(GPTBlock(d, heads, seq) for _ in range(layers)))
         self.ln_f = nn.LayerNorm(d)
         self.head = nn.Linear(d, vocab, bias=False)
+        self.register_buffer('positions', torch.arange(seq))
 
     def forward(self, ids):
-        t = ids.shape[1]
-        x = self.tok(ids) + self.pos(torch.arange(t, device=ids.device))
+        x = self.tok(ids) + self.pos(self.positions)
         return self.head(self.ln_f(self.blocks(x)))
 
 
@@ -206,9 +207,9 @@ def gpt_decoder():
 
 
 class BertLayer(nn.Module):
-    def __init__(self, d, heads, ffn):
+    def __init__(self, d, heads, ffn, seq):
         super().__init__()
-        self.attn = SelfAttention(d, heads)
+        self.attn = SelfAttention(d, heads, seq)
         self.ln1, self.ln2 = nn.LayerNorm(d, eps=1e-12), nn.LayerNorm(d, eps=1e-12)
         self.ffn = nn.Sequential(nn.Linear(d, ffn), nn.GELU(), nn.Linear(ffn, d))
 
@@ -218,16 +219,16 @@ class BertLayer(nn.Module):
 
 
 class Bert(nn.Module):
-    def __init__(self, vocab, d, heads, ffn, layers, max_pos, type_vocab=2):
+    def __init__(self, vocab, d, heads, ffn, layers, max_pos, seq, type_vocab=2):
         super().__init__()
         self.tok, self.pos, self.typ = nn.Embedding(vocab, d), nn.Embedding(max_pos, d), nn.Embedding(type_vocab, d)
         self.ln = nn.LayerNorm(d, eps=1e-12)
-        self.layers = nn.ModuleList(BertLayer(d, heads, ffn) for _ in range(layers))
+        self.layers = nn.ModuleList(BertLayer(d, heads, ffn, seq) for _ in range(layers))
         self.pool = nn.Linear(d, d)
+        self.register_buffer('positions', torch.arange(seq))
 
     def forward(self, ids, mask, types):
-        t = ids.shape[1]
-        x = self.ln(self.tok(ids) + self.pos(torch.arange(t, device=ids.device)) + self.typ(types))
+        x = self.ln(self.tok(ids) + self.pos(self.positions) + self.typ(types))
         additive = (1.0 - mask[:, None, None, :].to(x.dtype)) * -10000.0
         for layer in self.layers:
             x = layer(x, additive)
@@ -256,7 +257,7 @@ def bert_encoder():
     """BERT-style encoder: token + position + token-type embeddings, LayerNorm, 4 post-LN
     layers (d 256, 4 heads, GELU FFN 1024), attention-mask input (int64, 1 = token);
     outputs: last hidden state [B,64,256] and the tanh pooler on the first token [B,256]."""
-    model = Bert(BERT_VOCAB, 256, 4, 1024, 4, 512)
+    model = Bert(BERT_VOCAB, 256, 4, 1024, 4, 512, BERT_SEQ)
     seq = (1, BERT_SEQ)
     return model, [Input('input_ids', seq, lambda s: torch.randint(0, BERT_VOCAB, s)),
                    Input('attention_mask', seq, bert_mask),
@@ -328,6 +329,20 @@ def np_dtype_name(a):
     return {np.dtype(np.float32): 'float32', np.dtype(np.int64): 'int64'}.get(a.dtype, str(a.dtype))
 
 
+def fix_output_dims(path, outputs_per_batch):
+    """torch 1.13 declares made-up symbolic dims (e.g. 'MatMuloutput_dim_1') for outputs it
+    cannot infer under dynamic_axes; declare every dim but the batch with its actual value
+    where it is the same for all generated batch sizes."""
+    model = onnx.load(path)
+    for k, out in enumerate(model.graph.output):
+        dims = out.type.tensor_type.shape.dim
+        for i in range(1, len(dims)):
+            sizes = {ys[k].shape[i] for ys in outputs_per_batch}
+            if dims[i].HasField('dim_param') and len(sizes) == 1:
+                dims[i].dim_value = sizes.pop()
+    onnx.save(model, path)
+
+
 def generate(name, outdir, opset, force, dynamic=False, batches=None):
     d = os.path.join(outdir, name)
     stamp_path, st = os.path.join(d, '.stamp'), stamp(name, opset, dynamic, batches)
@@ -371,6 +386,8 @@ def generate(name, outdir, opset, force, dynamic=False, batches=None):
     model_path = os.path.join(d, 'model.onnx')
     torch.onnx.export(model, per_batch[0][1], model_path, opset_version=opset, do_constant_folding=True,
                       input_names=input_names, output_names=output_names, dynamic_axes=dynamic_axes)
+    if dynamic:
+        fix_output_dims(model_path, [r[2] for r in results])
     onnx.checker.check_model(onnx.load(model_path))
 
     input_files = ['input_%d.npy' % k for k in range(len(inputs))]

@@ -25,6 +25,7 @@ import math
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -49,34 +50,38 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
+RUSAGE = None  # the scripts/bench/rusage.c wrapper, compiled by build_helpers()
+
+
 def run_proc(cmd, timeout, env=None):
-    """Runs cmd; returns dict(rc, out, err, seconds, max_rss_mb) with the child's own peak RSS."""
-    with tempfile.TemporaryFile() as fo, tempfile.TemporaryFile() as fe:
+    """Runs cmd; returns dict(rc, out, err, seconds, max_rss_mb) with the command's own peak RSS
+    (measured by the rusage wrapper: a child forked from this Python process would inherit
+    Python's RSS high-water mark)."""
+    with tempfile.TemporaryFile() as fo, tempfile.TemporaryFile() as fe, \
+            tempfile.NamedTemporaryFile(suffix='.json') as fr:
         t0 = time.time()
         try:
-            p = subprocess.Popen(cmd, stdout=fo, stderr=fe, env=env)
+            p = subprocess.Popen([RUSAGE, fr.name] + cmd, stdout=fo, stderr=fe, env=env, start_new_session=True)
         except OSError as e:
             return {'rc': -1, 'out': '', 'err': '%s: %s' % (cmd[0], e.strerror), 'seconds': 0, 'max_rss_mb': None}
-        status, ru, timed_out = None, None, False
-        while True:
-            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.time() - t0 > timeout:
-                p.kill()
-                _, status, ru = os.wait4(p.pid, 0)
-                timed_out = True
-                break
-            time.sleep(0.005)
-        p.returncode = os.waitstatus_to_exitcode(status)  # reaped here: keep Popen from waiting
+        timed_out = False
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(p.pid, signal.SIGKILL)  # its own session: the wrapper and the command
+            p.wait()
         seconds = time.time() - t0
         fo.seek(0)
         fe.seek(0)
         out, err = fo.read().decode('utf-8', 'replace'), fe.read().decode('utf-8', 'replace')
+        try:
+            rss = json.load(open(fr.name))['max_rss_kb'] / 1024.0
+        except (OSError, ValueError, KeyError):
+            rss = None
     if timed_out:
         err = 'timed out after %.0f s' % timeout
-    return {'rc': -9 if timed_out else p.returncode, 'out': out, 'err': err, 'seconds': seconds,
-            'max_rss_mb': ru.ru_maxrss / 1024.0}
+    return {'rc': -9 if timed_out else p.returncode, 'out': out, 'err': err, 'seconds': seconds, 'max_rss_mb': rss}
 
 
 def error_line(r):
@@ -110,13 +115,21 @@ def ensure_ort(work):
     return mod
 
 
-def measure_peak(work, threads):
-    exe = os.path.join(work, 'peak')
-    src = os.path.join(HERE, 'peak.c')
-    if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
-        r = subprocess.run(['clang-22', '-O2', '-mavx512f', '-mfma', '-pthread', src, '-o', exe])
-        if r.returncode != 0:
-            sys.exit('error: cannot compile %s' % src)
+def build_helpers(work):
+    """Compiles peak.c and rusage.c into WORK; returns the peak program's path."""
+    global RUSAGE
+    exes = []
+    for name, flags in (('peak', ['-mavx512f', '-mfma', '-pthread']), ('rusage', [])):
+        src, exe = os.path.join(HERE, name + '.c'), os.path.join(work, name)
+        if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
+            if subprocess.run(['clang-22', '-O2'] + flags + [src, '-o', exe]).returncode != 0:
+                sys.exit('error: cannot compile %s' % src)
+        exes.append(exe)
+    RUSAGE = exes[1]
+    return exes[0]
+
+
+def measure_peak(exe, threads):
     peaks = {}
     for t in threads:
         r = subprocess.run([exe, str(t)], stdout=subprocess.PIPE, check=True)
@@ -425,7 +438,7 @@ def main():
                         '--models', ','.join(args.models), '--opset', str(args.opset)])
     if r.returncode != 0:
         sys.exit('error: model generation failed')
-    peaks = measure_peak(work, args.threads)
+    peaks = measure_peak(build_helpers(work), args.threads)
     base_steed = run_proc([args.steed_run, '--help'], 60)
     base_ort = run_proc(['node', os.path.join(HERE, 'ort_run.js'), '{}'], 60, dict(os.environ, NODE_PATH=ort_modules))
     ort_version = json.loads(base_ort['out'] or '{}').get('version') if base_ort['rc'] == 0 else None
