@@ -2,7 +2,8 @@
 """End-to-end model test: compile each generated model with steedc, run it with
 steed-run and compare with PyTorch's output (scripts/gen_models.py).
 
-Pass criterion: max|out - ref| <= tol * max|ref|   (tol = 1e-4 by default).
+Pass criterion, for every output: max|out - ref| <= tol * max|ref|   (tol = 1e-4
+by default); the table shows the first failing output, else output 0.
 
   /usr/bin/python3 test/e2e/run_models.py --generate --models-dir build/models
 """
@@ -36,28 +37,47 @@ def tool(cmd, timeout):
     return True, time.time() - t, out
 
 
+def numbered(d, prefix):
+    """d/prefix_0.npy, prefix_1.npy, ... (model input/output order) while they exist."""
+    files = []
+    while os.path.exists(os.path.join(d, '%s_%d.npy' % (prefix, len(files)))):
+        files.append(os.path.join(d, '%s_%d.npy' % (prefix, len(files))))
+    return files
+
+
 def check(name, args, tmp):
     """Returns a table row: (model, status, compile s, run s, max err, max ref, note)."""
     d = os.path.join(args.models_dir, name)
-    so, out = os.path.join(tmp, name + '.so'), os.path.join(tmp, name + '.out.npy')
+    so = os.path.join(tmp, name + '.so')
     ok, tc, msg = tool([args.steedc, os.path.join(d, 'model.onnx'), '-o', so], args.timeout)
     if not ok:
         return name, 'FAIL', tc, None, None, None, 'steedc ' + msg
-    ok, tr, msg = tool([args.steed_run, so, '--input=@' + os.path.join(d, 'input_0.npy'),
-                        '--output=@' + out], args.timeout)
+    ins, refs = numbered(d, 'input'), numbered(d, 'output')
+    if not ins or not refs:
+        return name, 'FAIL', tc, None, None, None, 'no input_0.npy/output_0.npy in ' + d
+    outs = [os.path.join(tmp, '%s.out%d.npy' % (name, k)) for k in range(len(refs))]
+    ok, tr, msg = tool([args.steed_run, so] + ['--input=@' + f for f in ins] +
+                       ['--output=@' + f for f in outs], args.timeout)
     if not ok:
         return name, 'FAIL', tc, tr, None, None, 'steed-run ' + msg
-    ref = np.load(os.path.join(d, 'output_0.npy'))
-    try:
-        got = np.load(out)
-    except (OSError, ValueError) as e:
-        return name, 'FAIL', tc, tr, None, None, 'cannot read output: %s' % e
-    if got.shape != ref.shape:
-        return name, 'FAIL', tc, tr, None, None, 'shape %s, expected %s' % (got.shape, ref.shape)
-    err = float(np.max(np.abs(got.astype(np.float64) - ref))) if ref.size else 0.0
-    mref = float(np.max(np.abs(ref))) if ref.size else 0.0
-    good = err <= args.tol * mref  # NaN compares false: fails
-    return name, 'ok' if good else 'FAIL', tc, tr, err, mref, '' if good else 'error > %g * max|ref|' % args.tol
+    err = mref = 0.0
+    for k, (o, r) in enumerate(zip(outs, refs)):
+        ref = np.load(r)
+        try:
+            got = np.load(o)
+        except (OSError, ValueError) as e:
+            return name, 'FAIL', tc, tr, None, None, 'cannot read output %d: %s' % (k, e)
+        if got.shape != ref.shape:
+            return name, 'FAIL', tc, tr, None, None, 'output %d: shape %s, expected %s' % (k, got.shape, ref.shape)
+        e = float(np.max(np.abs(got.astype(np.float64) - ref))) if ref.size else 0.0
+        m = float(np.max(np.abs(ref))) if ref.size else 0.0
+        good = e <= args.tol * m  # NaN compares false: fails
+        if not good or k == 0:
+            err, mref = e, m
+        if not good:
+            break
+    note = '' if good else '%serror > %g * max|ref|' % ('output %d: ' % k if k else '', args.tol)
+    return name, 'ok' if good else 'FAIL', tc, tr, err, mref, note
 
 
 def main():
@@ -92,9 +112,9 @@ def main():
         rows = [check(m, args, args.keep or tmp) for m in names]
 
     fmt = lambda v, f: '-' if v is None else f % v
-    print('\n%-14s %-6s %10s %10s %11s %11s  %s' % ('model', 'status', 'compile s', 'run s', 'max|err|', 'max|ref|', 'note'))
+    print('\n%-20s %-6s %10s %10s %11s %11s  %s' % ('model', 'status', 'compile s', 'run s', 'max|err|', 'max|ref|', 'note'))
     for name, status, tc, tr, err, mref, note in rows:
-        print('%-14s %-6s %10s %10s %11s %11s  %s' % (name, status, fmt(tc, '%.2f'), fmt(tr, '%.2f'),
+        print('%-20s %-6s %10s %10s %11s %11s  %s' % (name, status, fmt(tc, '%.2f'), fmt(tr, '%.2f'),
                                                      fmt(err, '%.3g'), fmt(mref, '%.3g'), note))
     failed = [r[0] for r in rows if r[1] != 'ok']
     print('\n%d/%d models passed%s' % (len(rows) - len(failed), len(rows),

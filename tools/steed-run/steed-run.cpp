@@ -37,7 +37,8 @@ accepts any size, and outputs take the shapes the run produces.
   --benchmark                     time --runs runs after --warmup runs
   --warmup=N, --runs=N            (default 3 and 20)
   --threads=N                     threads per run, 0 = all cores (default 1)
-  --json                          print a JSON report instead of text
+  --json                          print a JSON report instead of text (with
+                                  every timed run's latency in times_ms)
   -h, --help                      show this help
 
 Exit status: 0 ok, 1 outputs differ from the expected ones, 2 error.
@@ -442,7 +443,9 @@ int runTool(const Options &opts) {
                      ", \"warmup\": " + std::to_string(warmup) + ", \"runs\": " + std::to_string(runs) +
                      ", \"median_ms\": " + jsonNumber(lat.median) + ", \"min_ms\": " + jsonNumber(lat.min) +
                      ", \"mean_ms\": " + jsonNumber(lat.mean) + ", \"max_ms\": " + jsonNumber(lat.max) +
-                     ", \"outputs\": [";
+                     ", \"times_ms\": [";
+  for (size_t k = 0; k < times.size(); ++k) json += (k ? ", " : "") + jsonNumber(times[k]);
+  json += "], \"outputs\": [";
   for (int32_t i = 0; i < numOutputs; ++i) {
     const Tensor &out = outputs[static_cast<size_t>(i)];
     const steed_tensor_info &info = tensorInfo(m, false, i);
