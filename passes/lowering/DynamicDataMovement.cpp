@@ -619,56 +619,12 @@ struct DynPadLowering : OpConversionPattern<o::PadOp> {
   }
 };
 
-//===----------------------------------------------------------------------===//
-// Shape, Size of tensors with dynamic dims
-//===----------------------------------------------------------------------===//
-
-struct DynShapeLowering : OpConversionPattern<o::ShapeOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(o::ShapeOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedType(getTypeConverter(), op.getShape());
-    auto dataType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
-    if (!hasDynamicRankedResult(op) || !type || !dataType || !type.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "not a ranked input with dynamic dims");
-    Location loc = op.getLoc();
-    auto [start, end] = op.getClampedRange(dataType.getRank());
-    SmallVector<Value> dims;
-    for (int64_t d = start; d < end; ++d)
-      dims.push_back(arith::IndexCastOp::create(
-          rewriter, loc, type.getElementType(),
-          getValueOrCreateConstantIndexOp(rewriter, loc,
-                                          dimSize(rewriter, loc, adaptor.getData(), d))));
-    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, type, dims);
-    return success();
-  }
-};
-
-struct DynSizeLowering : OpConversionPattern<o::SizeOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(o::SizeOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedType(getTypeConverter(), op.getSize());
-    if (!hasDynamicRankedResult(op) || !type || !type.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "not a ranked input with dynamic dims");
-    Location loc = op.getLoc();
-    Idx x{rewriter, loc};
-    Value n = x.c(1);
-    for (Value d : dimValues(rewriter, loc, adaptor.getData()))
-      n = x.mul(n, d);
-    n = arith::IndexCastOp::create(rewriter, loc, type.getElementType(), n);
-    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, type, ValueRange{n});
-    return success();
-  }
-};
-
 } // namespace
 
 void steed::populateDynamicDataMovementLoweringPatterns(const TypeConverter &converter,
                                                         RewritePatternSet &patterns) {
   patterns.add<DynConstantOfShapeLowering, DynRangeLowering, DynExpandLowering,
                DynTileLowering, DynReshapeLowering, DynSqueezeLowering, DynUnsqueezeLowering,
-               DynSplitLowering, DynOneHotLowering, DynPadLowering, DynShapeLowering,
-               DynSizeLowering>(converter,
-                                                                    patterns.getContext());
+               DynSplitLowering, DynOneHotLowering, DynPadLowering>(converter,
+                                                                     patterns.getContext());
 }
