@@ -20,6 +20,24 @@ bool isDyn(int64_t d) { return ShapedType::isDynamic(d); }
 
 Type elementTypeOf(Value v) { return getElementTypeOrSelf(v.getType()); }
 
+/// The 1-element piece of a Concat-built shape operand that gives entry `i`,
+/// or a null value.
+Value getShapeEntry(Value shape, int64_t i) {
+  auto concat = shape.getDefiningOp<ConcatOp>();
+  if (!concat)
+    return {};
+  int64_t pos = 0;
+  for (Value piece : concat.getInputs()) {
+    auto t = getRanked(piece);
+    if (!t || t.getRank() != 1 || t.isDynamicDim(0))
+      return {};
+    if (i < pos + t.getDimSize(0))
+      return t.getDimSize(0) == 1 ? piece : Value();
+    pos += t.getDimSize(0);
+  }
+  return {};
+}
+
 /// The static length of a 1-D (or 0-D: 1) operand, or nullopt.
 std::optional<int64_t> staticLength(Value v) {
   auto t = getRanked(v);
@@ -107,10 +125,84 @@ LogicalResult ReshapeOp::inferShapes() {
   auto data = getRanked(getData());
   auto shape = getConstantInts(getShape());
   if (!shape) {
-    if (auto n = staticLength(getShape()))
-      setRefined(*this, 0, SmallVector<int64_t>(*n, ShapedType::kDynamic), elementType);
-    else
+    // Run-time shape: constant entries still give static dims (a positive
+    // one directly, 0 the input's dim, -1 the rest when everything else is
+    // known); entries computed at run time are dynamic.
+    auto partial = getPartialConstantInts(getShape());
+    if (!partial) {
       setUnranked(*this, 0, elementType);
+      return success();
+    }
+    SmallVector<int64_t> out;
+    int64_t minusOne = -1;
+    bool allKnown = true;
+    for (auto [i, d] : llvm::enumerate(*partial)) {
+      if (!d) {
+        out.push_back(ShapedType::kDynamic);
+        allKnown = false;
+      } else if (*d > 0) {
+        out.push_back(*d);
+      } else if (*d == 0 && !getAllowzero() && data && (int64_t)i < data.getRank()) {
+        out.push_back(data.getDimSize(i));
+      } else if (*d == -1 && minusOne < 0) {
+        minusOne = i;
+        out.push_back(ShapedType::kDynamic);
+      } else {
+        out.push_back(ShapedType::kDynamic);
+        allKnown = false;
+      }
+    }
+    // -1 is the input's size over the other entries' product. Dynamic dims
+    // cancel out when each run-time entry is provably one of the input's
+    // dynamic dims (a batch size read with Shape, carried through
+    // Transpose/Reshape: shufflenet's channel shuffle, attention heads).
+    if (minusOne >= 0 && data) {
+      SmallVector<bool> matched(data.getRank(), false);
+      bool cancels = true;
+      for (auto [i, d] : llvm::enumerate(*partial)) {
+        if ((int64_t)i == minusOne || (d && *d > 0))
+          continue;
+        if (d && *d == 0) {
+          if (!getAllowzero() && (int64_t)i < data.getRank() && data.isDynamicDim(i) &&
+              !matched[i]) {
+            matched[i] = true;
+            continue;
+          }
+          if (!isDyn(out[i]))
+            continue;
+          cancels = false;
+          break;
+        }
+        auto src = shapeEntryDim(getShapeEntry(getShape(), i));
+        bool found = false;
+        for (int64_t k = 0; src && k < data.getRank() && !found; ++k)
+          if (data.isDynamicDim(k) && !matched[k] &&
+              provablySameDim(src->first, src->second, getData(), k))
+            matched[k] = found = true;
+        if (!found) {
+          cancels = false;
+          break;
+        }
+      }
+      for (int64_t k = 0; k < data.getRank(); ++k)
+        if (data.isDynamicDim(k) && !matched[k])
+          cancels = false;
+      (void)allKnown;
+      if (cancels) {
+        int64_t total = 1, known = 1;
+        for (int64_t d : data.getShape())
+          if (!isDyn(d))
+            total *= d;
+        for (auto [i, d] : llvm::enumerate(*partial))
+          if ((int64_t)i != minusOne && d && *d > 0)
+            known *= *d;
+          else if ((int64_t)i != minusOne && d && *d == 0 && !isDyn(out[i]))
+            known *= out[i];
+        if (known > 0 && total % known == 0)
+          out[minusOne] = total / known;
+      }
+    }
+    setRefined(*this, 0, out, elementType);
     return success();
   }
   SmallVector<int64_t> out(*shape);

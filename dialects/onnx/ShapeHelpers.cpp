@@ -59,6 +59,111 @@ std::optional<SmallVector<int64_t>> getConstantInts(Value v) {
   return out;
 }
 
+std::optional<SmallVector<std::optional<int64_t>>> getPartialConstantInts(Value v) {
+  if (auto ints = getConstantInts(v))
+    return SmallVector<std::optional<int64_t>>(ints->begin(), ints->end());
+  auto type = getRanked(v);
+  if (!type || type.getRank() > 1 || !type.hasStaticShape())
+    return std::nullopt;
+  SmallVector<std::optional<int64_t>> out;
+  if (auto concat = v.getDefiningOp<ConcatOp>(); concat && type.getRank() == 1) {
+    for (Value piece : concat.getInputs()) {
+      auto entries = getPartialConstantInts(piece);
+      if (!entries)
+        return std::nullopt;
+      out.append(entries->begin(), entries->end());
+    }
+    if ((int64_t)out.size() == type.getNumElements())
+      return out;
+    return std::nullopt;
+  }
+  out.assign(type.getNumElements(), std::nullopt);
+  return out;
+}
+
+std::optional<std::pair<Value, int64_t>> shapeEntryDim(Value piece) {
+  while (piece) {
+    if (auto un = piece.getDefiningOp<UnsqueezeOp>())
+      piece = un.getData();
+    else if (auto cast = piece.getDefiningOp<CastOp>())
+      piece = cast.getInput();
+    else
+      break;
+  }
+  auto gather = piece ? piece.getDefiningOp<GatherOp>() : GatherOp();
+  if (!gather || gather.getAxis() != 0)
+    return std::nullopt;
+  auto shape = gather.getData().getDefiningOp<ShapeOp>();
+  auto index = getConstantInts(gather.getIndices());
+  auto data = shape ? getRanked(shape.getData()) : RankedTensorType();
+  if (!data || !index || index->size() != 1)
+    return std::nullopt;
+  auto [start, end] = shape.getClampedRange(data.getRank());
+  int64_t k = (*index)[0] < 0 ? (*index)[0] + (end - start) : (*index)[0];
+  if (k < 0 || k >= end - start)
+    return std::nullopt;
+  return std::make_pair(shape.getData(), start + k);
+}
+
+bool provablySameDim(Value a, int64_t i, Value b, int64_t j) {
+  for (int depth = 0; depth < 64; ++depth) {
+    if (a == b && i == j)
+      return true;
+    auto bt = getRanked(b);
+    if (!bt || j < 0 || j >= bt.getRank())
+      return false;
+    Operation *op = b.getDefiningOp();
+    if (!op)
+      return false;
+    if (auto t = dyn_cast<TransposeOp>(op)) {
+      auto perm = t.getPerm();
+      if (!perm || j >= (int64_t)perm->size())
+        return false;
+      b = t.getData();
+      j = (*perm)[j];
+    } else if (auto r = dyn_cast<ReshapeOp>(op)) {
+      // Entry j of the target shape, when it is a Shape entry of some value.
+      Value shape = r.getShape();
+      auto concat = shape.getDefiningOp<ConcatOp>();
+      if (!concat)
+        return false;
+      int64_t pos = 0;
+      std::optional<std::pair<Value, int64_t>> src;
+      for (Value piece : concat.getInputs()) {
+        auto len = getRanked(piece);
+        if (!len || len.getRank() != 1 || len.isDynamicDim(0))
+          return false;
+        if (j < pos + len.getDimSize(0)) {
+          if (len.getDimSize(0) == 1)
+            src = shapeEntryDim(piece);
+          break;
+        }
+        pos += len.getDimSize(0);
+      }
+      if (!src)
+        return false;
+      std::tie(b, j) = *src;
+    } else if (auto c = dyn_cast<ConcatOp>(op)) {
+      int64_t axis = c.getAxis() < 0 ? c.getAxis() + bt.getRank() : c.getAxis();
+      if (axis == j || c.getInputs().empty())
+        return false;
+      b = c.getInputs().front();
+    } else if (isa<ConvOp, MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, GlobalMaxPoolOp,
+                   BatchNormalizationOp, InstanceNormalizationOp>(op)) {
+      if (j != 0)
+        return false;
+      b = op->getOperand(0);
+    } else if (op->getNumOperands() == 1 && op->getNumResults() == 1 &&
+               isa<ReluOp, SigmoidOp, TanhOp, CastOp, IdentityOp, NegOp, ExpOp, ErfOp, SqrtOp,
+                   AbsOp, LeakyReluOp, SoftmaxOp, LogSoftmaxOp, HardSigmoidOp, HardSwishOp>(op)) {
+      b = op->getOperand(0);
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
 std::optional<SmallVector<double>> getConstantFloats(Value v) {
   ElementsAttr attr = getConstantElements(v);
   if (!attr)

@@ -26,6 +26,19 @@ broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
 /// The integer values of a constant operand (any int element type), or
 /// nullopt when `v` is not produced by a constant.
 std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value v);
+/// The entries of a 1-D integer shape operand as far as they are known at
+/// compile time: a constant, or a Concat (axis 0) of constants and run-time
+/// pieces (e.g. a batch size taken from Shape). Unknown entries are nullopt.
+/// nullopt as a whole when not even the length is known.
+std::optional<llvm::SmallVector<std::optional<int64_t>>> getPartialConstantInts(mlir::Value v);
+/// A 1-element shape entry that is a dim of a tensor at run time:
+/// `Gather(Shape(x), k)` (possibly unsqueezed to 1-D or cast) gives (x, k).
+std::optional<std::pair<mlir::Value, int64_t>> shapeEntryDim(mlir::Value piece);
+/// Whether dim `i` of `a` and dim `j` of `b` are provably equal at run time,
+/// by following `b` back through ops that carry a dim over unchanged
+/// (Transpose, Reshape entries taken from a Shape, elementwise unary ops, the
+/// batch dim of Conv/pools/normalizations, Concat's other axes).
+bool provablySameDim(mlir::Value a, int64_t i, mlir::Value b, int64_t j);
 /// The float values of a constant operand (any float or int element type).
 std::optional<llvm::SmallVector<double>> getConstantFloats(mlir::Value v);
 

@@ -8,6 +8,7 @@ by default); the table shows the first failing output, else output 0.
   /usr/bin/python3 test/e2e/run_models.py --generate --models-dir build/models
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -45,30 +46,39 @@ def numbered(d, prefix):
     return files
 
 
-def check(name, args, tmp):
-    """Returns a table row: (model, status, compile s, run s, max err, max ref, note)."""
-    d = os.path.join(args.models_dir, name)
-    so = os.path.join(tmp, name + '.so')
-    ok, tc, msg = tool([args.steedc, os.path.join(d, 'model.onnx'), '-o', so], args.timeout)
-    if not ok:
-        return name, 'FAIL', tc, None, None, None, 'steedc ' + msg
+def batch_dirs(d):
+    """[(label, dir)]: the reference data of each batch size a dynamic-batch model
+    was generated with (meta.json "batches": {"1": "", "3": "b3"}), else [('', d)]."""
+    try:
+        with open(os.path.join(d, 'meta.json')) as f:
+            batches = json.load(f).get('batches')
+    except (OSError, ValueError):
+        batches = None
+    if not batches:
+        return [('', d)]
+    return [('b' + b, os.path.join(d, sub)) for b, sub in sorted(batches.items(), key=lambda kv: int(kv[0]))]
+
+
+def compare(args, tmp, name, so, d, tc):
+    """Runs `so` on the inputs in `d` and compares with the references there.
+    Returns (status, run s, max err, max ref, note)."""
     ins, refs = numbered(d, 'input'), numbered(d, 'output')
     if not ins or not refs:
-        return name, 'FAIL', tc, None, None, None, 'no input_0.npy/output_0.npy in ' + d
+        return 'FAIL', None, None, None, 'no input_0.npy/output_0.npy in ' + d
     outs = [os.path.join(tmp, '%s.out%d.npy' % (name, k)) for k in range(len(refs))]
     ok, tr, msg = tool([args.steed_run, so] + ['--input=@' + f for f in ins] +
                        ['--output=@' + f for f in outs], args.timeout)
     if not ok:
-        return name, 'FAIL', tc, tr, None, None, 'steed-run ' + msg
+        return 'FAIL', tr, None, None, 'steed-run ' + msg
     err = mref = 0.0
     for k, (o, r) in enumerate(zip(outs, refs)):
         ref = np.load(r)
         try:
             got = np.load(o)
         except (OSError, ValueError) as e:
-            return name, 'FAIL', tc, tr, None, None, 'cannot read output %d: %s' % (k, e)
+            return 'FAIL', tr, None, None, 'cannot read output %d: %s' % (k, e)
         if got.shape != ref.shape:
-            return name, 'FAIL', tc, tr, None, None, 'output %d: shape %s, expected %s' % (k, got.shape, ref.shape)
+            return 'FAIL', tr, None, None, 'output %d: shape %s, expected %s' % (k, got.shape, ref.shape)
         e = float(np.max(np.abs(got.astype(np.float64) - ref))) if ref.size else 0.0
         m = float(np.max(np.abs(ref))) if ref.size else 0.0
         good = e <= args.tol * m  # NaN compares false: fails
@@ -77,7 +87,22 @@ def check(name, args, tmp):
         if not good:
             break
     note = '' if good else '%serror > %g * max|ref|' % ('output %d: ' % k if k else '', args.tol)
-    return name, 'ok' if good else 'FAIL', tc, tr, err, mref, note
+    return 'ok' if good else 'FAIL', tr, err, mref, note
+
+
+def check(name, args, tmp):
+    """Returns table rows: (model, status, compile s, run s, max err, max ref, note),
+    one per batch size the model has reference data for (one compiled model)."""
+    d = os.path.join(args.models_dir, name)
+    so = os.path.join(tmp, name + '.so')
+    ok, tc, msg = tool([args.steedc, os.path.join(d, 'model.onnx'), '-o', so], args.timeout)
+    if not ok:
+        return [(name, 'FAIL', tc, None, None, None, 'steedc ' + msg)]
+    rows = []
+    for label, bd in batch_dirs(d):
+        row = compare(args, tmp, name, so, bd, tc)
+        rows.append(((name + ' ' + label).strip(), row[0], tc, row[1], row[2], row[3], row[4]))
+    return rows
 
 
 def main():
@@ -88,6 +113,10 @@ def main():
                     help='output of scripts/gen_models.py (default: %(default)s)')
     ap.add_argument('--models', default=DEFAULT_MODELS, help='comma-separated (default: %(default)s)')
     ap.add_argument('--generate', action='store_true', help='run scripts/gen_models.py first (skips up-to-date models)')
+    ap.add_argument('--opset', type=int, help='with --generate: ONNX opset of the exports')
+    ap.add_argument('--dynamic-batch', action='store_true',
+                    help='with --generate: export with a symbolic batch dimension')
+    ap.add_argument('--batches', help='with --generate: batch sizes to write reference data for, e.g. 1,3')
     ap.add_argument('--tol', type=float, default=1e-4, help='relative to max|ref| (default: %(default)g)')
     ap.add_argument('--timeout', type=float, default=600, help='per tool invocation, seconds')
     ap.add_argument('--keep', metavar='DIR', help='keep compiled models and outputs in DIR')
@@ -97,6 +126,12 @@ def main():
     if args.generate:
         gen = [sys.executable, os.path.join(REPO, 'scripts/gen_models.py'),
                '--out', args.models_dir, '--models', ','.join(names)]
+        if args.opset:
+            gen += ['--opset', str(args.opset)]
+        if args.dynamic_batch:
+            gen.append('--dynamic-batch')
+        if args.batches:
+            gen += ['--batches', args.batches]
         if subprocess.call(gen) != 0:
             print('error: model generation failed', file=sys.stderr)
             return 2
@@ -109,7 +144,7 @@ def main():
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix='steed-models-') as tmp:
-        rows = [check(m, args, args.keep or tmp) for m in names]
+        rows = [r for m in names for r in check(m, args, args.keep or tmp)]
 
     fmt = lambda v, f: '-' if v is None else f % v
     print('\n%-20s %-6s %10s %10s %11s %11s  %s' % ('model', 'status', 'compile s', 'run s', 'max|err|', 'max|ref|', 'note'))
@@ -117,7 +152,7 @@ def main():
         print('%-20s %-6s %10s %10s %11s %11s  %s' % (name, status, fmt(tc, '%.2f'), fmt(tr, '%.2f'),
                                                      fmt(err, '%.3g'), fmt(mref, '%.3g'), note))
     failed = [r[0] for r in rows if r[1] != 'ok']
-    print('\n%d/%d models passed%s' % (len(rows) - len(failed), len(rows),
+    print('\n%d/%d model runs passed%s' % (len(rows) - len(failed), len(rows),
                                         ('; FAILED: ' + ', '.join(failed)) if failed else ''))
     return 1 if failed else 0
 

@@ -36,3 +36,43 @@ func.func @bad_contraction(%x: tensor<2x3xf32>, %y: tensor<4x5xf32>) -> tensor<*
   %0 = onnx.MatMul %x, %y : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
 }
+
+// -----
+
+// A Reshape to a shape assembled at run time: constant entries give static
+// dims, and -1 is computed because the run-time entry is provably the
+// input's own dynamic batch dim (shufflenet's channel shuffle, exported with
+// a dynamic batch).
+// CHECK-LABEL: func.func @reshape_runtime_batch
+// CHECK:       onnx.Reshape {{.*}} -> tensor<?x2x58x28x28xf32>
+// CHECK:       onnx.Transpose {{.*}} -> tensor<?x58x2x28x28xf32>
+// CHECK:       onnx.Reshape {{.*}} -> tensor<?x116x28x28xf32>
+func.func @reshape_runtime_batch(%x: tensor<?x116x28x28xf32>) -> tensor<*xf32> {
+  %shape = onnx.Shape %x : (tensor<?x116x28x28xf32>) -> tensor<4xi64>
+  %zero = onnx.Constant dense<0> : tensor<i64>
+  %axes = onnx.Constant dense<[0]> : tensor<1xi64>
+  %b = onnx.Gather %shape, %zero : (tensor<4xi64>, tensor<i64>) -> tensor<i64>
+  %b1 = onnx.Unsqueeze %b, %axes : (tensor<i64>, tensor<1xi64>) -> tensor<1xi64>
+  %c2 = onnx.Constant dense<[2, 58, 28, 28]> : tensor<4xi64>
+  %s5 = onnx.Concat %b1, %c2 {axis = 0 : i64} : (tensor<1xi64>, tensor<4xi64>) -> tensor<5xi64>
+  %r = onnx.Reshape %x, %s5 : (tensor<?x116x28x28xf32>, tensor<5xi64>) -> tensor<*xf32>
+  %t = onnx.Transpose %r {perm = array<i64: 0, 2, 1, 3, 4>} : (tensor<*xf32>) -> tensor<*xf32>
+  %c3 = onnx.Constant dense<[-1, 28, 28]> : tensor<3xi64>
+  %s4 = onnx.Concat %b1, %c3 {axis = 0 : i64} : (tensor<1xi64>, tensor<3xi64>) -> tensor<4xi64>
+  %y = onnx.Reshape %t, %s4 : (tensor<*xf32>, tensor<4xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// The run-time entry is a dim of an unrelated tensor: -1 stays dynamic
+// (the rewrite must not assume the sizes cancel).
+// CHECK-LABEL: func.func @reshape_runtime_other
+// CHECK:       onnx.Reshape {{.*}} -> tensor<?x?x28xf32>
+func.func @reshape_runtime_other(%x: tensor<?x56x28xf32>, %other: tensor<?xf32>) -> tensor<*xf32> {
+  %shape = onnx.Shape %other : (tensor<?xf32>) -> tensor<1xi64>
+  %n = onnx.Constant dense<[-1, 28]> : tensor<2xi64>
+  %s = onnx.Concat %shape, %n {axis = 0 : i64} : (tensor<1xi64>, tensor<2xi64>) -> tensor<3xi64>
+  %y = onnx.Reshape %x, %s : (tensor<?x56x28xf32>, tensor<3xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
