@@ -553,13 +553,61 @@ struct CumLowering : OpConversionPattern<OpTy> {
 /// beats i when better, or equal with j < i), one linalg.generic with a
 /// reduction over j; then out[k] = the x[i] (and i) whose rank is k, a
 /// second generic with a reduction over i. O(N^2) per slice, no sorting
-/// network or data-dependent control flow.
+/// network or data-dependent control flow. A K known only at run time ranks
+/// the whole axis and keeps the first K along it (a dynamic dim).
 struct TopKLowering : OpConversionPattern<o::TopKOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(o::TopKOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
+    auto inType = dyn_cast<RankedTensorType>(op.getX().getType());
+    auto valuesType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getValues().getType()));
+    auto indicesType = dyn_cast<RankedTensorType>(op.getIndices().getType());
+    if (!inType || !inType.hasStaticShape() || !valuesType || !indicesType ||
+        valuesType.getRank() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported yet");
+    int64_t rank = inType.getRank();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
+    if (axis < 0 || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    if (valuesType.hasStaticShape() && indicesType.hasStaticShape()) {
+      rewriter.replaceOp(op, build(rewriter, op, adaptor, valuesType));
+      return success();
+    }
+    // K known at run time only: all dim(axis) elements in order, then the
+    // first min(max(K, 0), dim) of them along the axis.
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && (valuesType.isDynamicDim(d) || indicesType.isDynamicDim(d)))
+        return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported yet");
+    Location loc = op.getLoc();
+    auto fullType = RankedTensorType::get(inType.getShape(), valuesType.getElementType());
+    SmallVector<Value> full = build(rewriter, op, adaptor, fullType);
+    Value k = extractIndex(rewriter, loc, adaptor.getK(), 0);
+    Value dim = indexConst(rewriter, loc, inType.getDimSize(axis));
+    k = arith::MinSIOp::create(
+        rewriter, loc, arith::MaxSIOp::create(rewriter, loc, k, indexConst(rewriter, loc, 0)),
+        dim);
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), strides(rank, rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t d = 0; d < rank; ++d)
+      sizes.push_back(d == axis ? OpFoldResult(k) : rewriter.getIndexAttr(inType.getDimSize(d)));
+    SmallVector<Value> results;
+    for (auto [v, r] : llvm::zip(full, op->getResults())) {
+      auto type = cast<RankedTensorType>(getTypeConverter()->convertType(r.getType()));
+      Value slice = tensor::ExtractSliceOp::create(rewriter, loc, v, offsets, sizes, strides);
+      Value copy = copyToNewDynamic(rewriter, loc, slice);
+      if (copy.getType() != type)
+        copy = tensor::CastOp::create(rewriter, loc, type, copy);
+      results.push_back(copy);
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+
+  /// The values and indices of the top `valuesType.getDimSize(axis)`
+  /// elements along the axis (static shapes).
+  SmallVector<Value> build(ConversionPatternRewriter &rewriter, o::TopKOp op, OpAdaptor adaptor,
+                           RankedTensorType valuesType) const {
     auto inType = cast<RankedTensorType>(op.getX().getType());
     int64_t rank = inType.getRank();
     int64_t axis = normalizedAxis(op.getAxis(), rank);
@@ -567,8 +615,6 @@ struct TopKLowering : OpConversionPattern<o::TopKOp> {
     Type compute = toSignless(logical);
     bool isUnsigned = logical.isUnsignedInteger() || logical.isInteger(1);
     bool largest = op.getLargest() != 0;
-    auto valuesType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getValues().getType()));
     Type i64 = rewriter.getI64Type();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -622,8 +668,7 @@ struct TopKLowering : OpConversionPattern<o::TopKOp> {
                                   ValueRange{arith::SelectOp::create(b, l, hit, a[0], a[2]),
                                              arith::SelectOp::create(b, l, hit, i, a[3])});
         });
-    rewriter.replaceOp(op, select.getResults());
-    return success();
+    return SmallVector<Value>(select.getResults());
   }
 };
 
