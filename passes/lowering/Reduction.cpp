@@ -482,7 +482,7 @@ struct ArgLowering : OpConversionPattern<OpTy> {
 /// CumSum/CumProd: y[.., i, ..] = combine over k of x[.., k, ..] where k is
 /// in the running window of i (k <= i; k < i exclusive; k >= i / k > i
 /// reversed): one linalg.generic with an extra reduction dimension k.
-/// The axis must be a constant (or the input 1-D).
+/// A run-time axis dispatches among the rank's axes (scf.index_switch).
 template <typename OpTy, bool Prod>
 struct CumLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -496,20 +496,42 @@ struct CumLowering : OpConversionPattern<OpTy> {
       rewriter.replaceOp(op, adaptor.getX());
       return success();
     }
+    auto resultType = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getY().getType()));
     int64_t axis = 0;
     if (rank > 1) {
       auto values = o::getConstantInts(op.getAxis());
-      if (!values || values->size() != 1)
-        return rewriter.notifyMatchFailure(op, "axis is not a constant");
+      if (!values) {
+        // A run-time axis: an scf.index_switch over the rank's axes.
+        auto axisType = dyn_cast<RankedTensorType>(adaptor.getAxis().getType());
+        if (!axisType || axisType.getRank() > 1 || axisType.getNumElements() != 1)
+          return rewriter.notifyMatchFailure(op, "axis is not a single value");
+        Location loc = op.getLoc();
+        Value a = wrapIndex(rewriter, loc, extractIndex(rewriter, loc, adaptor.getAxis(), 0),
+                            indexConst(rewriter, loc, rank));
+        SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+        rewriter.replaceOp(op, buildSwitch(rewriter, loc, a, axes, resultType,
+                                           [&](OpBuilder &b, Location l, int64_t c) {
+                                             return build(b, l, op, adaptor, resultType, c);
+                                           }));
+        return success();
+      }
+      if (values->size() != 1)
+        return rewriter.notifyMatchFailure(op, "axis is not a single value");
       axis = (*values)[0] < 0 ? (*values)[0] + rank : (*values)[0];
       if (axis < 0 || axis >= rank)
         return rewriter.notifyMatchFailure(op, "axis out of range");
     }
-    auto resultType = cast<RankedTensorType>(
-        this->getTypeConverter()->convertType(op.getY().getType()));
+    rewriter.replaceOp(op, build(rewriter, op.getLoc(), op, adaptor, resultType, axis));
+    return success();
+  }
+
+  /// The scan along the constant `axis`.
+  Value build(OpBuilder &rewriter, Location loc, OpTy op, typename OpTy::Adaptor adaptor,
+              RankedTensorType resultType, int64_t axis) const {
+    int64_t rank = resultType.getRank();
     Type elem = resultType.getElementType();
     bool isFloat = isa<FloatType>(elem);
-    Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value init = createFilledTensor(rewriter, loc, resultType.getShape(),
                                     createScalar(rewriter, loc, elem, Prod ? 1 : 0));
@@ -544,8 +566,7 @@ struct CumLowering : OpConversionPattern<OpTy> {
                         : (Value)arith::AddIOp::create(b, l, a[1], x);
           linalg::YieldOp::create(b, l, r);
         });
-    rewriter.replaceOp(op, generic.getResult(0));
-    return success();
+    return generic.getResult(0);
   }
 };
 

@@ -232,6 +232,41 @@ func.func @cumsum_axis1(%x: tensor<2x3xf32>) -> tensor<*xf32> {
 
 // -----
 
+// CumProd along a run-time axis: the axis wraps once, then an
+// scf.index_switch runs the scan along axis 0 (case 0) or 1 (default).
+// CHECK-LABEL: func.func @cumprod_runtime_axis
+// CHECK:       %[[A0:.*]] = tensor.extract %arg1[]
+// CHECK:       %[[A1:.*]] = arith.index_cast %[[A0]] : i32 to index
+// CHECK:       %[[NEG:.*]] = arith.cmpi slt, %[[A1]]
+// CHECK:       %[[A:.*]] = arith.select %[[NEG]]
+// CHECK:       scf.index_switch %[[A]] -> tensor<2x3xf32>
+// CHECK:       case 0 {
+// CHECK:         linalg.generic
+// CHECK:           linalg.index 0
+// CHECK:           arith.mulf
+// CHECK:       default {
+// CHECK:         linalg.generic
+// CHECK:           linalg.index 1
+// CHECK:           arith.mulf
+func.func @cumprod_runtime_axis(%x: tensor<2x3xf32>, %axis: tensor<i32>) -> tensor<*xf32> {
+  %0 = onnx.CumProd %x, %axis : (tensor<2x3xf32>, tensor<i32>) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
+
+// -----
+
+// Must not fire for a 1-D input: its only axis needs no switch.
+// CHECK-LABEL: func.func @cumsum_runtime_axis_1d
+// CHECK-NOT:   scf.index_switch
+// CHECK:       linalg.generic
+// CHECK-SAME:  iterator_types = ["parallel", "reduction"]
+func.func @cumsum_runtime_axis_1d(%x: tensor<5xi32>, %axis: tensor<i64>) -> tensor<*xi32> {
+  %0 = onnx.CumSum %x, %axis : (tensor<5xi32>, tensor<i64>) -> tensor<*xi32>
+  return %0 : tensor<*xi32>
+}
+
+// -----
+
 // TopK (smallest) along axis 1: ranks from a generic reducing over a second
 // copy of the axis (strict compare, ties broken by the lower index), then a
 // generic picking the value and index of rank k.
