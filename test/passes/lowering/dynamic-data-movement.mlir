@@ -100,3 +100,20 @@ func.func @slice_static_not_dynamic(%x: tensor<20x10xf32>) -> tensor<*xf32> {
   %r = onnx.Slice %x, %s, %e, %a, %n : (tensor<20x10xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, none) -> tensor<*xf32>
   return %r : tensor<*xf32>
 }
+
+// -----
+
+// ScatterElements into data of a run-time size: the copy of data and the
+// index wrapping use tensor.dim.
+// CHECK-LABEL: func.func @scatter_elements_dynamic_data
+// CHECK-SAME:  -> tensor<?xf32>
+// CHECK:       %[[D:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?xf32>
+// CHECK:       %[[E:.*]] = tensor.empty(%{{.*}}) : tensor<?xf32>
+// CHECK:       %[[C:.*]] = linalg.copy ins(%arg0 : tensor<?xf32>) outs(%[[E]] : tensor<?xf32>)
+// CHECK:       scf.for {{.*}} iter_args(%[[ACC:.*]] = %[[C]]) -> (tensor<?xf32>)
+// CHECK:         arith.addi %{{.*}}, %[[D]]
+// CHECK:         tensor.insert %{{.*}} into %[[ACC]]
+func.func @scatter_elements_dynamic_data(%d: tensor<?xf32>, %i: tensor<4xi64>, %u: tensor<4xf32>) -> tensor<*xf32> {
+  %r = onnx.ScatterElements %d, %i, %u : (tensor<?xf32>, tensor<4xi64>, tensor<4xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
