@@ -1,4 +1,4 @@
-# Regenerates the models of composed-ops.test and errors.test with Debian's
+# Regenerates the models of composed-ops.test, dft.test and errors.test with Debian's
 # /usr/bin/python3 (onnx 1.12): nodes the import-time expansions must refuse,
 # and an operator nobody defines.
 import onnx
@@ -41,6 +41,11 @@ save("maxunpool_output_shape_length",
                       kernel_shape=[2, 2], strides=[2, 2]),
      [vi("x", [1, 1, 2, 2]), vi("i", [1, 1, 2, 2], TensorProto.INT64),
       vi("shape", [3], TensorProto.INT64)], [vi("y", None)], 11)
+# An inverse onesided DFT of a real signal along a run-time axis: no axis
+# allows it.
+save("dft_runtime_axis_real_irfft",
+     helper.make_node("DFT", ["x", "", "axis"], ["y"], name="dft", inverse=1, onesided=1),
+     [vi("x", [2, 4, 3, 1]), vi("axis", [], TensorProto.INT64)], [vi("y", None)], 20)
 # An operator no registry entry or function body defines.
 save("unsupported_op", helper.make_node("NoSuchOp", ["x"], ["y"], name="mystery"),
      [vi("x", [2])], [vi("y", [2])], 17)
