@@ -273,9 +273,27 @@ LogicalResult PadOp::inferShapes() {
   if (failed(resolvePads(rank, pads, notConstant))) {
     if (!notConstant)
       return failure();
-    // Unknown pads: the rank is known, the sizes are not.
-    setResultType(getOperation(), 0, SmallVector<int64_t>(rank, ShapedType::kDynamic),
-                  elementType);
+    // Unknown pads: the rank is known, the sizes are not, except along the
+    // dims that constant axes leave alone.
+    SmallVector<int64_t> shape(rank, ShapedType::kDynamic);
+    if (!isNone(getAxes()))
+      if (auto axes = getConstantInts(getAxes())) {
+        SmallVector<bool> padded(rank, false);
+        bool valid = true;
+        for (int64_t a : *axes) {
+          if (a < 0)
+            a += rank;
+          if (a < 0 || a >= rank) {
+            valid = false;
+            break;
+          }
+          padded[a] = true;
+        }
+        for (int64_t i = 0; valid && i < rank; ++i)
+          if (!padded[i])
+            shape[i] = type.getDimSize(i);
+      }
+    setResultType(getOperation(), 0, shape, elementType);
     return success();
   }
   SmallVector<int64_t> shape;

@@ -100,7 +100,14 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
     // one the kernel returns; return the computing buffer instead when it
     // is a plain allocation of the same type that is not used after the copy.
     kernel.walk([&](func::ReturnOp ret) {
-      for (OpOperand &operand : ret->getOpOperands()) {
+      for (OpOperand &retOperand : ret->getOpOperands()) {
+        // The returned value may be a memref.cast of the buffer (a result
+        // whose kernel-side type has more static dims than the plan's).
+        OpOperand *use = &retOperand;
+        auto cast = retOperand.get().getDefiningOp<memref::CastOp>();
+        if (cast && cast->hasOneUse())
+          use = &cast.getSourceMutable();
+        OpOperand &operand = *use;
         auto result = operand.get().getDefiningOp<memref::AllocOp>();
         if (!result || !result.getResult().hasNUses(2))
           continue;
@@ -136,6 +143,10 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
     for (memref::AllocOp alloc : dynamic) {
       Block *block = alloc->getBlock();
       bool escapes = llvm::any_of(alloc->getUsers(), [](Operation *user) {
+        if (auto cast = dyn_cast<memref::CastOp>(user))
+          return llvm::any_of(cast->getUsers(), [](Operation *u) {
+            return u->hasTrait<OpTrait::IsTerminator>();
+          });
         return user->hasTrait<OpTrait::IsTerminator>() || isa<memref::DeallocOp>(user);
       });
       if (escapes)

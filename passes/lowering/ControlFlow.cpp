@@ -15,7 +15,8 @@
 //            input at its axis, tensor.insert_slice of each scan output at
 //            its axis, both at L-1-t for reverse directions.
 //
-// Every type crossing the body (arguments, yields, results) must be static.
+// Every type crossing a Loop or Scan body (arguments, yields, results) must
+// be static; an If's results may be dynamic (its yields are cast to them).
 //
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
@@ -153,12 +154,18 @@ struct IfLowering : OpConversionPattern<o::IfOp> {
   LogicalResult matchAndRewrite(o::IfOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     const TypeConverter *converter = getTypeConverter();
-    if (!allStatic(op.getResultTypes()) || !isStatic(op.getCond().getType()))
+    if (!isStatic(op.getCond().getType()))
       return rewriter.notifyMatchFailure(op, kDynamic);
+    // Results may be dynamic where the branches disagree (or are dynamic
+    // themselves): each yield is tensor.cast to the result type.
     SmallVector<Type> types = convertTypes(converter, op.getResultTypes());
     for (o::YieldOp yield : {op.thenYield(), op.elseYield()})
-      if (convertTypes(converter, yield.getValues().getTypes()) != types)
-        return rewriter.notifyMatchFailure(op, kDynamic);
+      for (auto [v, t] : llvm::zip(yield.getValues(), types)) {
+        auto from = dyn_cast<RankedTensorType>(converter->convertType(v.getType()));
+        auto to = dyn_cast_or_null<RankedTensorType>(t);
+        if (!from || !to || !tensor::CastOp::areCastCompatible(from, to))
+          return rewriter.notifyMatchFailure(op, kDynamic);
+      }
     Location loc = op.getLoc();
     Value cond = extractScalar(rewriter, loc, adaptor.getCond());
     auto ifOp = scf::IfOp::create(rewriter, loc, types, cond, /*addThenBlock=*/false,
@@ -169,8 +176,12 @@ struct IfLowering : OpConversionPattern<o::IfOp> {
       auto yield = cast<o::YieldOp>(to->front().getTerminator());
       rewriter.setInsertionPoint(yield);
       SmallVector<Value> values;
-      for (Value v : yield.getValues())
-        values.push_back(toConverted(rewriter, converter, v));
+      for (auto [v, t] : llvm::zip(yield.getValues(), types)) {
+        Value c = toConverted(rewriter, converter, v);
+        if (c.getType() != t)
+          c = tensor::CastOp::create(rewriter, yield.getLoc(), t, c);
+        values.push_back(c);
+      }
       scf::YieldOp::create(rewriter, yield.getLoc(), values);
       rewriter.eraseOp(yield);
     }

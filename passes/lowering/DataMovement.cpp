@@ -614,17 +614,17 @@ Value combine(OpBuilder &b, Location loc, StringRef reduction, Type logical, Val
 /// Scatters: a copy of data, then an scf.for nest over the updates that
 /// tensor.insert's each update at its data-dependent position (sequential,
 /// so duplicate indices reduce in order). `target` maps the loop indices to
-/// the data coordinates.
+/// the data coordinates. Data and updates may have dynamic dims.
 Value buildScatter(OpBuilder &b, Location loc, Value data, Value updates,
                    StringRef reduction, Type logical,
                    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> target) {
   auto updType = cast<RankedTensorType>(updates.getType());
-  Value init = copyToNew(b, loc, data);
+  Value init = copyToNewDynamic(b, loc, data);
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   SmallVector<Value> lbs(updType.getRank(), zero), steps(updType.getRank(), one), ubs;
-  for (int64_t d : updType.getShape())
-    ubs.push_back(arith::ConstantIndexOp::create(b, loc, d));
+  for (OpFoldResult d : dimSizes(b, loc, updates))
+    ubs.push_back(getValueOrCreateConstantIndexOp(b, loc, d));
   scf::LoopNest nest = scf::buildLoopNest(
       b, loc, lbs, ubs, steps, ValueRange{init},
       [&](OpBuilder &nb, Location l, ValueRange ivs, ValueRange acc) -> scf::ValueVector {
@@ -642,21 +642,28 @@ struct ScatterElementsLowering : OpConversionPattern<o::ScatterElementsOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(o::ScatterElementsOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    // Dynamic dims are read with tensor.dim (a run-time sized data tensor,
+    // e.g. MaxUnpool's zeros of a run-time output_shape).
+    if (failed(requireRankedShapes(op, rewriter)))
       return failure();
     auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
+    auto type = convertedResultType(getTypeConverter(), op.getOutput());
     int64_t axis = positiveAxis(op.getAxis(), dataType.getRank());
+    Location loc = op.getLoc();
     Value indices = adaptor.getIndices();
+    Value axisDim = getValueOrCreateConstantIndexOp(
+        rewriter, loc, dimSize(rewriter, loc, adaptor.getData(), axis));
     Value r = buildScatter(
-        rewriter, op.getLoc(), adaptor.getData(), adaptor.getUpdates(), op.getReduction(),
+        rewriter, loc, adaptor.getData(), adaptor.getUpdates(), op.getReduction(),
         getElementTypeOrSelf(op.getData().getType()),
         [&](OpBuilder &b, Location l, ValueRange ivs) {
           SmallVector<Value> coords(ivs);
           Value i = toIndex(b, l, tensor::ExtractOp::create(b, l, indices, ivs));
-          coords[axis] = wrapNegative(
-              b, l, i, arith::ConstantIndexOp::create(b, l, dataType.getDimSize(axis)));
+          coords[axis] = wrapNegative(b, l, i, axisDim);
           return coords;
         });
+    if (r.getType() != type)
+      r = tensor::CastOp::create(rewriter, loc, type, r);
     rewriter.replaceOp(op, r);
     return success();
   }

@@ -473,6 +473,100 @@ struct DynSplitLowering : OpConversionPattern<o::SplitOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// Slice
+//===----------------------------------------------------------------------===//
+
+/// Slice whose result has a dynamic dim (run-time starts/ends/axes/steps, or
+/// dynamic input dims): per data dim a first index, a step and a size as
+/// index values, with the ONNX rules (negative starts/ends wrap once, then
+/// clamp to [0, dim] for positive steps or [-1, dim - 1] for negative ones;
+/// size = max(ceil((end - start) / step), 0)). Constant positive steps give
+/// an extract_slice with run-time offsets and sizes; otherwise a generic
+/// reads data[first + i * step].
+struct DynSliceLowering : OpConversionPattern<o::SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::SliceOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedType(getTypeConverter(), op.getOutput());
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!hasDynamicRankedResult(op) || !type || !inType || type.getRank() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "not a ranked dynamic result");
+    int64_t rank = inType.getRank();
+    int64_t n = numValues(adaptor.getStarts());
+    if (n < 0 || numValues(adaptor.getEnds()) != n ||
+        (!o::isNone(op.getAxes()) && numValues(adaptor.getAxes()) != n) ||
+        (!o::isNone(op.getSteps()) && numValues(adaptor.getSteps()) != n) ||
+        (o::isNone(op.getAxes()) && n > rank))
+      return rewriter.notifyMatchFailure(op, "starts/ends/axes/steps of no static length");
+    Location loc = op.getLoc();
+    Idx x{rewriter, loc};
+    SmallVector<Value> starts = indexValues(rewriter, loc, op.getStarts(), adaptor.getStarts());
+    SmallVector<Value> ends = indexValues(rewriter, loc, op.getEnds(), adaptor.getEnds());
+    SmallVector<Value> steps, axes;
+    if (o::isNone(op.getSteps()))
+      steps.assign(n, x.c(1));
+    else
+      steps = indexValues(rewriter, loc, op.getSteps(), adaptor.getSteps());
+    if (o::isNone(op.getAxes())) {
+      for (int64_t j = 0; j < n; ++j)
+        axes.push_back(x.c(j));
+    } else {
+      axes = axisValues(rewriter, loc, op.getAxes(), adaptor.getAxes(), rank);
+    }
+    SmallVector<Value> inDims = dimValues(rewriter, loc, data);
+    SmallVector<Value> first(rank, x.c(0)), step(rank, x.c(1)), sizes(inDims);
+    for (int64_t j = 0; j < n; ++j) {
+      Value st = steps[j];
+      Value positive = x.cmp(arith::CmpIPredicate::sgt, st, x.c(0));
+      for (int64_t d = 0; d < rank; ++d) {
+        Value is = x.eq(axes[j], x.c(d));
+        if (auto c = getConstantIntValue(is); c && !*c)
+          continue;
+        Value dim = inDims[d];
+        Value lo = x.sel(positive, x.c(0), x.c(-1));
+        Value hi = x.sel(positive, dim, x.sub(dim, x.c(1)));
+        auto clamp = [&](Value v) {
+          v = wrapIndex(rewriter, loc, v, dim);
+          return x.min(x.max(v, lo), hi);
+        };
+        Value s = clamp(starts[j]), e = clamp(ends[j]);
+        Value size = rewriter.createOrFold<arith::CeilDivSIOp>(loc, x.sub(e, s), st);
+        size = x.max(size, x.c(0));
+        first[d] = x.sel(is, s, first[d]);
+        step[d] = x.sel(is, st, step[d]);
+        sizes[d] = x.sel(is, size, sizes[d]);
+      }
+    }
+    // Every dim's step is 1 or one of `steps`.
+    bool positiveSteps = llvm::all_of(steps, [](Value v) {
+      auto c = getConstantIntValue(v);
+      return c && *c > 0;
+    });
+    Value r;
+    if (positiveSteps) {
+      SmallVector<OpFoldResult> strides = asFoldResults(step);
+      Value slice = tensor::ExtractSliceOp::create(rewriter, loc, data, asFoldResults(first),
+                                                   asFoldResults(sizes), strides);
+      r = copyToNewDynamic(rewriter, loc, slice);
+      if (r.getType() != type)
+        r = tensor::CastOp::create(rewriter, loc, type, r);
+    } else {
+      r = buildGenerate(rewriter, loc, type, asFoldResults(sizes),
+                        [&](OpBuilder &b, Location l, ValueRange ivs) -> Value {
+                          Idx y{b, l};
+                          SmallVector<Value> coords;
+                          for (int64_t d = 0; d < rank; ++d)
+                            coords.push_back(y.add(first[d], y.mul(ivs[d], step[d])));
+                          return tensor::ExtractOp::create(b, l, data, coords);
+                        });
+    }
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // OneHot
 //===----------------------------------------------------------------------===//
 
@@ -625,6 +719,6 @@ void steed::populateDynamicDataMovementLoweringPatterns(const TypeConverter &con
                                                         RewritePatternSet &patterns) {
   patterns.add<DynConstantOfShapeLowering, DynRangeLowering, DynExpandLowering,
                DynTileLowering, DynReshapeLowering, DynSqueezeLowering, DynUnsqueezeLowering,
-               DynSplitLowering, DynOneHotLowering, DynPadLowering>(converter,
+               DynSplitLowering, DynSliceLowering, DynOneHotLowering, DynPadLowering>(converter,
                                                                      patterns.getContext());
 }

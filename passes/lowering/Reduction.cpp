@@ -482,7 +482,7 @@ struct ArgLowering : OpConversionPattern<OpTy> {
 /// CumSum/CumProd: y[.., i, ..] = combine over k of x[.., k, ..] where k is
 /// in the running window of i (k <= i; k < i exclusive; k >= i / k > i
 /// reversed): one linalg.generic with an extra reduction dimension k.
-/// The axis must be a constant (or the input 1-D).
+/// A run-time axis dispatches among the rank's axes (scf.index_switch).
 template <typename OpTy, bool Prod>
 struct CumLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -496,20 +496,42 @@ struct CumLowering : OpConversionPattern<OpTy> {
       rewriter.replaceOp(op, adaptor.getX());
       return success();
     }
+    auto resultType = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getY().getType()));
     int64_t axis = 0;
     if (rank > 1) {
       auto values = o::getConstantInts(op.getAxis());
-      if (!values || values->size() != 1)
-        return rewriter.notifyMatchFailure(op, "axis is not a constant");
+      if (!values) {
+        // A run-time axis: an scf.index_switch over the rank's axes.
+        auto axisType = dyn_cast<RankedTensorType>(adaptor.getAxis().getType());
+        if (!axisType || axisType.getRank() > 1 || axisType.getNumElements() != 1)
+          return rewriter.notifyMatchFailure(op, "axis is not a single value");
+        Location loc = op.getLoc();
+        Value a = wrapIndex(rewriter, loc, extractIndex(rewriter, loc, adaptor.getAxis(), 0),
+                            indexConst(rewriter, loc, rank));
+        SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+        rewriter.replaceOp(op, buildSwitch(rewriter, loc, a, axes, resultType,
+                                           [&](OpBuilder &b, Location l, int64_t c) {
+                                             return build(b, l, op, adaptor, resultType, c);
+                                           }));
+        return success();
+      }
+      if (values->size() != 1)
+        return rewriter.notifyMatchFailure(op, "axis is not a single value");
       axis = (*values)[0] < 0 ? (*values)[0] + rank : (*values)[0];
       if (axis < 0 || axis >= rank)
         return rewriter.notifyMatchFailure(op, "axis out of range");
     }
-    auto resultType = cast<RankedTensorType>(
-        this->getTypeConverter()->convertType(op.getY().getType()));
+    rewriter.replaceOp(op, build(rewriter, op.getLoc(), op, adaptor, resultType, axis));
+    return success();
+  }
+
+  /// The scan along the constant `axis`.
+  Value build(OpBuilder &rewriter, Location loc, OpTy op, typename OpTy::Adaptor adaptor,
+              RankedTensorType resultType, int64_t axis) const {
+    int64_t rank = resultType.getRank();
     Type elem = resultType.getElementType();
     bool isFloat = isa<FloatType>(elem);
-    Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value init = createFilledTensor(rewriter, loc, resultType.getShape(),
                                     createScalar(rewriter, loc, elem, Prod ? 1 : 0));
@@ -544,8 +566,7 @@ struct CumLowering : OpConversionPattern<OpTy> {
                         : (Value)arith::AddIOp::create(b, l, a[1], x);
           linalg::YieldOp::create(b, l, r);
         });
-    rewriter.replaceOp(op, generic.getResult(0));
-    return success();
+    return generic.getResult(0);
   }
 };
 
@@ -553,13 +574,61 @@ struct CumLowering : OpConversionPattern<OpTy> {
 /// beats i when better, or equal with j < i), one linalg.generic with a
 /// reduction over j; then out[k] = the x[i] (and i) whose rank is k, a
 /// second generic with a reduction over i. O(N^2) per slice, no sorting
-/// network or data-dependent control flow.
+/// network or data-dependent control flow. A K known only at run time ranks
+/// the whole axis and keeps the first K along it (a dynamic dim).
 struct TopKLowering : OpConversionPattern<o::TopKOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(o::TopKOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
+    auto inType = dyn_cast<RankedTensorType>(op.getX().getType());
+    auto valuesType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getValues().getType()));
+    auto indicesType = dyn_cast<RankedTensorType>(op.getIndices().getType());
+    if (!inType || !inType.hasStaticShape() || !valuesType || !indicesType ||
+        valuesType.getRank() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported yet");
+    int64_t rank = inType.getRank();
+    int64_t axis = normalizedAxis(op.getAxis(), rank);
+    if (axis < 0 || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    if (valuesType.hasStaticShape() && indicesType.hasStaticShape()) {
+      rewriter.replaceOp(op, build(rewriter, op, adaptor, valuesType));
+      return success();
+    }
+    // K known at run time only: all dim(axis) elements in order, then the
+    // first min(max(K, 0), dim) of them along the axis.
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && (valuesType.isDynamicDim(d) || indicesType.isDynamicDim(d)))
+        return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported yet");
+    Location loc = op.getLoc();
+    auto fullType = RankedTensorType::get(inType.getShape(), valuesType.getElementType());
+    SmallVector<Value> full = build(rewriter, op, adaptor, fullType);
+    Value k = extractIndex(rewriter, loc, adaptor.getK(), 0);
+    Value dim = indexConst(rewriter, loc, inType.getDimSize(axis));
+    k = arith::MinSIOp::create(
+        rewriter, loc, arith::MaxSIOp::create(rewriter, loc, k, indexConst(rewriter, loc, 0)),
+        dim);
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), strides(rank, rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t d = 0; d < rank; ++d)
+      sizes.push_back(d == axis ? OpFoldResult(k) : rewriter.getIndexAttr(inType.getDimSize(d)));
+    SmallVector<Value> results;
+    for (auto [v, r] : llvm::zip(full, op->getResults())) {
+      auto type = cast<RankedTensorType>(getTypeConverter()->convertType(r.getType()));
+      Value slice = tensor::ExtractSliceOp::create(rewriter, loc, v, offsets, sizes, strides);
+      Value copy = copyToNewDynamic(rewriter, loc, slice);
+      if (copy.getType() != type)
+        copy = tensor::CastOp::create(rewriter, loc, type, copy);
+      results.push_back(copy);
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+
+  /// The values and indices of the top `valuesType.getDimSize(axis)`
+  /// elements along the axis (static shapes).
+  SmallVector<Value> build(ConversionPatternRewriter &rewriter, o::TopKOp op, OpAdaptor adaptor,
+                           RankedTensorType valuesType) const {
     auto inType = cast<RankedTensorType>(op.getX().getType());
     int64_t rank = inType.getRank();
     int64_t axis = normalizedAxis(op.getAxis(), rank);
@@ -567,8 +636,6 @@ struct TopKLowering : OpConversionPattern<o::TopKOp> {
     Type compute = toSignless(logical);
     bool isUnsigned = logical.isUnsignedInteger() || logical.isInteger(1);
     bool largest = op.getLargest() != 0;
-    auto valuesType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getValues().getType()));
     Type i64 = rewriter.getI64Type();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -622,8 +689,7 @@ struct TopKLowering : OpConversionPattern<o::TopKOp> {
                                   ValueRange{arith::SelectOp::create(b, l, hit, a[0], a[2]),
                                              arith::SelectOp::create(b, l, hit, i, a[3])});
         });
-    rewriter.replaceOp(op, select.getResults());
-    return success();
+    return SmallVector<Value>(select.getResults());
   }
 };
 

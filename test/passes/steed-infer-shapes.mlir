@@ -75,4 +75,19 @@ func.func @reshape_runtime_other(%x: tensor<?x56x28xf32>, %other: tensor<?xf32>)
   %s = onnx.Concat %shape, %n {axis = 0 : i64} : (tensor<1xi64>, tensor<2xi64>) -> tensor<3xi64>
   %y = onnx.Reshape %x, %s : (tensor<?x56x28xf32>, tensor<3xi64>) -> tensor<*xf32>
   return %y : tensor<*xf32>
+
+// -----
+
+// Pad with run-time pads: the padded dims are unknown, the dims that
+// constant axes leave alone keep their size; without axes every dim is
+// unknown.
+// CHECK-LABEL: func.func @pad_runtime_pads
+// CHECK:       onnx.Pad {{.*}} -> tensor<3x?x?xf32>
+// CHECK:       onnx.Pad {{.*}} -> tensor<?x?x?xf32>
+func.func @pad_runtime_pads(%x: tensor<3x20x8xf32>, %p: tensor<4xi64>, %q: tensor<6xi64>) -> (tensor<*xf32>, tensor<*xf32>) {
+  %n = onnx.None
+  %a = onnx.Constant dense<[1, -1]> : tensor<2xi64>
+  %0 = onnx.Pad %x, %p, %n, %a : (tensor<3x20x8xf32>, tensor<4xi64>, none, tensor<2xi64>) -> tensor<*xf32>
+  %1 = onnx.Pad %x, %q, %n, %n : (tensor<3x20x8xf32>, tensor<6xi64>, none, none) -> tensor<*xf32>
+  return %0, %1 : tensor<*xf32>, tensor<*xf32>
 }

@@ -58,3 +58,31 @@ module {
     return
   }
 }
+
+// -----
+
+// A dynamic result returned through a memref.cast (the kernel computed it
+// with more static dims) escapes: the copy into the returned buffer is
+// elided and the computing buffer is returned, not freed.
+// CHECK-LABEL: func.func private @kdyn(
+// CHECK:         %[[A:.*]] = memref.alloc(%{{.*}}) : memref<3x?xf32>
+// CHECK-NEXT:    memref.copy %arg0, %[[A]]
+// CHECK-NEXT:    %[[C:.*]] = memref.cast %[[A]] : memref<3x?xf32> to memref<?x?xf32>
+// CHECK-NEXT:    return %[[C]]
+module {
+  func.func @steed_plan(%x: memref<3x?xf32>) -> memref<?x?xf32> attributes {exec.plan} {
+    %r = exec.launch @kdyn(%x) : (memref<3x?xf32>) -> memref<?x?xf32>
+    return %r : memref<?x?xf32>
+  }
+  func.func private @kdyn(%x: memref<3x?xf32>) -> memref<?x?xf32> attributes {exec.kernel} {
+    %c1 = arith.constant 1 : index
+    %n = memref.dim %x, %c1 : memref<3x?xf32>
+    %a = memref.alloc(%n) : memref<3x?xf32>
+    memref.copy %x, %a : memref<3x?xf32> to memref<3x?xf32>
+    %b = memref.alloc(%n) : memref<3x?xf32>
+    %cast = memref.cast %b : memref<3x?xf32> to memref<?x?xf32>
+    memref.copy %a, %b : memref<3x?xf32> to memref<3x?xf32>
+    memref.dealloc %a : memref<3x?xf32>
+    return %cast : memref<?x?xf32>
+  }
+}

@@ -12,10 +12,12 @@
 //     [N, 1, C, rest] view (count_include_pad), x / (bias + alpha*avg)^beta.
 //   ReverseSequence-10: GatherElements along time_axis with
 //     t < len[b] ? len[b] - 1 - t : t.
-//   MaxUnpool-9/11: ScatterElements of X into zeros at the flat indices I.
+//   MaxUnpool-9/11: ScatterElements of X into zeros at the flat indices I
+//     (zeros of a run-time size when output_shape is only known at run time).
 //   Det-11: cofactor expansion along the first row (n <= 5).
-//   CenterCropPad-18: per axis a centered Slice (crop) or Pad (zeros); the
-//     target shape must be a constant.
+//   CenterCropPad-18: per axis a centered Slice (crop) or Pad (zeros); a
+//     target shape known only at run time gives a Slice and a Pad with
+//     run-time values (dynamic result dims along the axes).
 //
 #include "compiler/importer/OpRegistry.h"
 #include "dialects/onnx/ONNXOps.h"
@@ -273,12 +275,30 @@ FailureOr<SmallVector<Value>> importMaxUnpool(NodeImporter &n) {
     return n.emitError() << "MaxUnpool: X and I must have the same shape [N, C, ...]",
            failure();
   SmallVector<int64_t> outShape;
+  Type elem = xt.getElementType();
   if (present(n, 2)) {
     auto cst = n.input(2).getDefiningOp<onnx::ConstantOp>();
     auto dense = cst ? dyn_cast<DenseIntElementsAttr>(cst.getValue()) : nullptr;
+    auto st = onnx::getRanked(n.input(2));
+    if (!dense && st && st.getRank() == 1 && st.getDimSize(0) == rank &&
+        st.getElementType().isInteger(64)) {
+      // Known at run time only: zeros of prod(output_shape) elements
+      // (ConstantOfShape of the ReduceProd), the scatter, and a Reshape to
+      // output_shape, all of run-time size.
+      Value shape = n.input(2);
+      Value total = e.op("ReduceProd", {shape, n.none()}, {e.attr("keepdims", 1)});
+      auto oneType = RankedTensorType::get({1}, elem);
+      Value zeros = e.op("ConstantOfShape", {total},
+                         {e.b.getNamedAttr("value", DenseElementsAttr::get(
+                                                        oneType, e.b.getZeroAttr(elem)))});
+      Value y = e.op("ScatterElements",
+                     {zeros, e.reshape(n.input(1), {-1}), e.reshape(n.input(0), {-1})},
+                     {e.attr("axis", 0)});
+      return done(e, e.op("Reshape", {y, shape}));
+    }
     if (!dense || dense.getNumElements() != rank)
-      return n.emitError() << "MaxUnpool: output_shape must be a constant of " << rank
-                           << " values (run-time output shapes are not supported)",
+      return n.emitError() << "MaxUnpool: output_shape must be an i64 tensor of " << rank
+                           << " values",
              failure();
     for (const APInt &v : dense.getValues<APInt>())
       outShape.push_back(v.getSExtValue());
@@ -302,7 +322,6 @@ FailureOr<SmallVector<Value>> importMaxUnpool(NodeImporter &n) {
     total *= d;
   if (total <= 0)
     return n.emitError() << "MaxUnpool: the output shape is empty or negative", failure();
-  Type elem = xt.getElementType();
   auto zerosType = RankedTensorType::get({total}, elem);
   Value zeros = onnx::ConstantOp::create(
       e.b, n.loc, DenseElementsAttr::get(zerosType, e.b.getZeroAttr(elem)));
@@ -354,17 +373,48 @@ FailureOr<SmallVector<Value>> importDet(NodeImporter &n) {
   return done(e, determinant(e, n.input(0), rank, m));
 }
 
+/// CenterCropPad with a target shape known only at run time: per axis,
+/// crop = max(dim - size, 0) and pad = max(size - dim, 0); a Slice from
+/// crop / 2 to crop / 2 + min(dim, size) and a Pad of pad / 2 before and the
+/// rest after, both along `axes` with run-time values (the result dims along
+/// the axes are dynamic).
+FailureOr<SmallVector<Value>> importCenterCropPadRuntime(NodeImporter &n, Emitter &e,
+                                                         RankedTensorType xt,
+                                                         ArrayRef<int64_t> axes) {
+  int64_t rank = xt.getRank();
+  auto st = onnx::getRanked(n.input(1));
+  if (!st || st.getRank() != 1 || st.isDynamicDim(0) || !isa<IntegerType>(st.getElementType()))
+    return n.emitError() << "CenterCropPad: shape must be a 1-D integer tensor of static length",
+           failure();
+  if (st.getDimSize(0) != (int64_t)axes.size() ||
+      llvm::any_of(axes, [&](int64_t a) { return a < 0 || a >= rank; }))
+    return n.emitError() << "CenterCropPad: shape has " << st.getDimSize(0) << " values for "
+                         << axes.size() << " axes of a rank-" << rank << " input",
+           failure();
+  Value size = n.input(1);
+  if (!st.getElementType().isInteger(64))
+    size = e.op("Cast", {size}, {e.b.getNamedAttr("to", TypeAttr::get(e.b.getI64Type()))});
+  SmallVector<int64_t> dimValues;
+  for (int64_t a : axes)
+    dimValues.push_back(xt.getDimSize(a));
+  Value dims = e.i64s(dimValues), zero = e.i64s({0}), two = e.i64s({2});
+  Value axesValue = e.i64s(axes);
+  Value crop = e.op("Max", {e.op("Sub", {dims, size}), zero});
+  Value start = e.op("Div", {crop, two});
+  Value end = e.op("Add", {start, e.op("Min", {dims, size})});
+  Value y = e.op("Slice", {n.input(0), start, end, axesValue, n.none()});
+  Value pad = e.op("Max", {e.op("Sub", {size, dims}), zero});
+  Value before = e.op("Div", {pad, two});
+  Value pads = e.op("Concat", {before, e.op("Sub", {pad, before})}, {e.attr("axis", 0)});
+  return done(e, e.op("Pad", {y, pads, n.none(), axesValue}));
+}
+
 FailureOr<SmallVector<Value>> importCenterCropPad(NodeImporter &n) {
   Emitter e(n);
   auto xt = staticInput(n, 0, "the input");
   if (!xt)
     return failure();
   int64_t rank = xt.getRank();
-  auto target = onnx::getConstantInts(n.input(1));
-  if (!target)
-    return n.emitError() << "CenterCropPad: shape must be a constant (run-time output "
-                            "shapes are not supported)",
-           failure();
   SmallVector<int64_t> axes;
   if (auto a = n.intsAttr("axes")) {
     for (int64_t axis : *a)
@@ -373,6 +423,9 @@ FailureOr<SmallVector<Value>> importCenterCropPad(NodeImporter &n) {
     for (int64_t d = 0; d < rank; ++d)
       axes.push_back(d);
   }
+  auto target = onnx::getConstantInts(n.input(1));
+  if (!target)
+    return importCenterCropPadRuntime(n, e, xt, axes);
   if (axes.size() != target->size() ||
       llvm::any_of(axes, [&](int64_t a) { return a < 0 || a >= rank; }))
     return n.emitError() << "CenterCropPad: shape has " << target->size()

@@ -1,4 +1,4 @@
-# Regenerates the models of composed-ops.test and errors.test with Debian's
+# Regenerates the models of composed-ops.test, dft.test and errors.test with Debian's
 # /usr/bin/python3 (onnx 1.12): nodes the import-time expansions must refuse,
 # and an operator nobody defines.
 import onnx
@@ -31,6 +31,21 @@ save("einsum_bad_rank", helper.make_node("Einsum", ["a", "b"], ["y"], name="es",
 # LRN of an input with a dynamic dimension.
 save("lrn_dynamic", helper.make_node("LRN", ["x"], ["y"], name="lrn", size=3),
      [vi("x", ["N", 4, 5, 5])], [vi("y", ["N", 4, 5, 5])], 13)
+# CenterCropPad whose run-time target shape has no static length.
+save("center_crop_pad_shape_dynamic_length",
+     helper.make_node("CenterCropPad", ["x", "shape"], ["y"], name="ccp"),
+     [vi("x", [4, 6]), vi("shape", ["K"], TensorProto.INT64)], [vi("y", None)], 18)
+# MaxUnpool whose run-time output_shape has the wrong length.
+save("maxunpool_output_shape_length",
+     helper.make_node("MaxUnpool", ["x", "i", "shape"], ["y"], name="unpool",
+                      kernel_shape=[2, 2], strides=[2, 2]),
+     [vi("x", [1, 1, 2, 2]), vi("i", [1, 1, 2, 2], TensorProto.INT64),
+      vi("shape", [3], TensorProto.INT64)], [vi("y", None)], 11)
+# An inverse onesided DFT of a real signal along a run-time axis: no axis
+# allows it.
+save("dft_runtime_axis_real_irfft",
+     helper.make_node("DFT", ["x", "", "axis"], ["y"], name="dft", inverse=1, onesided=1),
+     [vi("x", [2, 4, 3, 1]), vi("axis", [], TensorProto.INT64)], [vi("y", None)], 20)
 # An operator no registry entry or function body defines.
 save("unsupported_op", helper.make_node("NoSuchOp", ["x"], ["y"], name="mystery"),
      [vi("x", [2])], [vi("y", [2])], 17)

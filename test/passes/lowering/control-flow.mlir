@@ -136,13 +136,35 @@ func.func @loop_runtime_trips(%m: tensor<i64>, %x: tensor<2xf32>) -> tensor<?x2x
 
 // -----
 
-// Branches of different shapes give a dynamic result.
+// Branches of different shapes give a dynamic result: each yield is cast to
+// it.
+// CHECK-LABEL: func.func @if_dynamic
+// CHECK:       %[[R:.*]] = scf.if %{{.*}} -> (tensor<?xf32>) {
+// CHECK:         %[[A:.*]] = tensor.cast %arg1 : tensor<2xf32> to tensor<?xf32>
+// CHECK:         scf.yield %[[A]] : tensor<?xf32>
+// CHECK:       } else {
+// CHECK:         %[[B:.*]] = tensor.cast %arg2 : tensor<3xf32> to tensor<?xf32>
+// CHECK:         scf.yield %[[B]] : tensor<?xf32>
+// CHECK:       }
+// CHECK:       return %[[R]]
 func.func @if_dynamic(%c: tensor<i1>, %a: tensor<2xf32>, %b: tensor<3xf32>) -> tensor<?xf32> {
-  // expected-error @+1 {{cannot lower onnx.If}}
   %r = onnx.If %c : (tensor<i1>) -> tensor<?xf32> {
     onnx.Yield %a : tensor<2xf32>
   } else {
     onnx.Yield %b : tensor<3xf32>
   }
   return %r : tensor<?xf32>
+}
+
+// -----
+
+// A condition of unknown size is not lowered.
+func.func @if_dynamic_cond(%c: tensor<?xi1>, %a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{cannot lower onnx.If}}
+  %r = onnx.If %c : (tensor<?xi1>) -> tensor<2xf32> {
+    onnx.Yield %a : tensor<2xf32>
+  } else {
+    onnx.Yield %a : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
 }

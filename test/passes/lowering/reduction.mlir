@@ -232,6 +232,41 @@ func.func @cumsum_axis1(%x: tensor<2x3xf32>) -> tensor<*xf32> {
 
 // -----
 
+// CumProd along a run-time axis: the axis wraps once, then an
+// scf.index_switch runs the scan along axis 0 (case 0) or 1 (default).
+// CHECK-LABEL: func.func @cumprod_runtime_axis
+// CHECK:       %[[A0:.*]] = tensor.extract %arg1[]
+// CHECK:       %[[A1:.*]] = arith.index_cast %[[A0]] : i32 to index
+// CHECK:       %[[NEG:.*]] = arith.cmpi slt, %[[A1]]
+// CHECK:       %[[A:.*]] = arith.select %[[NEG]]
+// CHECK:       scf.index_switch %[[A]] -> tensor<2x3xf32>
+// CHECK:       case 0 {
+// CHECK:         linalg.generic
+// CHECK:           linalg.index 0
+// CHECK:           arith.mulf
+// CHECK:       default {
+// CHECK:         linalg.generic
+// CHECK:           linalg.index 1
+// CHECK:           arith.mulf
+func.func @cumprod_runtime_axis(%x: tensor<2x3xf32>, %axis: tensor<i32>) -> tensor<*xf32> {
+  %0 = onnx.CumProd %x, %axis : (tensor<2x3xf32>, tensor<i32>) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
+
+// -----
+
+// Must not fire for a 1-D input: its only axis needs no switch.
+// CHECK-LABEL: func.func @cumsum_runtime_axis_1d
+// CHECK-NOT:   scf.index_switch
+// CHECK:       linalg.generic
+// CHECK-SAME:  iterator_types = ["parallel", "reduction"]
+func.func @cumsum_runtime_axis_1d(%x: tensor<5xi32>, %axis: tensor<i64>) -> tensor<*xi32> {
+  %0 = onnx.CumSum %x, %axis : (tensor<5xi32>, tensor<i64>) -> tensor<*xi32>
+  return %0 : tensor<*xi32>
+}
+
+// -----
+
 // TopK (smallest) along axis 1: ranks from a generic reducing over a second
 // copy of the axis (strict compare, ties broken by the lower index), then a
 // generic picking the value and index of rank k.
@@ -268,10 +303,33 @@ func.func @topk_uint(%x: tensor<5xui8>) -> (tensor<*xui8>, tensor<*xi64>) {
 
 // -----
 
-// K only known at run time: the result shape is unknown, not lowered.
+// K only known at run time: all 4 elements of each row in order, then the
+// first min(max(K, 0), 4) of them (a dynamic dim).
+// CHECK-LABEL: func.func @topk_runtime_k
+// CHECK-SAME:  -> (tensor<3x?xf32>, tensor<3x?xi64>)
+// CHECK:       %[[SEL:.*]]:2 = linalg.generic
+// CHECK-SAME:    outs(%{{.*}}, %{{.*}} : tensor<3x4xf32>, tensor<3x4xi64>)
+// CHECK:       %[[K0:.*]] = tensor.extract %arg1
+// CHECK:       %[[K1:.*]] = arith.index_cast %[[K0]]
+// CHECK:       %[[K2:.*]] = arith.maxsi %[[K1]]
+// CHECK:       %[[K:.*]] = arith.minsi %[[K2]]
+// CHECK:       %[[V:.*]] = tensor.extract_slice %[[SEL]]#0[0, 0] [3, %[[K]]] [1, 1] : tensor<3x4xf32> to tensor<3x?xf32>
+// CHECK:       linalg.copy ins(%[[V]] : tensor<3x?xf32>)
+// CHECK:       %[[I:.*]] = tensor.extract_slice %[[SEL]]#1[0, 0] [3, %[[K]]] [1, 1] : tensor<3x4xi64> to tensor<3x?xi64>
+// CHECK:       linalg.copy ins(%[[I]] : tensor<3x?xi64>)
+// BUF:         func.func private @k0_topk({{.*}}) -> (memref<3x?xf32>, memref<3x?xi64>) attributes {exec.kernel
+// BUF:           memref.subview {{.*}} to memref<3x?xf32, strided<[4, 1]>>
 func.func @topk_runtime_k(%x: tensor<3x4xf32>, %k: tensor<1xi64>) -> (tensor<*xf32>, tensor<*xi64>) {
-  // expected-error @+1 {{cannot lower onnx.TopK with types 'tensor<3x4xf32>', 'tensor<1xi64>' -> 'tensor<3x?xf32>', 'tensor<3x?xi64>'}}
-  %0, %1 = onnx.TopK %x, %k : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<*xf32>, tensor<*xi64>)
+  %0, %1 = onnx.TopK %x, %k {axis = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<*xf32>, tensor<*xi64>)
+  return %0, %1 : tensor<*xf32>, tensor<*xi64>
+}
+
+// -----
+
+// Must not fire: a dynamic input is not lowered.
+func.func @topk_dynamic_input(%x: tensor<?x4xf32>, %k: tensor<1xi64>) -> (tensor<*xf32>, tensor<*xi64>) {
+  // expected-error @+1 {{cannot lower onnx.TopK with types 'tensor<?x4xf32>', 'tensor<1xi64>' -> 'tensor<?x?xf32>', 'tensor<?x?xi64>'}}
+  %0, %1 = onnx.TopK %x, %k {axis = 1 : i64} : (tensor<?x4xf32>, tensor<1xi64>) -> (tensor<*xf32>, tensor<*xi64>)
   return %0, %1 : tensor<*xf32>, tensor<*xi64>
 }
 
