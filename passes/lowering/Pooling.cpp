@@ -12,10 +12,14 @@
 // Padding is linalg.fill + linalg.copy into the interior slice, which
 // bufferizes in place (tensor.pad would leave a strided memref.copy).
 // * Resize: every mode is separable, so the coordinate transformation and
-//   interpolation coefficients of each axis are computed here, exactly as
-//   the ONNX reference does in float64, into constant tables: nearest is a
-//   gather, linear/cubic (and antialias) a weighted sum over the taps of
-//   each resized axis (one reduction loop per resized axis).
+//   interpolation coefficients of each axis are computed exactly as the
+//   ONNX reference does in float64, into tables: nearest is a gather,
+//   linear/cubic (and antialias) a weighted sum over the taps of each
+//   resized axis (one reduction loop per resized axis). The math is written
+//   once (ResizeAxisMath) over compile-time values, which make constant
+//   tables, and over IR values: when scales/sizes/roi are known only at run
+//   time (or the input has dynamic dims), DynResizeLowering computes the
+//   output sizes and fills the same tables with linalg.generics at run time.
 //
 #include "dialects/exec/ExecOps.h"
 #include "dialects/onnx/ONNXOps.h"
