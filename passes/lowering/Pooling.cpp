@@ -1201,15 +1201,28 @@ struct DynResizeLowering : OpConversionPattern<o::ResizeOp> {
             });
         continue;
       }
-      SmallVector<OpFoldResult> tableSizes{outFold[axis], getAsOpFoldResult(taps.n)};
+      // An axis that turns out to be the identity at run time (scale 1 and
+      // as many outputs as inputs: output x reads input x with weight 1 in
+      // these coordinate transformations) gets a single tap, so that axes
+      // "resized" by a run-time scale of 1 (batch, channels) do not
+      // multiply the work by their tap count.
+      Value identity;
+      if (!crop && p.ctm != "tf_half_pixel_for_nn")
+        identity = m.andB(m.eq(scales[axis], m.f(1)),
+                          rewriter.createOrFold<arith::CmpIOp>(
+                              loc, arith::CmpIPredicate::eq, outSizes[axis], inSizes[axis]));
+      Value numTaps = identity ? m.selI(identity, m.i(1), taps.n) : taps.n;
+      SmallVector<OpFoldResult> tableSizes{outFold[axis], getAsOpFoldResult(numTaps)};
       tables[axis].index = buildGenerate(
           rewriter, loc, RankedTensorType::get({dyn, dyn}, rewriter.getI64Type()), tableSizes,
           [&](OpBuilder &nb, Location nl, ValueRange ivs) -> Value {
             IRMath im{nb, nl};
             auto a = inner(im);
             auto pt = a.point(ivs[0], taps);
-            return nb.createOrFold<arith::IndexCastOp>(nl, nb.getI64Type(),
-                                                       a.tapIndex(pt, ivs[1]));
+            Value i = a.tapIndex(pt, ivs[1]);
+            if (identity)
+              i = im.selI(identity, ivs[0], i);
+            return nb.createOrFold<arith::IndexCastOp>(nl, nb.getI64Type(), i);
           });
       tables[axis].weight = buildGenerate(
           rewriter, loc, RankedTensorType::get({dyn, dyn}, compute), tableSizes,
@@ -1218,6 +1231,8 @@ struct DynResizeLowering : OpConversionPattern<o::ResizeOp> {
             auto a = inner(im);
             auto pt = a.point(ivs[0], taps);
             Value w = im.div(a.rawWeight(pt, taps, ivs[1]), a.normalizer(pt, taps));
+            if (identity)
+              w = im.sel(identity, im.f(1), w);
             return convertScalar(nb, nl, w, nb.getF64Type(), compute);
           });
       if (crop)

@@ -285,8 +285,13 @@ func.func @resize_runtime_sizes_linear_axes(%x: tensor<1x3x4x4xf32>, %sz: tensor
 // CHECK:       %[[Q:.*]] = arith.divf %{{.*}}, %[[KS]] : f64
 // CHECK:       math.floor %[[Q]]
 // CHECK:       %[[N:.*]] = arith.subi %{{.*}}, %{{.*}} : index
-// CHECK:       tensor.empty(%{{.*}}, %[[N]]) : tensor<?x?xi64>
-// CHECK:       tensor.empty(%{{.*}}, %[[N]]) : tensor<?x?xf32>
+// An axis whose run-time scale is 1 with as many outputs as inputs reads
+// one tap.
+// CHECK:       %[[SAME:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : index
+// CHECK:       %[[ID:.*]] = arith.andi %{{.*}}, %[[SAME]] : i1
+// CHECK:       %[[NT:.*]] = arith.select %[[ID]], %{{.*}}, %[[N]] : index
+// CHECK:       tensor.empty(%{{.*}}, %[[NT]]) : tensor<?x?xi64>
+// CHECK:       tensor.empty(%{{.*}}, %[[NT]]) : tensor<?x?xf32>
 // CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?x?xf32>)
 // CHECK:         scf.for %{{.*}} = %{{.*}} to %[[N]] step
 // CHECK:         arith.divf
