@@ -1167,6 +1167,10 @@ struct DynResizeLowering : OpConversionPattern<o::ResizeOp> {
             m.toI(m.floor(m.add(m.mul(m.toF(inSizes[axis]), scale), m.f(0.5))));
       }
     }
+    // Non-positive scales/sizes are invalid; an empty result rather than a
+    // negative allocation size.
+    for (int64_t axis : axes)
+      outSizes[axis] = rewriter.createOrFold<arith::MaxSIOp>(loc, outSizes[axis], m.i(0));
     SmallVector<OpFoldResult> outFold;
     for (Value v : outSizes)
       outFold.push_back(getAsOpFoldResult(v));

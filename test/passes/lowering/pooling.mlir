@@ -225,13 +225,16 @@ func.func @resize_linear(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
 // CHECK:       %[[FL3:.*]] = math.floor %[[W3]] : f64
 // CHECK:       %[[O3I:.*]] = arith.fptosi %[[FL3]] : f64 to i64
 // CHECK:       %[[O3:.*]] = arith.index_cast %[[O3I]] : i64 to index
+// Invalid (non-positive) scales give an empty result, not a negative size.
+// CHECK:       %[[P2:.*]] = arith.maxsi %[[O2]], %{{.*}} : index
+// CHECK:       %[[P3:.*]] = arith.maxsi %[[O3]], %{{.*}} : index
 // CHECK:       tensor.empty(%{{.*}}) : tensor<?xi64>
 // CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?xi64>)
 // CHECK:         linalg.index 0
 // asymmetric: the source coordinate is x / scale, floor mode keeps the left tap.
 // CHECK:         arith.divf
 // CHECK:         math.floor
-// CHECK:       tensor.empty(%{{.*}}, %{{.*}}, %[[O2]], %[[O3]]) : tensor<?x?x?x?xf32>
+// CHECK:       tensor.empty(%{{.*}}, %{{.*}}, %[[P2]], %[[P3]]) : tensor<?x?x?x?xf32>
 // CHECK:       linalg.generic {{.*}} ins({{.*}} : tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>) outs({{.*}} : tensor<?x?x?x?xf32>)
 // CHECK:         tensor.extract %arg0
 // BUF-LABEL:   func.func private @k{{.*}}(%arg0: memref<1x1x2x2xf32>, %arg1: memref<4xf32>) -> memref<?x?x?x?xf32>
