@@ -463,8 +463,16 @@ LogicalResult ResizeOp::inferShapes() {
   if (failed(resolveResize(type.getShape(), scales, shape, roi, notConstant))) {
     if (!notConstant)
       return failure();
-    // Non-constant scales/sizes/roi: the rank is known, the sizes are not.
-    shape.assign(type.getRank(), ShapedType::kDynamic);
+    // Non-constant scales/sizes/roi: the resized axes get sizes known only
+    // at run time, the others keep theirs.
+    int64_t rank = type.getRank();
+    shape.assign(type.getShape().begin(), type.getShape().end());
+    if (auto axes = getAxes()) {
+      for (int64_t axis : *axes)
+        shape[axis < 0 ? axis + rank : axis] = ShapedType::kDynamic;
+    } else {
+      shape.assign(rank, ShapedType::kDynamic);
+    }
   }
   setResultType(getOperation(), 0, shape, elementType);
   return success();

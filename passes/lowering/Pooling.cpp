@@ -12,15 +12,22 @@
 // Padding is linalg.fill + linalg.copy into the interior slice, which
 // bufferizes in place (tensor.pad would leave a strided memref.copy).
 // * Resize: every mode is separable, so the coordinate transformation and
-//   interpolation coefficients of each axis are computed here, exactly as
-//   the ONNX reference does in float64, into constant tables: nearest is a
-//   gather, linear/cubic (and antialias) a weighted sum over the taps of
-//   each resized axis (one reduction loop per resized axis).
+//   interpolation coefficients of each axis are computed exactly as the
+//   ONNX reference does in float64, into tables: nearest is a gather,
+//   linear/cubic (and antialias) a weighted sum over the taps of each
+//   resized axis (one reduction loop per resized axis). The math is written
+//   once (ResizeAxisMath) over compile-time values, which make constant
+//   tables, and over IR values: when scales/sizes/roi are known only at run
+//   time (or the input has dynamic dims), DynResizeLowering computes the
+//   output sizes and fills the same tables with linalg.generics at run time.
 //
 #include "dialects/exec/ExecOps.h"
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
+#include "passes/lowering/DynamicShapes.h"
 #include "passes/lowering/LoweringUtils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/TypeUtilities.h"
 #include <cmath>
 
@@ -404,28 +411,29 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
 /// `outsideValue` instead.
 using AxisTable = std::optional<SmallVector<int64_t>>;
 
-Value buildGather(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> outShape,
-                  ArrayRef<AxisTable> tables, Value outsideValue) {
+/// The gather over per-axis index tables (1-D i64 tensors of the output
+/// sizes, possibly computed at run time; null for identity axes) into a
+/// tensor of `type` and `outSizes`; `hasOutside[d]` when table d may hold -1.
+Value buildGather(OpBuilder &b, Location loc, Value x, RankedTensorType type,
+                  ArrayRef<OpFoldResult> outSizes, ArrayRef<Value> tables,
+                  ArrayRef<bool> hasOutside, Value outsideValue) {
   MLIRContext *ctx = b.getContext();
-  auto xType = cast<RankedTensorType>(x.getType());
-  unsigned rank = outShape.size();
+  unsigned rank = type.getRank();
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   SmallVector<int> inputOfAxis(rank, -1);
-  SmallVector<bool> hasOutside(rank, false);
   for (unsigned d = 0; d < rank; ++d) {
     if (!tables[d])
       continue;
     inputOfAxis[d] = inputs.size();
-    hasOutside[d] = llvm::is_contained(*tables[d], -1);
-    inputs.push_back(constI64Tensor(b, loc, {outShape[d]}, *tables[d]));
+    inputs.push_back(tables[d]);
     maps.push_back(AffineMap::get(rank, 0, {getAffineDimExpr(d, ctx)}, ctx));
   }
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-  Value init = createEmptyTensor(b, loc, outShape, xType.getElementType());
+  Value init = createEmptyOfType(b, loc, outSizes, type);
   SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
+      b, loc, TypeRange{type}, inputs, ValueRange{init}, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         SmallVector<Value> indices;
         Value outside, zero;
@@ -450,6 +458,24 @@ Value buildGather(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> outShap
         linalg::YieldOp::create(nb, nloc, v);
       });
   return generic.getResult(0);
+}
+
+/// The gather over compile-time tables.
+Value buildGather(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> outShape,
+                  ArrayRef<AxisTable> tables, Value outsideValue) {
+  unsigned rank = outShape.size();
+  SmallVector<Value> tableValues(rank);
+  SmallVector<bool> hasOutside(rank, false);
+  for (unsigned d = 0; d < rank; ++d) {
+    if (!tables[d])
+      continue;
+    hasOutside[d] = llvm::is_contained(*tables[d], -1);
+    tableValues[d] = constI64Tensor(b, loc, {outShape[d]}, *tables[d]);
+  }
+  auto type = RankedTensorType::get(outShape,
+                                    cast<RankedTensorType>(x.getType()).getElementType());
+  return buildGather(b, loc, x, type, getAsIndexOpFoldResult(b.getContext(), outShape),
+                     tableValues, hasOutside, outsideValue);
 }
 
 //===----------------------------------------------------------------------===//
@@ -563,6 +589,244 @@ struct ResizeParams {
   bool excludeOutside, antialias;
 };
 
+/// The scalar arithmetic of the Resize coefficients on compile-time values
+/// (float64, as the ONNX reference). ResizeAxisMath is written once over
+/// this and over IRMath, which emits the same arithmetic for values known
+/// only at run time.
+struct ConstMath {
+  using F = double;
+  using I = int64_t;
+  using B = bool;
+  F f(double v) { return v; }
+  I i(int64_t v) { return v; }
+  B b(bool v) { return v; }
+  F add(F x, F y) { return x + y; }
+  F sub(F x, F y) { return x - y; }
+  F mul(F x, F y) { return x * y; }
+  F div(F x, F y) { return x / y; }
+  F floor(F x) { return std::floor(x); }
+  F abs(F x) { return std::fabs(x); }
+  F clampF(F x, F lo, F hi) { return std::min(std::max(x, lo), hi); }
+  I addI(I x, I y) { return x + y; }
+  I subI(I x, I y) { return x - y; }
+  I mulI(I x, I y) { return x * y; }
+  I divI(I x, I y) { return x / y; }
+  I clampI(I x, I lo, I hi) { return std::clamp(x, lo, hi); }
+  I toI(F x) { return (int64_t)x; }
+  F toF(I x) { return (double)x; }
+  B lt(F x, F y) { return x < y; }
+  B le(F x, F y) { return x <= y; }
+  B eq(F x, F y) { return x == y; }
+  B ltI(I x, I y) { return x < y; }
+  B orB(B x, B y) { return x || y; }
+  B andB(B x, B y) { return x && y; }
+  F sel(B c, F x, F y) { return c ? x : y; }
+  I selI(B c, I x, I y) { return c ? x : y; }
+  /// The sum of fn(j) for j in [0, n).
+  F sum(I n, function_ref<F(I)> fn) {
+    F s = 0;
+    for (I j = 0; j < n; ++j)
+      s += fn(j);
+    return s;
+  }
+};
+
+/// ConstMath's operations as arith/math ops on f64, index and i1 values
+/// (folded where the operands are constants).
+struct IRMath {
+  OpBuilder &bld;
+  Location loc;
+  using F = Value;
+  using I = Value;
+  using B = Value;
+  F f(double v) { return arith::ConstantOp::create(bld, loc, bld.getF64FloatAttr(v)); }
+  I i(int64_t v) { return indexConst(bld, loc, v); }
+  B b(bool v) { return arith::ConstantOp::create(bld, loc, bld.getBoolAttr(v)); }
+  F add(F x, F y) { return bld.createOrFold<arith::AddFOp>(loc, x, y); }
+  F sub(F x, F y) { return bld.createOrFold<arith::SubFOp>(loc, x, y); }
+  F mul(F x, F y) { return bld.createOrFold<arith::MulFOp>(loc, x, y); }
+  F div(F x, F y) { return bld.createOrFold<arith::DivFOp>(loc, x, y); }
+  F floor(F x) { return bld.createOrFold<math::FloorOp>(loc, x); }
+  F abs(F x) { return bld.createOrFold<math::AbsFOp>(loc, x); }
+  F clampF(F x, F lo, F hi) {
+    return bld.createOrFold<arith::MinimumFOp>(
+        loc, bld.createOrFold<arith::MaximumFOp>(loc, x, lo), hi);
+  }
+  I addI(I x, I y) { return bld.createOrFold<arith::AddIOp>(loc, x, y); }
+  I subI(I x, I y) { return bld.createOrFold<arith::SubIOp>(loc, x, y); }
+  I mulI(I x, I y) { return bld.createOrFold<arith::MulIOp>(loc, x, y); }
+  I divI(I x, I y) { return bld.createOrFold<arith::DivSIOp>(loc, x, y); }
+  I clampI(I x, I lo, I hi) {
+    return bld.createOrFold<arith::MinSIOp>(loc, bld.createOrFold<arith::MaxSIOp>(loc, x, lo),
+                                            hi);
+  }
+  I toI(F x) {
+    Value v = bld.createOrFold<arith::FPToSIOp>(loc, bld.getI64Type(), x);
+    return bld.createOrFold<arith::IndexCastOp>(loc, bld.getIndexType(), v);
+  }
+  F toF(I x) {
+    Value v = bld.createOrFold<arith::IndexCastOp>(loc, bld.getI64Type(), x);
+    return bld.createOrFold<arith::SIToFPOp>(loc, bld.getF64Type(), v);
+  }
+  B cmpF(arith::CmpFPredicate p, F x, F y) { return bld.createOrFold<arith::CmpFOp>(loc, p, x, y); }
+  B lt(F x, F y) { return cmpF(arith::CmpFPredicate::OLT, x, y); }
+  B le(F x, F y) { return cmpF(arith::CmpFPredicate::OLE, x, y); }
+  B eq(F x, F y) { return cmpF(arith::CmpFPredicate::OEQ, x, y); }
+  B ltI(I x, I y) { return bld.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, x, y); }
+  B orB(B x, B y) { return bld.createOrFold<arith::OrIOp>(loc, x, y); }
+  B andB(B x, B y) { return bld.createOrFold<arith::AndIOp>(loc, x, y); }
+  F sel(B c, F x, F y) { return bld.createOrFold<arith::SelectOp>(loc, c, x, y); }
+  I selI(B c, I x, I y) { return bld.createOrFold<arith::SelectOp>(loc, c, x, y); }
+  /// Unrolled when n is a constant, else an scf.for.
+  F sum(I n, function_ref<F(I)> fn) {
+    if (std::optional<int64_t> c = getConstantIntValue(n)) {
+      F s = f(0);
+      for (int64_t j = 0; j < *c; ++j)
+        s = add(s, fn(i(j)));
+      return s;
+    }
+    auto loop = scf::ForOp::create(
+        bld, loc, i(0), n, i(1), ValueRange{f(0)},
+        [&](OpBuilder &lb, Location ll, Value j, ValueRange acc) {
+          OpBuilder::InsertionGuard guard(bld);
+          bld.setInsertionPoint(lb.getInsertionBlock(), lb.getInsertionPoint());
+          scf::YieldOp::create(bld, ll, add(acc[0], fn(j)));
+        });
+    return loop.getResult(0);
+  }
+};
+
+template <typename M>
+typename M::F cubicKernel(M &m, typename M::F x, double a) {
+  x = m.abs(x);
+  auto near = m.add(m.mul(m.mul(m.sub(m.mul(m.f(a + 2), x), m.f(a + 3)), x), x), m.f(1));
+  auto far = m.sub(
+      m.mul(m.add(m.mul(m.sub(m.mul(m.f(a), x), m.f(5 * a)), x), m.f(8 * a)), x), m.f(4 * a));
+  return m.sel(m.le(x, m.f(1)), near, m.sel(m.lt(x, m.f(2)), far, m.f(0)));
+}
+
+/// The coordinate transformation and interpolation coefficients of one
+/// resized axis, following the ONNX reference (interpolate_1d_with_x, the
+/// _linear/_cubic/_nearest coefficients and their antialias forms), over
+/// compile-time (ConstMath) or run-time (IRMath) values.
+template <typename M>
+struct ResizeAxisMath {
+  using F = typename M::F;
+  using I = typename M::I;
+  using B = typename M::B;
+  M &m;
+  const ResizeParams &p;
+  I inSize, outSize;
+  F scale, roiStart, roiEnd;
+
+  /// The taps of every output: `first` is the offset of the first tap
+  /// from the left neighbour of the source point, `n` their number. Nearest
+  /// has the two neighbours; linear 2 and cubic 4 (more when antialias
+  /// stretches the kernel by 1/scale to downsample).
+  struct Taps {
+    I first, n;
+    F kernelScale;
+  };
+  Taps taps() {
+    if (p.mode == "nearest")
+      return {m.i(0), m.i(2), m.f(1)};
+    F ks = p.antialias ? m.sel(m.lt(scale, m.f(1)), scale, m.f(1)) : m.f(1);
+    double support = p.mode == "linear" ? 1 : 2;
+    I first = p.antialias ? m.addI(m.toI(m.floor(m.div(m.f(-support), ks))), m.i(1))
+                          : m.i(p.mode == "linear" ? 0 : -1);
+    return {first, m.subI(m.i(2), m.mulI(m.i(2), first)), ks};
+  }
+
+  /// One output index: its source coordinate, whether it lies outside the
+  /// roi (tf_crop_and_resize), the ratio in (0, 1] of the source point
+  /// right of its left neighbour, and the (unclamped) input index of tap 0.
+  struct Point {
+    F ratio;
+    B integral, outside;
+    I start;
+  };
+  Point point(I x, const Taps &t) {
+    F xf = m.toF(x), in = m.toF(inSize), out = m.toF(outSize);
+    F outWidth = m.mul(scale, in); // float width, as the reference
+    F one = m.f(1), half = m.f(0.5);
+    B widthOne = m.eq(outWidth, one);
+    F xo;
+    B outside = m.b(false);
+    StringRef ctm = p.ctm;
+    if (ctm == "align_corners") {
+      xo = m.sel(widthOne, m.f(0), m.div(m.mul(xf, m.sub(in, one)), m.sub(outWidth, one)));
+    } else if (ctm == "asymmetric") {
+      xo = m.div(xf, scale);
+    } else if (ctm == "tf_crop_and_resize") {
+      F width = m.sub(roiEnd, roiStart), last = m.sub(in, one);
+      xo = m.sel(widthOne, m.div(m.mul(width, last), m.f(2)),
+                 m.div(m.mul(m.mul(xf, width), last), m.sub(outWidth, one)));
+      xo = m.add(xo, m.mul(roiStart, last));
+      outside = m.orB(m.lt(xo, m.f(0)), m.lt(last, xo));
+    } else if (ctm == "pytorch_half_pixel") {
+      xo = m.sel(widthOne, m.f(-0.5), m.sub(m.div(m.add(xf, half), scale), half));
+    } else if (ctm == "half_pixel_symmetric") {
+      F adjustment = m.div(out, outWidth);
+      F offset = m.mul(m.div(in, m.f(2)), m.sub(one, adjustment));
+      xo = m.sub(m.add(offset, m.div(m.add(xf, half), scale)), half);
+    } else if (ctm == "tf_half_pixel_for_nn") {
+      xo = m.div(m.add(xf, half), scale);
+    } else { // half_pixel
+      xo = m.sub(m.div(m.add(xf, half), scale), half);
+    }
+    F fl = m.floor(xo);
+    B integral = m.eq(xo, fl);
+    F ratio = m.sel(integral, one, m.sub(xo, fl));
+    // The n nearest taps of the edge-padded input, preferring the left
+    // ones: left neighbour = ceil(xo) - 1; near the borders the window
+    // stays inside the padded input.
+    I left = m.subI(m.toI(fl), m.selI(integral, m.i(1), m.i(0)));
+    I halfTaps = m.divI(t.n, m.i(2));
+    I start = m.subI(m.clampI(m.addI(left, m.i(1)), m.i(0), inSize), halfTaps);
+    return {ratio, integral, outside, start};
+  }
+
+  /// The input index read by tap j (edge padding: clamped).
+  I tapIndex(const Point &pt, I j) {
+    return m.clampI(m.addI(pt.start, j), m.i(0), m.subI(inSize, m.i(1)));
+  }
+
+  /// Nearest: the one input index an output reads.
+  I nearestIndex(const Point &pt) {
+    // An integral source point reads its right tap (itself).
+    B right = pt.integral;
+    if (p.nearestMode == "round_prefer_ceil")
+      right = m.orB(right, m.le(m.f(0.5), pt.ratio));
+    else if (p.nearestMode == "ceil")
+      right = m.b(true);
+    else if (p.nearestMode != "floor") // round_prefer_floor
+      right = m.orB(right, m.lt(m.f(0.5), pt.ratio));
+    return tapIndex(pt, m.selI(right, m.i(1), m.i(0)));
+  }
+
+  /// Linear/cubic: the unnormalized coefficient of tap j (0 for taps
+  /// outside the input with exclude_outside).
+  F rawWeight(const Point &pt, const Taps &t, I j) {
+    F d = m.mul(m.sub(m.toF(m.addI(t.first, j)), pt.ratio), t.kernelScale);
+    F c = p.mode == "linear" ? m.clampF(m.sub(m.f(1), m.abs(d)), m.f(0), m.f(1))
+                             : cubicKernel(m, d, p.cubicA);
+    if (p.excludeOutside) {
+      I i = m.addI(pt.start, j);
+      B inside = m.andB(m.ltI(i, inSize), m.ltI(m.i(-1), i));
+      c = m.sel(inside, c, m.f(0));
+    }
+    return c;
+  }
+
+  /// Linear/cubic: the coefficients' normalizer (antialias and
+  /// exclude_outside make them sum to 1).
+  F normalizer(const Point &pt, const Taps &t) {
+    if (!p.antialias && !p.excludeOutside)
+      return m.f(1);
+    return m.sum(t.n, [&](I j) { return rawWeight(pt, t, j); });
+  }
+};
+
 /// The interpolation of one axis: for each output index, taps (input
 /// index, weight); `outside` marks outputs that take extrapolation_value
 /// (tf_crop_and_resize). Nearest has one tap of weight 1.
@@ -575,142 +839,141 @@ struct AxisInterp {
   bool anyOutside = false;
 };
 
-double cubicKernel(double x, double a) {
-  x = std::fabs(x);
-  if (x <= 1)
-    return ((a + 2) * x - (a + 3)) * x * x + 1;
-  if (x < 2)
-    return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
-  return 0;
-}
-
-/// Coefficients of the taps around a point at `ratio` in (0, 1] right of
-/// the left tap, following the ONNX reference (_linear_coeffs, _cubic_coeffs
-/// and their antialias forms, _nearest_coeffs).
-SmallVector<double> resizeCoeffs(const ResizeParams &p, double ratio, double scale,
-                                 bool integral) {
-  if (p.mode == "nearest") {
-    if (integral)
-      return {0, 1};
-    bool right;
-    if (p.nearestMode == "round_prefer_ceil")
-      right = ratio >= 0.5;
-    else if (p.nearestMode == "floor")
-      right = false;
-    else if (p.nearestMode == "ceil")
-      right = true;
-    else // round_prefer_floor
-      right = ratio > 0.5;
-    return {right ? 0.0 : 1.0, right ? 1.0 : 0.0};
-  }
-  if (!p.antialias || scale >= 1.0) {
-    if (p.mode == "linear")
-      return {1 - ratio, ratio};
-    SmallVector<double> c;
-    for (int j = -1; j <= 2; ++j)
-      c.push_back(cubicKernel(j - ratio, p.cubicA));
-    return c;
-  }
-  // Antialias (downsampling): the kernel is stretched by 1/scale and
-  // normalized.
-  SmallVector<double> c;
-  double sum = 0;
-  if (p.mode == "linear") {
-    int64_t start = (int64_t)std::floor(-1 / scale) + 1;
-    int64_t footprint = 2 - 2 * start;
-    for (int64_t i = start; i < start + footprint; ++i) {
-      double v = std::clamp(1 - std::fabs((i - ratio) * scale), 0.0, 1.0);
-      c.push_back(v);
-      sum += v;
-    }
-  } else {
-    int64_t start = (int64_t)std::floor(-2 / scale) + 1;
-    int64_t end = 2 - start;
-    for (int64_t i = start; i < end; ++i) {
-      double v = cubicKernel(scale * (i - ratio), p.cubicA);
-      c.push_back(v);
-      sum += v;
-    }
-  }
-  for (double &v : c)
-    v /= sum;
-  return c;
-}
-
 AxisInterp interpolateAxis(const ResizeParams &p, int64_t inSize, int64_t outSize,
                            double scale, double roiStart, double roiEnd) {
+  ConstMath cm;
+  ResizeAxisMath<ConstMath> am{cm, p, inSize, outSize, scale, roiStart, roiEnd};
+  auto taps = am.taps();
   AxisInterp a;
-  double outWidth = scale * (double)inSize; // float width, as the reference
   for (int64_t x = 0; x < outSize; ++x) {
-    double xo = 0;
-    bool outside = false;
-    StringRef ctm = p.ctm;
-    if (ctm == "align_corners") {
-      xo = outWidth == 1 ? 0 : x * (double)(inSize - 1) / (outWidth - 1);
-    } else if (ctm == "asymmetric") {
-      xo = x / scale;
-    } else if (ctm == "tf_crop_and_resize") {
-      xo = outWidth == 1 ? (roiEnd - roiStart) * (inSize - 1) / 2
-                         : x * (roiEnd - roiStart) * (inSize - 1) / (outWidth - 1);
-      xo += roiStart * (inSize - 1);
-      outside = xo < 0 || xo > inSize - 1;
-    } else if (ctm == "pytorch_half_pixel") {
-      xo = outWidth == 1 ? -0.5 : (x + 0.5) / scale - 0.5;
-    } else if (ctm == "half_pixel_symmetric") {
-      double adjustment = (double)outSize / outWidth;
-      double offset = (double)inSize / 2 * (1 - adjustment);
-      xo = offset + (x + 0.5) / scale - 0.5;
-    } else if (ctm == "tf_half_pixel_for_nn") {
-      xo = (x + 0.5) / scale;
-    } else { // half_pixel
-      xo = (x + 0.5) / scale - 0.5;
-    }
-    double fl = std::floor(xo);
-    bool integral = xo == fl;
-    double ratio = integral ? 1.0 : xo - fl;
-    SmallVector<double> coeffs = resizeCoeffs(p, ratio, scale, integral);
-    int64_t n = coeffs.size(), m = n / 2;
-    // The n nearest taps of the edge-padded input, preferring the left
-    // ones: left tap = ceil(xo) - 1; near the borders the window stays
-    // inside the padded input.
-    int64_t base = integral ? (int64_t)xo - 1 : (int64_t)fl;
-    int64_t start = std::clamp<int64_t>(base + 1, 0, inSize) - m;
-    if (p.excludeOutside && p.mode != "nearest") {
-      double sum = 0;
-      for (int64_t j = 0; j < n; ++j) {
-        int64_t i = start + j;
-        if (i < 0 || i >= inSize)
-          coeffs[j] = 0;
-        sum += coeffs[j];
-      }
-      for (double &c : coeffs)
-        c /= sum;
-    }
+    auto pt = am.point(x, taps);
     if (p.mode == "nearest") {
-      int64_t j = coeffs[0] != 0 ? 0 : 1;
-      int64_t i = std::clamp<int64_t>(start + j, 0, inSize - 1);
-      a.index.push_back(outside ? -1 : i);
+      int64_t i = am.nearestIndex(pt);
+      a.index.push_back(pt.outside ? -1 : i);
       a.weight.push_back(1);
-      a.identity &= !outside && i == x;
+      a.identity &= !pt.outside && i == x;
     } else {
-      a.taps = n;
-      double self = 0;
-      for (int64_t j = 0; j < n; ++j) {
-        int64_t i = std::clamp<int64_t>(start + j, 0, inSize - 1);
+      a.taps = taps.n;
+      double norm = am.normalizer(pt, taps), self = 0;
+      for (int64_t j = 0; j < taps.n; ++j) {
+        int64_t i = am.tapIndex(pt, j);
+        double w = am.rawWeight(pt, taps, j) / norm;
         a.index.push_back(i);
-        a.weight.push_back(coeffs[j]);
+        a.weight.push_back(w);
         if (i == x)
-          self += coeffs[j];
-        else if (coeffs[j] != 0)
+          self += w;
+        else if (w != 0)
           a.identity = false;
       }
-      a.identity &= !outside && self == 1.0;
+      a.identity &= !pt.outside && self == 1.0;
     }
-    a.outside.push_back(outside);
-    a.anyOutside |= outside;
+    a.outside.push_back(pt.outside);
+    a.anyOutside |= pt.outside;
   }
   a.identity &= inSize == outSize;
   return a;
+}
+
+/// The tables of one resized axis for buildResizeSum: index (i64) and
+/// weight (compute type) of shape [out, taps]; outside (i1, [out]) or null.
+struct AxisTables {
+  Value index, weight, outside;
+};
+
+/// linear/cubic: acc[o] = sum over the taps t_d of every interpolated axis
+/// d of prod_d weight_d[o_d, t_d] * X[index_d[o_d, t_d]] (identity axes,
+/// with no tables, read X at o_d), in `compute`; then extrapolation_value
+/// where any axis is outside, and the element type of `type`.
+Value buildResizeSum(OpBuilder &b, Location loc, Value x, RankedTensorType type,
+                     ArrayRef<OpFoldResult> outSizes, ArrayRef<AxisTables> tables,
+                     Type logical, Type compute, double extrapolation) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> interpolated;
+  for (int64_t d = 0; d < rank; ++d)
+    if (tables[d].index)
+      interpolated.push_back(d);
+  unsigned numLoops = rank + interpolated.size();
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (auto [t, d] : llvm::enumerate(interpolated)) {
+    SmallVector<AffineExpr> exprs{getAffineDimExpr(d, ctx), getAffineDimExpr(rank + t, ctx)};
+    inputs.push_back(tables[d].index);
+    inputs.push_back(tables[d].weight);
+    maps.push_back(AffineMap::get(numLoops, 0, exprs, ctx));
+    maps.push_back(AffineMap::get(numLoops, 0, exprs, ctx));
+  }
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t d = 0; d < rank; ++d)
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  maps.push_back(AffineMap::get(numLoops, 0, outExprs, ctx));
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  iterators.append(interpolated.size(), utils::IteratorType::reduction);
+  auto accType = RankedTensorType::get(type.getShape(), compute);
+  Value init = createEmptyOfType(b, loc, outSizes, accType);
+  init = linalg::FillOp::create(b, loc, createScalar(b, loc, compute, 0), init).getResult(0);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{accType}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        SmallVector<Value> indices;
+        Value w;
+        unsigned t = 0;
+        for (int64_t d = 0; d < rank; ++d) {
+          if (!tables[d].index) {
+            indices.push_back(linalg::IndexOp::create(nb, nloc, d));
+            continue;
+          }
+          indices.push_back(toIndex(nb, nloc, args[2 * t]));
+          Value wd = args[2 * t + 1];
+          w = w ? (Value)arith::MulFOp::create(nb, nloc, w, wd) : wd;
+          ++t;
+        }
+        Value v = tensor::ExtractOp::create(nb, nloc, x, indices);
+        v = convertScalar(nb, nloc, v, logical, compute);
+        if (w)
+          v = arith::MulFOp::create(nb, nloc, v, w);
+        linalg::YieldOp::create(nb, nloc,
+                                arith::AddFOp::create(nb, nloc, args.back(), v).getResult());
+      });
+  Value acc = generic.getResult(0);
+
+  // Epilogue: extrapolation_value outside the roi, element type.
+  SmallVector<Value> epilogueInputs{acc};
+  SmallVector<AffineMap> epilogueMaps{AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!tables[d].outside)
+      continue;
+    epilogueInputs.push_back(tables[d].outside);
+    epilogueMaps.push_back(AffineMap::get(rank, 0, {getAffineDimExpr(d, ctx)}, ctx));
+  }
+  if (epilogueInputs.size() == 1 && compute == type.getElementType())
+    return acc;
+  epilogueMaps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  Value out = createEmptyOfType(b, loc, outSizes, type);
+  SmallVector<utils::IteratorType> parallel(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, epilogueInputs, ValueRange{out}, epilogueMaps, parallel,
+             [&](OpBuilder &nb, Location nloc, ValueRange a) {
+               Value r = a[0];
+               if (epilogueInputs.size() > 1) {
+                 Value outside = a[1];
+                 for (Value m : a.slice(2, epilogueInputs.size() - 2))
+                   outside = arith::OrIOp::create(nb, nloc, outside, m);
+                 r = arith::SelectOp::create(nb, nloc, outside,
+                                             createScalar(nb, nloc, compute, extrapolation), r);
+               }
+               linalg::YieldOp::create(nb, nloc, convertScalar(nb, nloc, r, compute, logical));
+             })
+      .getResult(0);
+}
+
+ResizeParams resizeParams(o::ResizeOp op) {
+  return {op.getMode(),
+          op.getCoordinateTransformationMode(),
+          op.getNearestMode(),
+          op.getCubicCoeffA().convertToDouble(),
+          op.getExcludeOutside() != 0,
+          op.getAntialias() != 0};
 }
 
 struct ResizeLowering : OpConversionPattern<o::ResizeOp> {
@@ -720,30 +983,24 @@ struct ResizeLowering : OpConversionPattern<o::ResizeOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     auto xType = o::getRanked(op.getX());
     if (!xType || !xType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic shapes are not supported yet");
+      return rewriter.notifyMatchFailure(op, "dynamic input shape (DynResizeLowering)");
     ArrayRef<int64_t> inShape = xType.getShape();
     SmallVector<double> scales, roi;
     SmallVector<int64_t> outShape;
     bool notConstant = false;
     if (failed(op.resolveResize(inShape, scales, outShape, roi, notConstant)))
       return rewriter.notifyMatchFailure(
-          op, "'scales'/'sizes'/'roi' are not constants: the output shape is dynamic");
+          op, "'scales'/'sizes'/'roi' are not constants (DynResizeLowering)");
     if (failed(requireStaticShapes(op, rewriter)))
       return failure();
     if (ArrayRef<int64_t>(outShape) != cast<RankedTensorType>(op.getY().getType()).getShape())
       return rewriter.notifyMatchFailure(op, "result type disagrees with scales/sizes");
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     Type logical = getElementTypeOrSelf(op.getX().getType());
     if (!logical.isIntOrFloat())
       return rewriter.notifyMatchFailure(op, "unsupported element type");
     Type elem = toSignless(logical);
-    ResizeParams p{op.getMode(),
-                   op.getCoordinateTransformationMode(),
-                   op.getNearestMode(),
-                   op.getCubicCoeffA().convertToDouble(),
-                   op.getExcludeOutside() != 0,
-                   op.getAntialias() != 0};
+    ResizeParams p = resizeParams(op);
     int64_t rank = inShape.size();
     SmallVector<AxisInterp> axes;
     for (int64_t d = 0; d < rank; ++d)
@@ -766,92 +1023,242 @@ struct ResizeLowering : OpConversionPattern<o::ResizeOp> {
       return success();
     }
 
-    // linear/cubic: acc[o] = sum over the taps t_d of every interpolated
-    // axis d of prod_d weight_d[o_d, t_d] * X[index_d[o_d, t_d]].
     Type compute = isa<FloatType>(logical) ? floatComputeType(logical) : rewriter.getF32Type();
     auto computeF = cast<FloatType>(compute);
-    SmallVector<int64_t> interpolated;
-    for (int64_t d = 0; d < rank; ++d)
-      if (!axes[d].identity)
-        interpolated.push_back(d);
-    unsigned numLoops = rank + interpolated.size();
-    SmallVector<Value> inputs;
-    SmallVector<AffineMap> maps;
-    for (auto [t, d] : llvm::enumerate(interpolated)) {
-      AxisInterp &a = axes[d];
-      SmallVector<AffineExpr> exprs{getAffineDimExpr(d, ctx),
-                                    getAffineDimExpr(rank + t, ctx)};
-      inputs.push_back(constI64Tensor(rewriter, loc, {outShape[d], a.taps}, a.index));
-      inputs.push_back(
-          constFloatTensor(rewriter, loc, {outShape[d], a.taps}, computeF, a.weight));
-      maps.push_back(AffineMap::get(numLoops, 0, exprs, ctx));
-      maps.push_back(AffineMap::get(numLoops, 0, exprs, ctx));
-    }
-    SmallVector<AffineExpr> outExprs;
-    for (int64_t d = 0; d < rank; ++d)
-      outExprs.push_back(getAffineDimExpr(d, ctx));
-    maps.push_back(AffineMap::get(numLoops, 0, outExprs, ctx));
-    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-    iterators.append(interpolated.size(), utils::IteratorType::reduction);
-    Value init = createEmptyTensor(rewriter, loc, outShape, compute);
-    init = linalg::FillOp::create(rewriter, loc, createScalar(rewriter, loc, compute, 0), init)
-               .getResult(0);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
-        [&](OpBuilder &nb, Location nloc, ValueRange args) {
-          SmallVector<Value> indices;
-          Value w;
-          unsigned t = 0;
-          for (int64_t d = 0; d < rank; ++d) {
-            if (axes[d].identity) {
-              indices.push_back(linalg::IndexOp::create(nb, nloc, d));
-              continue;
-            }
-            indices.push_back(toIndex(nb, nloc, args[2 * t]));
-            Value wd = args[2 * t + 1];
-            w = w ? (Value)arith::MulFOp::create(nb, nloc, w, wd) : wd;
-            ++t;
-          }
-          Value v = tensor::ExtractOp::create(nb, nloc, x, indices);
-          v = convertScalar(nb, nloc, v, logical, compute);
-          if (w)
-            v = arith::MulFOp::create(nb, nloc, v, w);
-          linalg::YieldOp::create(nb, nloc,
-                                  arith::AddFOp::create(nb, nloc, args.back(), v).getResult());
-        });
-    Value acc = generic.getResult(0);
-
-    // Epilogue: extrapolation_value outside the roi, element type.
-    SmallVector<Value> epilogueInputs{acc};
-    SmallVector<int64_t> maskAxes;
+    SmallVector<AxisTables> tables(rank);
     for (int64_t d = 0; d < rank; ++d) {
-      if (!axes[d].anyOutside)
+      AxisInterp &a = axes[d];
+      if (!a.identity) {
+        tables[d].index = constI64Tensor(rewriter, loc, {outShape[d], a.taps}, a.index);
+        tables[d].weight =
+            constFloatTensor(rewriter, loc, {outShape[d], a.taps}, computeF, a.weight);
+      }
+      if (a.anyOutside) {
+        auto type = RankedTensorType::get({outShape[d]}, rewriter.getI1Type());
+        SmallVector<bool> bits(a.outside.begin(), a.outside.end());
+        tables[d].outside =
+            arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(type, bits));
+      }
+    }
+    auto type = RankedTensorType::get(outShape, elem);
+    rewriter.replaceOp(op, buildResizeSum(rewriter, loc, x, type,
+                                          getAsIndexOpFoldResult(rewriter.getContext(), outShape),
+                                          tables, logical, compute, extrapolation));
+    return success();
+  }
+};
+
+/// A 0-D/1-D operand that is none or has no elements (older opsets pass
+/// empty tensors for unused inputs).
+bool isAbsentOperand(Value v) {
+  if (o::isNone(v))
+    return true;
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.hasStaticShape() && t.getNumElements() == 0;
+}
+
+/// The number of values of a 0-D/1-D operand, or -1 when not static.
+int64_t numOperandValues(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  if (!t || t.getRank() > 1 || !t.hasStaticShape())
+    return -1;
+  return t.getRank() == 0 ? 1 : t.getDimSize(0);
+}
+
+/// Resize whose scales/sizes/roi are known only at run time, or whose input
+/// has dynamic dimensions: the output sizes are computed at run time, and
+/// the per-axis tables of the static lowering (the same ResizeAxisMath) are
+/// computed at run time by linalg.generics over [out, taps], then gathered
+/// (nearest) or summed (linear/cubic) as in the static lowering.
+struct DynResizeLowering : OpConversionPattern<o::ResizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::ResizeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto xType = o::getRanked(op.getX());
+    auto type = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getY().getType()));
+    if (!xType || !type || type.getRank() != xType.getRank())
+      return rewriter.notifyMatchFailure(op, "unranked input or result");
+    int64_t rank = xType.getRank();
+    if (xType.hasStaticShape() && type.hasStaticShape()) {
+      SmallVector<double> s, r;
+      SmallVector<int64_t> shape;
+      bool notConstant = false;
+      if (succeeded(op.resolveResize(xType.getShape(), s, shape, r, notConstant)) ||
+          !notConstant)
+        return rewriter.notifyMatchFailure(op, "static Resize (ResizeLowering)");
+    }
+    Type logical = getElementTypeOrSelf(op.getX().getType());
+    if (!logical.isIntOrFloat())
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    ResizeParams p = resizeParams(op);
+    if (p.mode != "nearest" && p.mode != "linear" && p.mode != "cubic")
+      return rewriter.notifyMatchFailure(op, "unknown mode");
+
+    SmallVector<int64_t> axes;
+    if (auto a = op.getAxes()) {
+      for (int64_t axis : *a) {
+        int64_t n = axis < 0 ? axis + rank : axis;
+        if (n < 0 || n >= rank || llvm::is_contained(axes, n))
+          return rewriter.notifyMatchFailure(op, "bad 'axes'");
+        axes.push_back(n);
+      }
+    } else {
+      for (int64_t d = 0; d < rank; ++d)
+        axes.push_back(d);
+    }
+    int64_t n = axes.size();
+    bool hasScales = !isAbsentOperand(op.getScales()), hasSizes = !isAbsentOperand(op.getSizes());
+    if (hasScales == hasSizes)
+      return rewriter.notifyMatchFailure(op, "needs exactly one of 'scales' and 'sizes'");
+    if (numOperandValues(hasScales ? adaptor.getScales() : adaptor.getSizes()) != n)
+      return rewriter.notifyMatchFailure(op, "'scales'/'sizes' length is not the axes count");
+    bool useRoi = p.ctm == "tf_crop_and_resize" && !isAbsentOperand(op.getRoi());
+    if (useRoi && numOperandValues(adaptor.getRoi()) != 2 * n)
+      return rewriter.notifyMatchFailure(op, "'roi' length is not twice the axes count");
+    StringRef policy = op.getKeepAspectRatioPolicy();
+    if (hasSizes && policy != "stretch" && policy != "not_larger" && policy != "not_smaller")
+      return rewriter.notifyMatchFailure(op, "unknown keep_aspect_ratio_policy");
+
+    Location loc = op.getLoc();
+    IRMath m{rewriter, loc};
+    Value x = adaptor.getX();
+    SmallVector<Value> inSizes, outSizes, scales(rank, m.f(1)), roiStart(rank, m.f(0)),
+        roiEnd(rank, m.f(1));
+    for (OpFoldResult s : dimSizes(rewriter, loc, x))
+      inSizes.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, s));
+    outSizes = inSizes;
+    auto toF64 = [&](Value onnxValue, Value converted, int64_t j) {
+      Value v = extractScalar(rewriter, loc, converted, j);
+      return convertScalar(rewriter, loc, v, getElementTypeOrSelf(onnxValue.getType()),
+                           rewriter.getF64Type());
+    };
+    if (useRoi)
+      for (auto [i, axis] : llvm::enumerate(axes)) {
+        roiStart[axis] = toF64(op.getRoi(), adaptor.getRoi(), i);
+        roiEnd[axis] = toF64(op.getRoi(), adaptor.getRoi(), i + n);
+      }
+    if (hasScales) {
+      // out = floor(in * scale)
+      for (auto [i, axis] : llvm::enumerate(axes)) {
+        scales[axis] = toF64(op.getScales(), adaptor.getScales(), i);
+        outSizes[axis] = m.toI(m.floor(m.mul(m.toF(inSizes[axis]), scales[axis])));
+      }
+    } else if (policy == "stretch") {
+      for (auto [i, axis] : llvm::enumerate(axes)) {
+        outSizes[axis] = extractIndex(rewriter, loc, adaptor.getSizes(), i);
+        scales[axis] = m.div(m.toF(outSizes[axis]), m.toF(inSizes[axis]));
+      }
+    } else {
+      // One scale for all resized axes, the smallest (not_larger) or
+      // largest (not_smaller) ratio; sizes are then rounded half up.
+      Value scale;
+      for (auto [i, axis] : llvm::enumerate(axes)) {
+        Value r = m.div(m.toF(extractIndex(rewriter, loc, adaptor.getSizes(), i)),
+                        m.toF(inSizes[axis]));
+        scale = !scale              ? r
+                : policy == "not_larger" ? rewriter.createOrFold<arith::MinimumFOp>(loc, scale, r)
+                                         : rewriter.createOrFold<arith::MaximumFOp>(loc, scale, r);
+      }
+      for (int64_t axis : axes) {
+        scales[axis] = scale;
+        outSizes[axis] =
+            m.toI(m.floor(m.add(m.mul(m.toF(inSizes[axis]), scale), m.f(0.5))));
+      }
+    }
+    // Non-positive scales/sizes are invalid; an empty result rather than a
+    // negative allocation size.
+    for (int64_t axis : axes)
+      outSizes[axis] = rewriter.createOrFold<arith::MaxSIOp>(loc, outSizes[axis], m.i(0));
+    SmallVector<OpFoldResult> outFold;
+    for (Value v : outSizes)
+      outFold.push_back(getAsOpFoldResult(v));
+
+    Type elem = toSignless(logical);
+    Type compute = isa<FloatType>(logical) ? floatComputeType(logical) : rewriter.getF32Type();
+    double extrapolation = op.getExtrapolationValue().convertToDouble();
+    bool crop = p.ctm == "tf_crop_and_resize";
+    int64_t dyn = ShapedType::kDynamic;
+    SmallVector<Value> nearestTables(rank);
+    SmallVector<AxisTables> tables(rank);
+    for (int64_t axis : axes) {
+      ResizeAxisMath<IRMath> am{m, p, inSizes[axis], outSizes[axis],
+                                scales[axis], roiStart[axis], roiEnd[axis]};
+      auto taps = am.taps();
+      // The same math on the generic's builder, for one output index.
+      auto inner = [&](IRMath &im) {
+        return ResizeAxisMath<IRMath>{im, p, am.inSize, am.outSize,
+                                      am.scale, am.roiStart, am.roiEnd};
+      };
+      if (p.mode == "nearest") {
+        nearestTables[axis] = buildGenerate(
+            rewriter, loc, RankedTensorType::get({dyn}, rewriter.getI64Type()),
+            {outFold[axis]}, [&](OpBuilder &nb, Location nl, ValueRange ivs) -> Value {
+              IRMath im{nb, nl};
+              auto a = inner(im);
+              auto pt = a.point(ivs[0], taps);
+              Value i = a.nearestIndex(pt);
+              if (crop)
+                i = im.selI(pt.outside, im.i(-1), i);
+              return nb.createOrFold<arith::IndexCastOp>(nl, nb.getI64Type(), i);
+            });
         continue;
-      SmallVector<int64_t> shape(rank, 1);
-      shape[d] = outShape[d];
-      auto type = RankedTensorType::get(shape, rewriter.getI1Type());
-      SmallVector<bool> bits(axes[d].outside.begin(), axes[d].outside.end());
-      epilogueInputs.push_back(
-          arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(type, bits)));
-      maskAxes.push_back(d);
+      }
+      // An axis that turns out to be the identity at run time (scale 1 and
+      // as many outputs as inputs: output x reads input x with weight 1 in
+      // these coordinate transformations) gets a single tap, so that axes
+      // "resized" by a run-time scale of 1 (batch, channels) do not
+      // multiply the work by their tap count.
+      Value identity;
+      if (!crop && p.ctm != "tf_half_pixel_for_nn")
+        identity = m.andB(m.eq(scales[axis], m.f(1)),
+                          rewriter.createOrFold<arith::CmpIOp>(
+                              loc, arith::CmpIPredicate::eq, outSizes[axis], inSizes[axis]));
+      Value numTaps = identity ? m.selI(identity, m.i(1), taps.n) : taps.n;
+      SmallVector<OpFoldResult> tableSizes{outFold[axis], getAsOpFoldResult(numTaps)};
+      tables[axis].index = buildGenerate(
+          rewriter, loc, RankedTensorType::get({dyn, dyn}, rewriter.getI64Type()), tableSizes,
+          [&](OpBuilder &nb, Location nl, ValueRange ivs) -> Value {
+            IRMath im{nb, nl};
+            auto a = inner(im);
+            auto pt = a.point(ivs[0], taps);
+            Value i = a.tapIndex(pt, ivs[1]);
+            if (identity)
+              i = im.selI(identity, ivs[0], i);
+            return nb.createOrFold<arith::IndexCastOp>(nl, nb.getI64Type(), i);
+          });
+      tables[axis].weight = buildGenerate(
+          rewriter, loc, RankedTensorType::get({dyn, dyn}, compute), tableSizes,
+          [&](OpBuilder &nb, Location nl, ValueRange ivs) -> Value {
+            IRMath im{nb, nl};
+            auto a = inner(im);
+            auto pt = a.point(ivs[0], taps);
+            Value w = im.div(a.rawWeight(pt, taps, ivs[1]), a.normalizer(pt, taps));
+            if (identity)
+              w = im.sel(identity, im.f(1), w);
+            return convertScalar(nb, nl, w, nb.getF64Type(), compute);
+          });
+      if (crop)
+        tables[axis].outside = buildGenerate(
+            rewriter, loc, RankedTensorType::get({dyn}, rewriter.getI1Type()),
+            {outFold[axis]}, [&](OpBuilder &nb, Location nl, ValueRange ivs) -> Value {
+              IRMath im{nb, nl};
+              return inner(im).point(ivs[0], taps).outside;
+            });
     }
-    if (epilogueInputs.size() == 1 && compute == elem) {
-      rewriter.replaceOp(op, acc);
-      return success();
+
+    auto resultType = RankedTensorType::get(type.getShape(), elem);
+    Value y;
+    if (p.mode == "nearest") {
+      Value outsideValue = crop ? createScalar(rewriter, loc, elem, extrapolation) : Value();
+      SmallVector<bool> hasOutside(rank, crop);
+      y = buildGather(rewriter, loc, x, resultType, outFold, nearestTables, hasOutside,
+                      outsideValue);
+    } else {
+      y = buildResizeSum(rewriter, loc, x, resultType, outFold, tables, logical, compute,
+                         extrapolation);
     }
-    Value y = buildElementwise(
-        rewriter, loc, epilogueInputs, RankedTensorType::get(outShape, elem),
-        [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
-          Value r = a[0];
-          if (a.size() > 1) {
-            Value outside = a[1];
-            for (Value m : a.drop_front(2))
-              outside = arith::OrIOp::create(nb, nloc, outside, m);
-            r = arith::SelectOp::create(nb, nloc, outside,
-                                        createScalar(nb, nloc, compute, extrapolation), r);
-          }
-          return convertScalar(nb, nloc, r, compute, logical);
-        });
     rewriter.replaceOp(op, y);
     return success();
   }
@@ -866,5 +1273,5 @@ void steed::populatePoolingLoweringPatterns(const TypeConverter &converter,
                GlobalPoolLowering<o::GlobalMaxPoolOp, PoolKind::Max>,
                GlobalPoolLowering<o::GlobalAveragePoolOp, PoolKind::Average>,
                GlobalPoolLowering<o::GlobalLpPoolOp, PoolKind::Lp>, PadLowering,
-               ResizeLowering>(converter, patterns.getContext());
+               ResizeLowering, DynResizeLowering>(converter, patterns.getContext());
 }

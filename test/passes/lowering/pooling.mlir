@@ -212,6 +212,163 @@ func.func @resize_linear(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
 
 // -----
 
+// Run-time scales (nearest): the output sizes are floor(in * scale) of the
+// scales read at run time, each axis gets an index table computed by a
+// linalg.generic over its output size, then one gather.
+// CHECK-LABEL: func.func @resize_runtime_scales_nearest(%arg0: tensor<1x1x2x2xf32>, %arg1: tensor<4xf32>) -> tensor<?x?x?x?xf32>
+// The sizes of axes 2 and 3 (input size 2): floor(scale * 2).
+// CHECK:       %[[W2:.*]] = arith.mulf %{{.*}}, %{{.*}} : f64
+// CHECK:       %[[FL2:.*]] = math.floor %[[W2]] : f64
+// CHECK:       %[[O2I:.*]] = arith.fptosi %[[FL2]] : f64 to i64
+// CHECK:       %[[O2:.*]] = arith.index_cast %[[O2I]] : i64 to index
+// CHECK:       %[[W3:.*]] = arith.mulf %{{.*}}, %{{.*}} : f64
+// CHECK:       %[[FL3:.*]] = math.floor %[[W3]] : f64
+// CHECK:       %[[O3I:.*]] = arith.fptosi %[[FL3]] : f64 to i64
+// CHECK:       %[[O3:.*]] = arith.index_cast %[[O3I]] : i64 to index
+// Invalid (non-positive) scales give an empty result, not a negative size.
+// CHECK:       %[[P2:.*]] = arith.maxsi %[[O2]], %{{.*}} : index
+// CHECK:       %[[P3:.*]] = arith.maxsi %[[O3]], %{{.*}} : index
+// CHECK:       tensor.empty(%{{.*}}) : tensor<?xi64>
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?xi64>)
+// CHECK:         linalg.index 0
+// asymmetric: the source coordinate is x / scale, floor mode keeps the left tap.
+// CHECK:         arith.divf
+// CHECK:         math.floor
+// CHECK:       tensor.empty(%{{.*}}, %{{.*}}, %[[P2]], %[[P3]]) : tensor<?x?x?x?xf32>
+// CHECK:       linalg.generic {{.*}} ins({{.*}} : tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>) outs({{.*}} : tensor<?x?x?x?xf32>)
+// CHECK:         tensor.extract %arg0
+// BUF-LABEL:   func.func private @k{{.*}}(%arg0: memref<1x1x2x2xf32>, %arg1: memref<4xf32>) -> memref<?x?x?x?xf32>
+// BUF:         memref.load %arg1
+// BUF:         return %{{.*}} : memref<?x?x?x?xf32>
+func.func @resize_runtime_scales_nearest(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>) -> tensor<*xf32> {
+  %n = onnx.None
+  %y = onnx.Resize %x, %n, %s, %n {coordinate_transformation_mode = "asymmetric", nearest_mode = "floor"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// Run-time sizes on axes 2, 3 with not_larger: one scale min(h / 4, w / 4),
+// sizes in * scale rounded half up; two-tap index/weight tables of run-time
+// length, axes 0 and 1 are read with linalg.index (no table).
+// CHECK-LABEL: func.func @resize_runtime_sizes_linear_axes(%arg0: tensor<1x3x4x4xf32>, %arg1: tensor<2xi64>) -> tensor<1x3x?x?xf32>
+// CHECK:       tensor.extract %arg1
+// CHECK:       tensor.extract %arg1
+// CHECK:       %[[SCALE:.*]] = arith.minimumf %{{.*}}, %{{.*}} : f64
+// CHECK:       arith.mulf %[[SCALE]]
+// CHECK:       arith.addf %{{.*}}, %{{.*}} : f64
+// CHECK:       math.floor
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?x?xi64>)
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?x?xf32>)
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?x?xi64>)
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?x?xf32>)
+// CHECK:       tensor.empty(%{{.*}}, %{{.*}}) : tensor<1x3x?x?xf32>
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+// CHECK:         linalg.index 0
+// CHECK:         linalg.index 1
+// CHECK:         tensor.extract %arg0
+// CHECK:         arith.mulf
+// CHECK:         arith.addf
+// CHECK:       return %{{.*}} : tensor<1x3x?x?xf32>
+func.func @resize_runtime_sizes_linear_axes(%x: tensor<1x3x4x4xf32>, %sz: tensor<2xi64>) -> tensor<*xf32> {
+  %n = onnx.None
+  %y = onnx.Resize %x, %n, %n, %sz {mode = "linear", axes = array<i64: 2, 3>, keep_aspect_ratio_policy = "not_larger"} : (tensor<1x3x4x4xf32>, none, none, tensor<2xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// Antialias cubic with run-time scales: the tap count 2 - 2 * (floor(-2 /
+// min(scale, 1)) + 1) is a run-time size of the tables, and each weight is
+// normalized by the sum over the taps (an scf.for).
+// CHECK-LABEL: func.func @resize_runtime_scales_cubic_antialias
+// CHECK:       %[[LT:.*]] = arith.cmpf olt, %[[S:.*]], %{{.*}} : f64
+// CHECK:       %[[KS:.*]] = arith.select %[[LT]], %[[S]], %{{.*}} : f64
+// CHECK:       %[[Q:.*]] = arith.divf %{{.*}}, %[[KS]] : f64
+// CHECK:       math.floor %[[Q]]
+// CHECK:       %[[N:.*]] = arith.subi %{{.*}}, %{{.*}} : index
+// An axis whose run-time scale is 1 with as many outputs as inputs reads
+// one tap.
+// CHECK:       %[[SAME:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : index
+// CHECK:       %[[ID:.*]] = arith.andi %{{.*}}, %[[SAME]] : i1
+// CHECK:       %[[NT:.*]] = arith.select %[[ID]], %{{.*}}, %[[N]] : index
+// CHECK:       tensor.empty(%{{.*}}, %[[NT]]) : tensor<?x?xi64>
+// CHECK:       tensor.empty(%{{.*}}, %[[NT]]) : tensor<?x?xf32>
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?x?xf32>)
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %[[N]] step
+// CHECK:         arith.divf
+// CHECK:         arith.truncf {{.*}} : f64 to f32
+func.func @resize_runtime_scales_cubic_antialias(%x: tensor<1x1x8x8xf32>, %s: tensor<2xf32>) -> tensor<*xf32> {
+  %n = onnx.None
+  %y = onnx.Resize %x, %n, %s, %n {mode = "cubic", antialias = 1 : i64, axes = array<i64: 2, 3>} : (tensor<1x1x8x8xf32>, none, tensor<2xf32>, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// tf_crop_and_resize with a run-time roi: an outside mask per axis, then
+// extrapolation_value where any is set.
+// CHECK-LABEL: func.func @resize_runtime_roi
+// CHECK:       tensor.extract %arg1
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?xi1>)
+// CHECK:         arith.cmpf olt
+// CHECK:         arith.ori
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?xi1>)
+// CHECK:       linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<1x1x?x?xf32>, tensor<?xi1>, tensor<?xi1>)
+// CHECK:         %[[OUT:.*]] = arith.ori
+// CHECK:         %[[EXTRA:.*]] = arith.constant 1.000000e+01 : f32
+// CHECK:         arith.select %[[OUT]], %[[EXTRA]], %{{.*}} : f32
+func.func @resize_runtime_roi(%x: tensor<1x1x4x4xf32>, %roi: tensor<4xf32>, %s: tensor<2xf32>) -> tensor<*xf32> {
+  %n = onnx.None
+  %y = onnx.Resize %x, %roi, %s, %n {mode = "linear", axes = array<i64: 2, 3>, coordinate_transformation_mode = "tf_crop_and_resize", extrapolation_value = 10.0 : f32} : (tensor<1x1x4x4xf32>, tensor<4xf32>, tensor<2xf32>, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// A dynamic batch with constant scales also takes the run-time tables; the
+// batch is read with tensor.dim.
+// CHECK-LABEL: func.func @resize_dynamic_input(%arg0: tensor<?x1x2x2xf32>) -> tensor<?x1x4x4xf32>
+// CHECK:       tensor.dim %arg0, %{{.*}} : tensor<?x1x2x2xf32>
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<?xi64>)
+// CHECK:       tensor.empty(%{{.*}}) : tensor<?x1x4x4xf32>
+func.func @resize_dynamic_input(%x: tensor<?x1x2x2xf32>) -> tensor<*xf32> {
+  %n = onnx.None
+  %s = onnx.Constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
+  %y = onnx.Resize %x, %n, %s, %n : (tensor<?x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// Constant scales keep the static lowering: constant tables, nothing
+// computed at run time.
+// CHECK-LABEL: func.func @resize_constant_scales_static
+// CHECK-NOT:   math.floor
+// CHECK:       arith.constant dense<[0, 0, 1, 1]> : tensor<4xi64>
+// CHECK-NOT:   math.floor
+// CHECK:       return
+func.func @resize_constant_scales_static(%x: tensor<1x1x2x2xf32>) -> tensor<*xf32> {
+  %n = onnx.None
+  %s = onnx.Constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
+  %y = onnx.Resize %x, %n, %s, %n {coordinate_transformation_mode = "asymmetric"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// Shape inference with run-time sizes on axis 1 only: the other axes keep
+// their sizes.
+// CHECK-LABEL: func.func @infer_resize_runtime_axes(%arg0: tensor<2x3x5xf32>, %arg1: tensor<1xi64>) -> tensor<2x?x5xf32>
+func.func @infer_resize_runtime_axes(%x: tensor<2x3x5xf32>, %sz: tensor<1xi64>) -> tensor<*xf32> {
+  %n = onnx.None
+  %y = onnx.Resize %x, %n, %n, %sz {axes = array<i64: -2>} : (tensor<2x3x5xf32>, none, none, tensor<1xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
 // Shape inference: ceil_mode drops a last window that starts in the padding.
 // CHECK-LABEL: func.func @infer_maxpool_ceil_reduce(%arg0: tensor<1x1x2x2xf32>) -> (tensor<1x1x1x1xf32>, tensor<1x1x1x1xi64>)
 func.func @infer_maxpool_ceil_reduce(%x: tensor<1x1x2x2xf32>) -> (tensor<*xf32>, tensor<*xi64>) {
@@ -307,5 +464,15 @@ func.func @resize_scales_and_sizes(%x: tensor<1x1x4x4xf32>) -> tensor<*xf32> {
   %sz = onnx.Constant dense<[1, 1, 8, 8]> : tensor<4xi64>
   // expected-error @+1 {{takes 'scales' or 'sizes', not both}}
   %y = onnx.Resize %x, %n, %s, %sz : (tensor<1x1x4x4xf32>, none, tensor<4xf32>, tensor<4xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// Scales of a run-time length: how many axes they cover is unknown.
+func.func @resize_runtime_scales_length(%x: tensor<1x1x2x2xf32>, %s: tensor<?xf32>) -> tensor<*xf32> {
+  %n = onnx.None
+  // expected-error @+1 {{cannot lower onnx.Resize with types 'tensor<1x1x2x2xf32>', 'none', 'tensor<?xf32>', 'none' -> 'tensor<?x?x?x?xf32>'}}
+  %y = onnx.Resize %x, %n, %s, %n : (tensor<1x1x2x2xf32>, none, tensor<?xf32>, none) -> tensor<*xf32>
   return %y : tensor<*xf32>
 }
