@@ -75,6 +75,7 @@ func.func @reshape_runtime_other(%x: tensor<?x56x28xf32>, %other: tensor<?xf32>)
   %s = onnx.Concat %shape, %n {axis = 0 : i64} : (tensor<1xi64>, tensor<2xi64>) -> tensor<3xi64>
   %y = onnx.Reshape %x, %s : (tensor<?x56x28xf32>, tensor<3xi64>) -> tensor<*xf32>
   return %y : tensor<*xf32>
+}
 
 // -----
 
