@@ -361,7 +361,7 @@ def write_results(out, meta, peaks, results):
          '- machine: %s, %d CPUs; load average %s at start, %s at end' % (
              meta['cpu'], meta['cpus'], fmt(meta['load_start'], '%.2f'), fmt(meta.get('load_end'), '%.2f')),
          '- FP32 peak (AVX-512 FMA loop, per-thread CPU time): %s' % ', '.join(
-             '%.1f GFLOP/s on %s thread%s' % (p['gflops'], t, '' if t == 1 else 's') for t, p in peaks.items()),
+             '%.1f GFLOP/s on %s thread%s' % (p['gflops'], t, '' if str(t) == '1' else 's') for t, p in peaks.items()),
          '- Steed %s; ONNX Runtime %s (onnxruntime-node, CPU EP, all graph optimizations)' % (
              meta['steed_commit'], meta['ort_version']),
          '- up to %d rounds alternating Steed and ORT (fresh process each; fewer, at least %d, where one engine\'s '
@@ -406,10 +406,13 @@ def write_results(out, meta, peaks, results):
     for t in meta['threads']:
         ratios = [r['threads'][str(t)]['ratio'] for r in results
                   if not r.get('error') and 'ratio' in r['threads'].get(str(t), {})]
-        if ratios:
-            L.append('- %d thread%s: geometric mean of ORT/Steed over %d models: %.3f (Steed %.1fx slower)' % (
-                t, '' if t == 1 else 's', len(ratios), math.exp(statistics.mean(math.log(x) for x in ratios)),
-                1 / math.exp(statistics.mean(math.log(x) for x in ratios))))
+        rows = [r['threads'][str(t)] for r in results if not r.get('error') and 'ratio' in r['threads'].get(str(t), {})]
+        if rows:
+            g = math.exp(statistics.mean(math.log(row['ratio']) for row in rows))
+            gmin = math.exp(statistics.mean(math.log(row['ort']['min_ms'] / row['steed']['min_ms']) for row in rows))
+            L.append('- %d thread%s: geometric mean of ORT/Steed over %d models: %.3g (Steed %.3gx %s); '
+                     'with the fastest run of each instead of the median: %.3g' % (
+                         t, '' if t == 1 else 's', len(rows), g, max(g, 1 / g), 'slower' if g < 1 else 'faster', gmin))
     L.append('')
     with open(os.path.join(out, 'results.md'), 'w') as f:
         f.write('\n'.join(L))
@@ -446,7 +449,14 @@ def main():
                     help='for steedc and the check runs, seconds (default: 600); rounds get 10 x their expected '
                     'time + 120 s')
     ap.add_argument('--note', help='a line to put into the results (e.g. about the machine load)')
+    ap.add_argument('--report', metavar='RESULTS_JSON',
+                    help='only rewrite results.md (into --out) from a results.json, e.g. after a report change')
     args = ap.parse_args()
+    if args.report:
+        doc = json.load(open(args.report))
+        write_results(args.out, doc['meta'], doc['peak'], doc['models'])
+        log('wrote %s' % os.path.join(args.out, 'results.md'))
+        return 0
     q = args.quick
     args.models = [m for m in (args.models or ','.join(QUICK_MODELS if q else MODELS)).split(',') if m]
     args.threads = [int(t) for t in (args.threads or ('1' if q else '1,2')).split(',') if t]
