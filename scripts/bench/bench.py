@@ -176,6 +176,7 @@ class Side:
         self.name, self.args, self.model_dir, self.so = name, args, model_dir, so
         self.inputs = numbered(model_dir, 'input')
         self.env = dict(os.environ, NODE_PATH=ort_modules) if ort_modules else None
+        self.last_session_ms = None
 
     def command(self, threads, warmup, runs, outputs=None):
         if self.name == 'steed':
@@ -194,6 +195,7 @@ class Side:
         try:
             rep = json.loads(r['out'].strip().splitlines()[-1])
             times = rep['times_ms']
+            self.last_session_ms = rep.get('session_ms')
         except (ValueError, KeyError, IndexError):
             return None, r['max_rss_mb'], 'unexpected output: %s' % r['out'][-200:]
         if len(times) != runs:
@@ -295,7 +297,14 @@ def bench_model(name, args, ort_modules, peaks, work):
         for s in active:
             row[s]['warmup'], row[s]['runs_per_round'] = plans[s]
             row[s]['times_ms'], row[s]['rounds'] = [], []
-        for rnd in range(args.rounds):
+        # Time-bounded rounds: a slow engine (Steed on the big models) gets fewer rounds, so that
+        # one engine's rounds take about --max-seconds, but never fewer than --min-rounds.
+        round_s = max([sum(plans[s]) * row[s]['check_run_ms'] / 1e3 for s in active] or [0])
+        rounds = args.rounds
+        if round_s > 0 and rounds * round_s > args.max_seconds:
+            rounds = max(min(args.min_rounds, args.rounds), int(args.max_seconds // round_s))
+        row['rounds'] = rounds
+        for rnd in range(rounds):
             order = active if rnd % 2 == 0 else active[::-1]
             for s in order:
                 if row[s].get('error'):
@@ -310,6 +319,8 @@ def bench_model(name, args, ort_modules, peaks, work):
                     continue
                 row[s]['times_ms'] += times
                 row[s]['rounds'].append(statistics.median(times))
+                if s == 'ort' and sides[s].last_session_ms is not None:
+                    row[s].setdefault('session_ms', []).append(sides[s].last_session_ms)
         for s in active:
             if not row[s].get('error'):
                 row[s].update(summarize(row[s]['times_ms']))
@@ -317,11 +328,11 @@ def bench_model(name, args, ort_modules, peaks, work):
                 row[s]['gflops'] = g
                 row[s]['pct_peak'] = 100.0 * g / peaks[t]['gflops']
         if row['steed'].get('median_ms') and row['ort'].get('median_ms'):
-            row['ratio'] = row['steed']['median_ms'] / row['ort']['median_ms']
+            row['ratio'] = row['ort']['median_ms'] / row['steed']['median_ms']  # > 1: Steed faster
         row['load_after'] = loadavg()
         log('  %d thread(s): steed %s, ort %s, ratio %s, check %s' % (
             t, fmt_ms(row['steed'].get('median_ms')), fmt_ms(row['ort'].get('median_ms')),
-            '%.2f' % row['ratio'] if 'ratio' in row else '-',
+            '%.3g' % row['ratio'] if 'ratio' in row else '-',
             ('ok' if row['check']['ok'] else 'FAIL') if 'check' in row else '-'))
     return res
 
@@ -350,20 +361,25 @@ def write_results(out, meta, peaks, results):
          '- machine: %s, %d CPUs; load average %s at start, %s at end' % (
              meta['cpu'], meta['cpus'], fmt(meta['load_start'], '%.2f'), fmt(meta.get('load_end'), '%.2f')),
          '- FP32 peak (AVX-512 FMA loop, per-thread CPU time): %s' % ', '.join(
-             '%.1f GFLOP/s on %s thread%s' % (p['gflops'], t, '' if t == 1 else 's') for t, p in peaks.items()),
+             '%.1f GFLOP/s on %s thread%s' % (p['gflops'], t, '' if str(t) == '1' else 's') for t, p in peaks.items()),
          '- Steed %s; ONNX Runtime %s (onnxruntime-node, CPU EP, all graph optimizations)' % (
              meta['steed_commit'], meta['ort_version']),
-         '- %d rounds alternating Steed and ORT (fresh process each); runs per round chosen for a %.1f s budget '
-         '(%s); medians over all timed runs' % (meta['rounds'], meta['budget_s'], meta['runs_note']),
+         '- up to %d rounds alternating Steed and ORT (fresh process each; fewer, at least %d, where one engine\'s '
+         'rounds would take over %.0f s); runs per round chosen for a %.1f s budget (%s); medians over all timed runs'
+         % (meta['rounds'], min(meta['min_rounds'], meta['rounds']), meta['max_seconds'], meta['budget_s'], meta['runs_note']),
          '- baseline peak RSS of the processes alone: steed-run %.0f MB, Node + onnxruntime-node %.0f MB' % (
              meta['steed_run_baseline_rss_mb'] or 0, meta['ort_baseline_rss_mb'] or 0),
          '']
     if meta.get('note'):
         L += ['Note: ' + meta['note'], '']
-    L += ['| model | GFLOP | thr | Steed ms | ORT ms | Steed/ORT | Steed GFLOP/s | Steed %peak | ORT GFLOP/s | '
-          'ORT %peak | compile s | Steed RSS MB | ORT RSS MB | runs S/O | check | notes |',
-          '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|']
+    L += ['| model | GFLOP | thr | Steed ms | ORT ms | ORT/Steed | Steed GFLOP/s | Steed %peak | ORT GFLOP/s | '
+          'ORT %peak | compile s | Steed RSS MB | ORT RSS MB | rounds | runs S/O | check | notes |',
+          '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|']
     for r in results:
+        if r.get('error'):
+            L.append('| %s | - | - | - | - | - | - | - | - | - | - | - | - | - | - | - | %s |'
+                     % (r['model'], r['error'].replace('|', '\\|')))
+            continue
         c = r['compile']
         for t, row in r['threads'].items():
             s, o = row['steed'], row['ort']
@@ -379,13 +395,25 @@ def write_results(out, meta, peaks, results):
                 fmt(chk['max_abs_err'] / chk['max_abs_ref'] if chk['max_abs_err'] is not None and chk['max_abs_ref']
                     else None, '%.1e'))
             runs = '%s/%s' % (fmt(s.get('count'), '%d'), fmt(o.get('count'), '%d'))
-            L.append('| %s | %.3f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            L.append('| %s | %.3f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
                 r['model'], r['gflop'], t, fmt_ms(s.get('median_ms')), fmt_ms(o.get('median_ms')),
-                fmt(row.get('ratio'), '%.1f'), fmt(s.get('gflops'), '%.2f'), fmt(s.get('pct_peak'), '%.2f'),
+                fmt(row.get('ratio'), '%.3g'), fmt(s.get('gflops'), '%.2f'), fmt(s.get('pct_peak'), '%.2f'),
                 fmt(o.get('gflops'), '%.1f'), fmt(o.get('pct_peak'), '%.1f'),
                 fmt(c['seconds'], '%.1f') if c['ok'] else 'fail', fmt(s.get('max_rss_mb'), '%.0f'),
-                fmt(o.get('max_rss_mb'), '%.0f'), runs, check, '; '.join(notes).replace('|', '\\|')))
-    L += ['', 'check: max|Steed - ORT| / max|ORT| over the outputs (ok when <= %g).' % TOL, '']
+                fmt(o.get('max_rss_mb'), '%.0f'), fmt(row.get('rounds'), '%d'), runs, check, '; '.join(notes).replace('|', '\\|')))
+    L += ['', 'ORT/Steed: ratio of the median latencies, > 1 means Steed is faster. '
+          'check: max|Steed - ORT| / max|ORT| over the outputs (ok when <= %g).' % TOL, '']
+    for t in meta['threads']:
+        ratios = [r['threads'][str(t)]['ratio'] for r in results
+                  if not r.get('error') and 'ratio' in r['threads'].get(str(t), {})]
+        rows = [r['threads'][str(t)] for r in results if not r.get('error') and 'ratio' in r['threads'].get(str(t), {})]
+        if rows:
+            g = math.exp(statistics.mean(math.log(row['ratio']) for row in rows))
+            gmin = math.exp(statistics.mean(math.log(row['ort']['min_ms'] / row['steed']['min_ms']) for row in rows))
+            L.append('- %d thread%s: geometric mean of ORT/Steed over %d models: %.3g (Steed %.3gx %s); '
+                     'with the fastest run of each instead of the median: %.3g' % (
+                         t, '' if t == 1 else 's', len(rows), g, max(g, 1 / g), 'slower' if g < 1 else 'faster', gmin))
+    L.append('')
     with open(os.path.join(out, 'results.md'), 'w') as f:
         f.write('\n'.join(L))
 
@@ -401,6 +429,10 @@ def main():
     ap.add_argument('--warmup', type=int, help='warm-up runs per round and engine (default: from --budget, 1..10)')
     ap.add_argument('--budget', type=float, default=None,
                     help='seconds of timed runs per round and engine, used to pick --runs (default: 1.0)')
+    ap.add_argument('--max-seconds', type=float, default=None,
+                    help='fewer rounds for slow models: at most about this many seconds of one engine\'s rounds '
+                    'per model and thread count, but at least --min-rounds (default: 100)')
+    ap.add_argument('--min-rounds', type=int, default=3, help='see --max-seconds (default: 3)')
     ap.add_argument('--min-runs', type=int, default=2, help='at least this many timed runs per round (default: 2)')
     ap.add_argument('--max-runs', type=int, default=None, help='at most this many (default: 200)')
     ap.add_argument('--quick', action='store_true',
@@ -413,14 +445,24 @@ def main():
     ap.add_argument('--steedc', default=os.path.join(REPO, 'build', 'bin', 'steedc'))
     ap.add_argument('--steed-run', default=os.path.join(REPO, 'build', 'bin', 'steed-run'))
     ap.add_argument('--opset', type=int, default=13, help='ONNX opset of the generated models (default: 13)')
-    ap.add_argument('--timeout', type=float, default=1800, help='for steedc and the check runs, seconds')
+    ap.add_argument('--timeout', type=float, default=600,
+                    help='for steedc and the check runs, seconds (default: 600); rounds get 10 x their expected '
+                    'time + 120 s')
     ap.add_argument('--note', help='a line to put into the results (e.g. about the machine load)')
+    ap.add_argument('--report', metavar='RESULTS_JSON',
+                    help='only rewrite results.md (into --out) from a results.json, e.g. after a report change')
     args = ap.parse_args()
+    if args.report:
+        doc = json.load(open(args.report))
+        write_results(args.out, doc['meta'], doc['peak'], doc['models'])
+        log('wrote %s' % os.path.join(args.out, 'results.md'))
+        return 0
     q = args.quick
     args.models = [m for m in (args.models or ','.join(QUICK_MODELS if q else MODELS)).split(',') if m]
     args.threads = [int(t) for t in (args.threads or ('1' if q else '1,2')).split(',') if t]
     args.rounds = args.rounds or (2 if q else 5)
     args.budget = args.budget if args.budget is not None else (0.1 if q else 1.0)
+    args.max_seconds = args.max_seconds if args.max_seconds is not None else (10 if q else 100)
     args.max_runs = args.max_runs or (10 if q else 200)
     args.min_runs = min(args.min_runs, args.max_runs)
     for tool in (args.steedc, args.steed_run):
@@ -434,10 +476,16 @@ def main():
 
     ort_modules = ensure_ort(work)
     log('generating models into %s' % args.models_dir)
-    r = subprocess.run([sys.executable, os.path.join(REPO, 'scripts', 'gen_models.py'), '--out', args.models_dir,
-                        '--models', ','.join(args.models), '--opset', str(args.opset)])
-    if r.returncode != 0:
-        sys.exit('error: model generation failed')
+    gen = [sys.executable, os.path.join(REPO, 'scripts', 'gen_models.py'), '--out', args.models_dir,
+           '--opset', str(args.opset), '--models']
+    gen_errors = {}
+    if subprocess.run(gen + [','.join(args.models)]).returncode != 0:
+        log('model generation failed; generating the models one by one')
+        for name in args.models:
+            r = run_proc(gen + [name], args.timeout)
+            if r['rc'] != 0:
+                gen_errors[name] = 'gen_models.py ' + error_line(r)
+                log('  %s: %s' % (name, gen_errors[name]))
     peaks = measure_peak(build_helpers(work), args.threads)
     base_steed = run_proc([args.steed_run, '--help'], 60)
     base_ort = run_proc(['node', os.path.join(HERE, 'ort_run.js'), '{}'], 60, dict(os.environ, NODE_PATH=ort_modules))
@@ -445,13 +493,25 @@ def main():
     meta = {'date': datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), 'cpu': cpu_name(), 'cpus': os.cpu_count(),
             'steed_commit': git_describe(), 'ort_version': ort_version or ORT_VERSION, 'opset': args.opset,
             'threads': args.threads, 'rounds': args.rounds, 'budget_s': args.budget,
+            'min_rounds': args.min_rounds, 'max_seconds': args.max_seconds,
             'runs_note': 'fixed %d' % args.runs if args.runs else '%d..%d' % (args.min_runs, args.max_runs),
             'check_tolerance': TOL, 'load_start': loadavg(), 'note': args.note,
             'steed_run_baseline_rss_mb': base_steed['max_rss_mb'], 'ort_baseline_rss_mb': base_ort['max_rss_mb'],
             'command': ' '.join(sys.argv)}
     results = []
     for name in args.models:
-        results.append(bench_model(name, args, ort_modules, peaks, work))
+        if name in gen_errors:
+            res = {'model': name, 'error': gen_errors[name]}
+        else:
+            try:
+                res = bench_model(name, args, ort_modules, peaks, work)
+            except KeyboardInterrupt:
+                raise
+            except Exception as e:  # a bug or an unexpected file: keep the row and go on
+                import traceback
+                traceback.print_exc()
+                res = {'model': name, 'error': 'bench.py: %s: %s' % (type(e).__name__, e)}
+        results.append(res)
         meta['load_end'] = loadavg()
         write_results(args.out, meta, peaks, results)
     log('wrote %s and %s' % (os.path.join(args.out, 'results.md'), os.path.join(args.out, 'results.json')))
