@@ -63,4 +63,25 @@ def ONNX_NonMaxSuppressionOp : ONNX_Op<"NonMaxSuppression"> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+// Not data-dependent in shape, but a selection by value all the same: which
+// pool n-grams occur in each row.
+def ONNX_TfIdfVectorizerOp : ONNX_Op<"TfIdfVectorizer"> {
+  let summary = "n-gram counts of integer rows against a pool (TF, IDF or TFIDF weighted)";
+  let description = [{
+    X is [C] or [N, C] (int32 or int64). The pool holds the n-grams of each
+    length n back to back from ngram_counts[n - 1]; ngram_indexes gives
+    each n-gram's output column (output size max + 1). An n-gram of length
+    min_gram_length..max_gram_length occurs at (i, skip) when X[i + k *
+    (skip + 1)] matches it for all k, skip <= max_skip_count (unigrams are
+    counted once). TF: counts; IDF: weights (or 1) where the count is
+    positive; TFIDF: counts * weights (or counts). Output f32.
+  }];
+  let arguments = (ins AnyTensor:$X, I64Attr:$max_gram_length, I64Attr:$min_gram_length,
+                   I64Attr:$max_skip_count, StrAttr:$mode,
+                   DenseI64ArrayAttr:$ngram_counts, DenseI64ArrayAttr:$ngram_indexes,
+                   DenseI64ArrayAttr:$pool_int64s, OptionalAttr<DenseF32ArrayAttr>:$weights);
+  let results = (outs AnyTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // STEED_ONNX_SELECTION_OPS

@@ -97,3 +97,54 @@ LogicalResult NonMaxSuppressionOp::inferShapes() {
   setResultType(getOperation(), 0, {kDyn, 3}, IntegerType::get(getContext(), 64));
   return success();
 }
+
+LogicalResult TfIdfVectorizerOp::inferShapes() {
+  Type elem = getElementTypeOrSelf(getX().getType());
+  if (!elem.isInteger(32) && !elem.isInteger(64))
+    return emitOpError() << "X must be int32 or int64, got " << getX().getType();
+  StringRef mode = getMode();
+  if (mode != "TF" && mode != "IDF" && mode != "TFIDF")
+    return emitOpError() << "unknown mode '" << mode << "' (expected TF, IDF or TFIDF)";
+  int64_t minGram = getMinGramLength(), maxGram = getMaxGramLength();
+  if (minGram < 1 || maxGram < minGram)
+    return emitOpError() << "needs 1 <= min_gram_length (" << minGram
+                         << ") <= max_gram_length (" << maxGram << ")";
+  if ((int64_t)getMaxSkipCount() < 0)
+    return emitOpError("max_skip_count must be non-negative");
+  // The n-grams of each length: [ngram_counts[n-1], ngram_counts[n]) of the pool.
+  ArrayRef<int64_t> counts = getNgramCounts(), indexes = getNgramIndexes();
+  int64_t poolSize = getPoolInt64s().size(), numGrams = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    int64_t end = i + 1 < counts.size() ? counts[i + 1] : poolSize;
+    if (counts[i] < 0 || end < counts[i] || end > poolSize || (end - counts[i]) % (int64_t)(i + 1))
+      return emitOpError() << "ngram_counts " << counts[i] << ".." << end
+                           << " do not split the pool of " << poolSize << " into "
+                           << i + 1 << "-grams";
+    numGrams += (end - counts[i]) / (int64_t)(i + 1);
+  }
+  if ((int64_t)indexes.size() != numGrams)
+    return emitOpError() << "ngram_indexes has " << indexes.size() << " entries for "
+                         << numGrams << " pool n-grams";
+  int64_t outSize = 0;
+  for (int64_t i : indexes) {
+    if (i < 0)
+      return emitOpError() << "negative ngram index " << i;
+    outSize = std::max(outSize, i + 1);
+  }
+  if (auto w = getWeights(); w && (int64_t)w->size() != outSize)
+    return emitOpError() << "weights has " << w->size() << " entries for " << outSize
+                         << " outputs";
+  Type f32 = Float32Type::get(getContext());
+  auto x = getRanked(getX());
+  if (!x) {
+    setResultType(getOperation(), 0, UnrankedTensorType::get(f32));
+    return success();
+  }
+  if (x.getRank() == 1)
+    setResultType(getOperation(), 0, {outSize}, f32);
+  else if (x.getRank() == 2)
+    setResultType(getOperation(), 0, {x.getDimSize(0), outSize}, f32);
+  else
+    return emitOpError() << "X must be [C] or [N, C], got " << x;
+  return success();
+}

@@ -661,10 +661,163 @@ struct NonMaxSuppressionLowering : OpConversionPattern<o::NonMaxSuppressionOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// TfIdfVectorizer
+//===----------------------------------------------------------------------===//
+
+/// TfIdfVectorizer: the pool and a table of the counted n-grams (pool
+/// offset, length, output column; lengths outside [min, max] left out) are
+/// constants; per row and n-gram, loops over the skip distances and start
+/// positions count the matches into the output column; then the mode
+/// weights the counts.
+struct TfIdfVectorizerLowering : OpConversionPattern<o::TfIdfVectorizerOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(o::TfIdfVectorizerOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedType(getTypeConverter(), op.getY());
+    Value x = adaptor.getX();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !xType || (xType.getRank() != 1 && xType.getRank() != 2) ||
+        type.getRank() != xType.getRank())
+      return rewriter.notifyMatchFailure(op, "needs a ranked [C] or [N, C] input");
+    Location loc = op.getLoc();
+    Idx ix{rewriter, loc};
+    Type i64 = rewriter.getI64Type(), f32 = rewriter.getF32Type();
+    int64_t minGram = op.getMinGramLength(), maxGram = op.getMaxGramLength();
+    ArrayRef<int64_t> counts = op.getNgramCounts(), indexes = op.getNgramIndexes();
+    ArrayRef<int64_t> pool = op.getPoolInt64s();
+    SmallVector<int64_t> gramOffset, gramLength, gramColumn;
+    int64_t g = 0;
+    for (size_t i = 0; i < counts.size(); ++i) {
+      int64_t n = i + 1;
+      int64_t end = i + 1 < counts.size() ? counts[i + 1] : (int64_t)pool.size();
+      for (int64_t off = counts[i]; off + n <= end; off += n, ++g)
+        if (n >= minGram && n <= maxGram) {
+          gramOffset.push_back(off);
+          gramLength.push_back(n);
+          gramColumn.push_back(indexes[g]);
+        }
+    }
+    auto constVec = [&](ArrayRef<int64_t> v) -> Value {
+      auto t = RankedTensorType::get({(int64_t)v.size()}, i64);
+      return arith::ConstantOp::create(rewriter, loc, DenseElementsAttr::get(t, v));
+    };
+    // Rows as [N, C].
+    Value rows = x;
+    if (xType.getRank() == 1) {
+      auto t2 = RankedTensorType::get({1, xType.getDimSize(0)}, xType.getElementType());
+      rows = tensor::ExpandShapeOp::create(rewriter, loc, t2, x,
+                                           ArrayRef<ReassociationIndices>{{0, 1}});
+    }
+    SmallVector<Value> dims = dimValues(rewriter, loc, rows);
+    Value numRows = dims[0], len = dims[1];
+    int64_t numCols = type.getDimSize(type.getRank() - 1);
+    auto countType = RankedTensorType::get(
+        {cast<RankedTensorType>(rows.getType()).getDimSize(0), numCols}, f32);
+    Value zero = createScalar(rewriter, loc, f32, 0);
+    Value init = createEmptyOfType(rewriter, loc,
+                                   {getAsOpFoldResult(numRows), rewriter.getIndexAttr(numCols)},
+                                   countType);
+    Value freq = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
+    if (!gramOffset.empty()) {
+      Value poolT = constVec(pool), offT = constVec(gramOffset), lenT = constVec(gramLength),
+            colT = constVec(gramColumn);
+      Value maxDistance = ix.c(op.getMaxSkipCount() + 1);
+      auto at = [&](OpBuilder &b, Location l, Value t, Value i) {
+        return Idx{b, l}.toIndex(tensor::ExtractOp::create(b, l, t, ValueRange{i}));
+      };
+      freq = forLoop(
+          rewriter, loc, ix.c(0), numRows, ValueRange{freq},
+          [&](OpBuilder &b, Location l, Value r, ValueRange rowArgs) {
+            Idx y{b, l};
+            return forLoop(
+                b, l, y.c(0), y.c(gramOffset.size()), rowArgs,
+                [&](OpBuilder &gb, Location gl, Value gi, ValueRange gArgs) {
+                  Idx z{gb, gl};
+                  Value off = at(gb, gl, offT, gi), n = at(gb, gl, lenT, gi);
+                  Value col = at(gb, gl, colT, gi);
+                  // Unigrams do not depend on the skip: distance 1 only.
+                  Value distances = z.sel(z.eq(n, z.c(1)), z.c(1), maxDistance);
+                  Value span = arith::SubIOp::create(gb, gl, n, z.c(1));
+                  Value count = forLoop(
+                      gb, gl, z.c(1), z.add(distances, z.c(1)), ValueRange{z.c(0)},
+                      [&](OpBuilder &db, Location dl, Value d, ValueRange dArgs) {
+                        Idx w{db, dl};
+                        // Starts i with i + d * (n - 1) < C.
+                        Value last = w.mul(d, span);
+                        Value starts = arith::MaxSIOp::create(
+                            db, dl, arith::SubIOp::create(db, dl, len, last), w.c(0));
+                        return SmallVector<Value>{forLoop(
+                            db, dl, w.c(0), starts, dArgs,
+                            [&](OpBuilder &sb, Location sl, Value i, ValueRange sArgs) {
+                              Idx v{sb, sl};
+                              Value yes = arith::ConstantIntOp::create(sb, sl, 1, 1);
+                              Value match = forLoop(
+                                  sb, sl, v.c(0), n, ValueRange{yes},
+                                  [&](OpBuilder &kb, Location kl, Value k, ValueRange kArgs) {
+                                    Idx u{kb, kl};
+                                    Value e = tensor::ExtractOp::create(
+                                        kb, kl, rows, ValueRange{r, u.add(i, u.mul(k, d))});
+                                    if (e.getType() != i64)
+                                      e = arith::ExtSIOp::create(kb, kl, i64, e);
+                                    Value p = tensor::ExtractOp::create(
+                                        kb, kl, poolT, ValueRange{u.add(off, k)});
+                                    Value eq = arith::CmpIOp::create(
+                                        kb, kl, arith::CmpIPredicate::eq, e, p);
+                                    return SmallVector<Value>{
+                                        arith::AndIOp::create(kb, kl, kArgs[0], eq)};
+                                  })[0];
+                              return SmallVector<Value>{v.addIf(sArgs[0], match)};
+                            })[0]};
+                      })[0];
+                  Value old = tensor::ExtractOp::create(gb, gl, gArgs[0], ValueRange{r, col});
+                  Value c = arith::UIToFPOp::create(gb, gl, f32, z.toI64(count));
+                  Value sum = arith::AddFOp::create(gb, gl, old, c);
+                  return SmallVector<Value>{
+                      tensor::InsertOp::create(gb, gl, sum, gArgs[0], ValueRange{r, col})};
+                });
+          })[0];
+    }
+    // Mode and weights.
+    StringRef mode = op.getMode();
+    std::optional<ArrayRef<float>> weights = op.getWeights();
+    if (mode != "TF" || weights) {
+      Value w;
+      if (weights)
+        w = arith::ConstantOp::create(
+            rewriter, loc,
+            DenseElementsAttr::get(RankedTensorType::get({numCols}, f32), *weights));
+      freq = buildGenerate(rewriter, loc, countType, dimSizes(rewriter, loc, freq),
+                           [&](OpBuilder &b, Location l, ValueRange ivs) -> Value {
+                             Value c = tensor::ExtractOp::create(b, l, freq, ivs);
+                             Value wt = w ? (Value)tensor::ExtractOp::create(
+                                                b, l, w, ValueRange{ivs[1]})
+                                          : createScalar(b, l, f32, 1);
+                             if (mode == "TF")
+                               return c;
+                             if (mode == "TFIDF")
+                               return arith::MulFOp::create(b, l, c, wt);
+                             Value present = arith::CmpFOp::create(
+                                 b, l, arith::CmpFPredicate::OGT, c, createScalar(b, l, f32, 0));
+                             return arith::SelectOp::create(b, l, present, wt,
+                                                            createScalar(b, l, f32, 0));
+                           });
+    }
+    if (xType.getRank() == 1)
+      freq = tensor::CollapseShapeOp::create(rewriter, loc, type, freq,
+                                             ArrayRef<ReassociationIndices>{{0, 1}});
+    else if (freq.getType() != type)
+      freq = tensor::CastOp::create(rewriter, loc, type, freq);
+    rewriter.replaceOp(op, freq);
+    return success();
+  }
+};
+
 } // namespace
 
 void steed::populateSelectionLoweringPatterns(const TypeConverter &converter,
                                               RewritePatternSet &patterns) {
-  patterns.add<NonZeroLowering, CompressLowering, UniqueLowering, NonMaxSuppressionLowering>(
+  patterns.add<NonZeroLowering, CompressLowering, UniqueLowering, NonMaxSuppressionLowering,
+               TfIdfVectorizerLowering>(
       converter, patterns.getContext());
 }
