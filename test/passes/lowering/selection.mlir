@@ -247,3 +247,75 @@ func.func @nms_int_boxes(%boxes: tensor<1x5x4xi32>, %scores: tensor<1x1x5xf32>) 
   %r = onnx.NonMaxSuppression %boxes, %scores, %none, %none, %none : (tensor<1x5x4xi32>, tensor<1x1x5xf32>, none, none, none) -> tensor<*xi64>
   return %r : tensor<*xi64>
 }
+
+// -----
+
+// TfIdfVectorizer, IDF with weights, unigrams and bigrams, skip up to 1:
+// constant pool and n-gram table (offset, length, column); unigrams count
+// at distance 1 only; then the weight where the count is positive.
+// CHECK-LABEL: func.func @tfidf_idf
+// CHECK-SAME:    -> tensor<3xf32>
+// CHECK:         %[[ROWS:.*]] = tensor.expand_shape %arg0 {{\[}}[0, 1]] output_shape [1, 6] : tensor<6xi32> into tensor<1x6xi32>
+// CHECK:         linalg.fill
+// CHECK-DAG:     %[[POOL:.*]] = arith.constant dense<[4, 5, 4, 5]> : tensor<4xi64>
+// CHECK-DAG:     arith.constant dense<[1, 1, 2]> : tensor<3xi64>
+// CHECK:         %[[FREQ:.*]] = scf.for
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for
+// CHECK:                 tensor.extract %[[ROWS]]
+// CHECK:                 arith.extsi %{{.*}} : i32 to i64
+// CHECK:                 tensor.extract %[[POOL]]
+// CHECK:                 arith.cmpi eq
+// CHECK:           arith.uitofp
+// CHECK:           tensor.insert
+// CHECK:         %[[W:.*]] = arith.constant dense<[5.000000e-01, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>
+// CHECK:         %[[OUT:.*]] = linalg.generic
+// CHECK:           tensor.extract %[[FREQ]]
+// CHECK:           tensor.extract %[[W]]
+// CHECK:           arith.cmpf ogt
+// CHECK:           arith.select
+// CHECK:         tensor.collapse_shape %[[OUT]] {{\[}}[0, 1]] : tensor<1x3xf32> into tensor<3xf32>
+func.func @tfidf_idf(%x: tensor<6xi32>) -> tensor<*xf32> {
+  %r = onnx.TfIdfVectorizer %x {max_gram_length = 2 : i64, min_gram_length = 1 : i64, max_skip_count = 1 : i64, mode = "IDF", ngram_counts = array<i64: 0, 2>, ngram_indexes = array<i64: 0, 1, 2>, pool_int64s = array<i64: 4, 5, 4, 5>, weights = array<f32: 0.5, 2.0, 3.0>} : (tensor<6xi32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+// Only bigrams counted, but the pool holds no bigram: no counting loop,
+// zeros (TF, no weights: no weighting pass either).
+// CHECK-LABEL: func.func @tfidf_nothing_to_count
+// CHECK-SAME:    -> tensor<2x2xf32>
+// CHECK:         %[[Z:.*]] = linalg.fill
+// CHECK-NOT:     scf.for
+// CHECK-NOT:     linalg.generic
+// CHECK:         return %[[Z]]
+func.func @tfidf_nothing_to_count(%x: tensor<2x5xi64>) -> tensor<*xf32> {
+  %r = onnx.TfIdfVectorizer %x {max_gram_length = 2 : i64, min_gram_length = 2 : i64, max_skip_count = 0 : i64, mode = "TF", ngram_counts = array<i64: 0>, ngram_indexes = array<i64: 0, 1>, pool_int64s = array<i64: 7, 8>} : (tensor<2x5xi64>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+func.func @tfidf_bad_counts(%x: tensor<6xi64>) -> tensor<*xf32> {
+  // expected-error @+1 {{'onnx.TfIdfVectorizer' op ngram_counts 1..4 do not split the pool of 4 into 2-grams}}
+  %r = onnx.TfIdfVectorizer %x {max_gram_length = 2 : i64, min_gram_length = 1 : i64, max_skip_count = 0 : i64, mode = "TF", ngram_counts = array<i64: 0, 1>, ngram_indexes = array<i64: 0, 1>, pool_int64s = array<i64: 4, 5, 4, 5>} : (tensor<6xi64>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+func.func @tfidf_bad_mode(%x: tensor<6xi64>) -> tensor<*xf32> {
+  // expected-error @+1 {{unknown mode 'BM25' (expected TF, IDF or TFIDF)}}
+  %r = onnx.TfIdfVectorizer %x {max_gram_length = 1 : i64, min_gram_length = 1 : i64, max_skip_count = 0 : i64, mode = "BM25", ngram_counts = array<i64: 0>, ngram_indexes = array<i64: 0>, pool_int64s = array<i64: 4>} : (tensor<6xi64>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+func.func @tfidf_float_input(%x: tensor<6xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{X must be int32 or int64, got 'tensor<6xf32>'}}
+  %r = onnx.TfIdfVectorizer %x {max_gram_length = 1 : i64, min_gram_length = 1 : i64, max_skip_count = 0 : i64, mode = "TF", ngram_counts = array<i64: 0>, ngram_indexes = array<i64: 0>, pool_int64s = array<i64: 4>} : (tensor<6xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
