@@ -597,7 +597,8 @@ struct NonMaxSuppressionLowering : OpConversionPattern<o::NonMaxSuppressionOp> {
               [&](OpBuilder &nb, Location nl, Value k, ValueRange acc) {
                 Idx z{nb, nl};
                 Value n = z.toIndex(tensor::ExtractOp::create(nb, nl, order, ValueRange{pair, k}));
-                Value ok = z.cmp(arith::CmpIPredicate::ult, acc[1], maxOut);
+                // A negative limit keeps nothing, like 0.
+                Value ok = z.cmp(arith::CmpIPredicate::slt, acc[1], maxOut);
                 if (scoreThreshold)
                   ok = arith::AndIOp::create(
                       nb, nl, ok,

@@ -185,7 +185,7 @@ func.func @unique_bad_axis(%x: tensor<3x4xf32>) -> (tensor<*xf32>, tensor<*xi64>
 // CHECK:         %[[KEPT:.*]]:2 = scf.for {{.*}} -> (tensor<2x5xi64>, tensor<2xi64>)
 // CHECK:           scf.for
 // CHECK:             tensor.extract %[[ORDER]]
-// CHECK:             arith.cmpi ult
+// CHECK:             arith.cmpi slt
 // CHECK:             arith.cmpf ogt
 // CHECK:             scf.if
 // CHECK:               scf.for
@@ -211,7 +211,7 @@ func.func @nms(%boxes: tensor<1x5x4xf32>, %scores: tensor<1x2x5xf32>, %max: tens
 // (limit 0), without score_threshold no score comparison.
 // CHECK-LABEL: func.func @nms_center_defaults
 // CHECK:         %[[ZERO:.*]] = arith.constant 0 : index
-// CHECK:         %[[OK:.*]] = arith.cmpi ult, %{{.*}}, %[[ZERO]] : index
+// CHECK:         %[[OK:.*]] = arith.cmpi slt, %{{.*}}, %[[ZERO]] : index
 // CHECK-NEXT:    scf.if %[[OK]]
 // CHECK:           arith.constant 5.000000e-01 : f32
 func.func @nms_center_defaults(%boxes: tensor<1x5x4xf32>, %scores: tensor<1x1x5xf32>) -> tensor<*xi64> {
