@@ -40,6 +40,7 @@ const OpRegistry &OpRegistry::get() {
     registerSamplingOps(r);
     registerQuantizationOps(r);
     registerControlFlowOps(r);
+    registerSelectionOps(r);
     return r;
   }();
   return registry;

@@ -175,6 +175,7 @@ void registerSignalOps(OpRegistry &r);
 void registerSamplingOps(OpRegistry &r);
 void registerQuantizationOps(OpRegistry &r);
 void registerControlFlowOps(OpRegistry &r);
+void registerSelectionOps(OpRegistry &r);
 
 } // namespace steed
 

@@ -12,5 +12,6 @@ include "dialects/onnx/ONNXDataMovementOps.td"
 include "dialects/onnx/ONNXSamplingOps.td"
 include "dialects/onnx/ONNXQuantizationOps.td"
 include "dialects/onnx/ONNXControlFlowOps.td"
+include "dialects/onnx/ONNXSelectionOps.td"
 
 #endif // STEED_ONNX_OPS

@@ -67,6 +67,7 @@ struct LowerONNXPass : steed::impl::LowerONNXBase<LowerONNXPass> {
     populateSamplingLoweringPatterns(converter, patterns);
     populateQuantizationLoweringPatterns(converter, patterns);
     populateControlFlowLoweringPatterns(converter, patterns);
+    populateSelectionLoweringPatterns(converter, patterns);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,

@@ -130,6 +130,10 @@ void populateQuantizationLoweringPatterns(const mlir::TypeConverter &converter,
                                           mlir::RewritePatternSet &patterns);
 void populateControlFlowLoweringPatterns(const mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns);
+/// Ops whose result sizes depend on operand values (NonZero, Compress,
+/// Unique, NonMaxSuppression; lowering/Selection.cpp).
+void populateSelectionLoweringPatterns(const mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns);
 
 
 //===----------------------------------------------------------------------===//
