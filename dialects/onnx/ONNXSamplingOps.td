@@ -86,4 +86,38 @@ def ONNX_Col2ImOp : ONNX_Op<"Col2Im"> {
   let assemblyFormat = "$input `,` $image_shape `,` $block_shape attr-dict `:` functional-type(operands, results)";
 }
 
+// Signal ops whose output sizes come from operand values (DFT itself is
+// expanded by the importer into a MatMul).
+def ONNX_STFTOp : ONNX_Op<"STFT"> {
+  let summary = "short-time Fourier transform of a batch of signals";
+  let description = [{
+    signal is (B, T, 1) (real) or (B, T, 2) (complex); frames of length L
+    (window's length, else frame_length, else T) start every frame_step
+    samples; each frame, multiplied by the window (ones if absent), is
+    transformed: output (B, F, K, 2) with F = (T - L) / frame_step + 1 and
+    K = L / 2 + 1 (onesided) or L bins, re/im last.
+  }];
+  let arguments = (ins AnyTensor:$signal, AnyTensor:$frame_step,
+                   ONNX_OptTensor:$window, ONNX_OptTensor:$frame_length,
+                   DefaultValuedAttr<I64Attr, "1">:$onesided);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def ONNX_MelWeightMatrixOp : ONNX_Op<"MelWeightMatrix"> {
+  let summary = "triangular mel filter bank weights";
+  let description = [{
+    (dft_length / 2 + 1, num_mel_bins) weights of output_datatype: filter i
+    rises from bin f[i] to f[i+1] and falls to f[i+2], the bins f of
+    num_mel_bins + 2 points evenly spaced on the mel scale (2595 log10(1 +
+    hz / 700)) between lower_edge_hertz and upper_edge_hertz, mapped back to
+    floor((dft_length + 1) * hz / sample_rate), as the ONNX reference.
+  }];
+  let arguments = (ins AnyTensor:$num_mel_bins, AnyTensor:$dft_length,
+                   AnyTensor:$sample_rate, AnyTensor:$lower_edge_hertz,
+                   AnyTensor:$upper_edge_hertz, OptionalAttr<TypeAttr>:$output_datatype);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // STEED_ONNX_SAMPLING_OPS

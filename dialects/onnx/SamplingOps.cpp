@@ -184,3 +184,84 @@ LogicalResult Col2ImOp::inferShapes() {
   setResultType(getOperation(), 0, shape, elementType);
   return success();
 }
+
+/// The value of a one-element integer operand when it is a constant.
+static std::optional<int64_t> constantScalar(Value v) {
+  auto c = getConstantInts(v);
+  if (!c || c->size() != 1)
+    return std::nullopt;
+  return (*c)[0];
+}
+
+static bool isScalarLike(Value v) {
+  auto t = getRanked(v);
+  return !t || t.getNumElements() == 1 || ShapedType::isDynamicShape(t.getShape());
+}
+
+LogicalResult STFTOp::inferShapes() {
+  Type elementType = getElementTypeOrSelf(getSignal().getType());
+  if (!isa<FloatType>(elementType))
+    return emitOpError() << "signal must be a float tensor";
+  if (!isa<IntegerType>(getElementTypeOrSelf(getFrameStep().getType())) ||
+      !isScalarLike(getFrameStep()))
+    return emitOpError() << "frame_step must be an integer scalar";
+  auto sig = getRanked(getSignal());
+  if (sig && (sig.getRank() != 3 ||
+              (!sig.isDynamicDim(2) && sig.getDimSize(2) != 1 && sig.getDimSize(2) != 2)))
+    return emitOpError() << "signal must be (batch, length, 1 or 2), got " << sig;
+  int64_t length = ShapedType::kDynamic;
+  if (!isNone(getWindow())) {
+    auto w = getRanked(getWindow());
+    if (w && w.getRank() != 1)
+      return emitOpError() << "window must be 1-D, got " << w;
+    if (w)
+      length = w.getDimSize(0);
+  } else if (!isNone(getFrameLength())) {
+    if (auto l = constantScalar(getFrameLength()))
+      length = *l;
+  } else if (sig) {
+    length = sig.getDimSize(1);
+  }
+  if (!ShapedType::isDynamic(length) && length < 1)
+    return emitOpError() << "the frame length must be >= 1, got " << length;
+  if (getOnesided() && sig && !sig.isDynamicDim(2) && sig.getDimSize(2) == 2)
+    return emitOpError() << "onesided output needs a real signal";
+  int64_t frames = ShapedType::kDynamic;
+  auto step = constantScalar(getFrameStep());
+  if (step && *step < 1)
+    return emitOpError() << "frame_step must be >= 1, got " << *step;
+  if (step && sig && !sig.isDynamicDim(1) && !ShapedType::isDynamic(length)) {
+    if (sig.getDimSize(1) < length)
+      return emitOpError() << "the frame length " << length << " exceeds the signal length "
+                           << sig.getDimSize(1);
+    frames = (sig.getDimSize(1) - length) / *step + 1;
+  }
+  int64_t bins = ShapedType::isDynamic(length) ? ShapedType::kDynamic
+                 : getOnesided()               ? length / 2 + 1
+                                               : length;
+  setResultType(getOperation(), 0,
+                {sig ? sig.getDimSize(0) : ShapedType::kDynamic, frames, bins, 2}, elementType);
+  return success();
+}
+
+LogicalResult MelWeightMatrixOp::inferShapes() {
+  Type elementType = getOutputDatatype() ? *getOutputDatatype() : Float32Type::get(getContext());
+  if (!isa<FloatType>(elementType))
+    return emitOpError() << "output_datatype must be a float type, got " << elementType;
+  for (Value v : {getNumMelBins(), getDftLength(), getSampleRate()})
+    if (!isa<IntegerType>(getElementTypeOrSelf(v.getType())) || !isScalarLike(v))
+      return emitOpError() << "num_mel_bins, dft_length and sample_rate must be integer scalars";
+  for (Value v : {getLowerEdgeHertz(), getUpperEdgeHertz()})
+    if (!isa<FloatType>(getElementTypeOrSelf(v.getType())) || !isScalarLike(v))
+      return emitOpError() << "lower_edge_hertz and upper_edge_hertz must be float scalars";
+  int64_t rows = ShapedType::kDynamic, cols = ShapedType::kDynamic;
+  if (auto d = constantScalar(getDftLength()))
+    rows = *d / 2 + 1;
+  if (auto m = constantScalar(getNumMelBins())) {
+    if (*m < 1)
+      return emitOpError() << "num_mel_bins must be >= 1, got " << *m;
+    cols = *m;
+  }
+  setResultType(getOperation(), 0, {rows, cols}, elementType);
+  return success();
+}

@@ -22,6 +22,14 @@
 //   entries of the block offsets whose block position lands on it (an
 //   scf.for over prod(block_shape)). image_shape and block_shape may be
 //   run-time values; C = input dim 1 / prod(block_shape).
+// * STFT: one generic over (B, frames, bins, 2); each element is an scf.for
+//   over the frame of (sample * window, in the element type) times the
+//   twiddle cos/sin(2 pi (k t mod L) / L), summed in f64 (numpy's FFT
+//   precision, so near-zero bins match). frame_step, frame_length may be
+//   run-time values.
+// * MelWeightMatrix: one generic over (dft_length / 2 + 1, num_mel_bins);
+//   each element recomputes the three mel bin edges of its filter in f64
+//   (the reference's formula, floor to integer bins).
 //
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
@@ -562,10 +570,179 @@ struct Col2ImLowering : OpConversionPattern<o::Col2ImOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// STFT, MelWeightMatrix
+//===----------------------------------------------------------------------===//
+
+struct STFTLowering : OpConversionPattern<o::STFTOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::STFTOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireRankedShapes(op, rewriter)))
+      return failure();
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getOutput().getType()));
+    Type elem = type.getElementType();
+    Value signal = adaptor.getSignal();
+    auto sigType = cast<RankedTensorType>(signal.getType());
+    if (sigType.isDynamicDim(2))
+      return rewriter.notifyMatchFailure(op, "the signal's last dimension must be static");
+    bool complex = sigType.getDimSize(2) == 2;
+    bool hasWindow = !o::isNone(op.getWindow());
+    Location loc = op.getLoc();
+    auto toIdx = [&](OpFoldResult f) { return getValueOrCreateConstantIndexOp(rewriter, loc, f); };
+    Value window = hasWindow ? adaptor.getWindow() : Value();
+    Value length = hasWindow ? toIdx(dimSize(rewriter, loc, window, 0))
+                   : !o::isNone(op.getFrameLength())
+                       ? extractIndex(rewriter, loc, adaptor.getFrameLength(), 0)
+                       : toIdx(dimSize(rewriter, loc, signal, 1));
+    Value step = extractIndex(rewriter, loc, adaptor.getFrameStep(), 0);
+    Value total = toIdx(dimSize(rewriter, loc, signal, 1));
+    Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value frames = arith::AddIOp::create(
+        rewriter, loc,
+        arith::DivSIOp::create(rewriter, loc, arith::SubIOp::create(rewriter, loc, total, length),
+                               step),
+        c1);
+    Value bins = op.getOnesided()
+                     ? (Value)arith::AddIOp::create(
+                           rewriter, loc,
+                           arith::DivUIOp::create(rewriter, loc, length,
+                                                  arith::ConstantIndexOp::create(rewriter, loc, 2)),
+                           c1)
+                     : length;
+    auto pick = [&](int64_t d, Value v) -> OpFoldResult {
+      return type.isDynamicDim(d) ? OpFoldResult(v) : rewriter.getIndexAttr(type.getDimSize(d));
+    };
+    SmallVector<OpFoldResult> sizes{dimSize(rewriter, loc, signal, 0), pick(1, frames),
+                                    pick(2, bins), rewriter.getIndexAttr(2)};
+    Type f64 = rewriter.getF64Type();
+    Value out = buildGenerate(
+        rewriter, loc, type, sizes, [&](OpBuilder &b, Location l, ValueRange ivs) -> Value {
+          Scalar s{b, l, f64};
+          Value zero = s.f(0.0);
+          Value start = arith::MulIOp::create(b, l, ivs[1], step);
+          Value lenF = s.toFloat(arith::IndexCastOp::create(b, l, b.getI64Type(), length));
+          auto loop = scf::ForOp::create(
+              b, l, arith::ConstantIndexOp::create(b, l, 0), length,
+              arith::ConstantIndexOp::create(b, l, 1), ValueRange{zero, zero},
+              [&](OpBuilder &b1, Location l1, Value t, ValueRange acc) {
+                Scalar s1{b1, l1, f64};
+                Value pos = arith::AddIOp::create(b1, l1, start, t);
+                auto sample = [&](int64_t part) {
+                  Value v = tensor::ExtractOp::create(
+                      b1, l1, signal,
+                      ValueRange{ivs[0], pos, arith::ConstantIndexOp::create(b1, l1, part)});
+                  if (hasWindow)
+                    v = arith::MulFOp::create(
+                        b1, l1, v, tensor::ExtractOp::create(b1, l1, window, ValueRange{t}));
+                  return s1.convert(v, f64);
+                };
+                Value xr = sample(0), xi = complex ? sample(1) : Value();
+                Value kt = arith::RemUIOp::create(b1, l1,
+                                                  arith::MulIOp::create(b1, l1, ivs[2], t), length);
+                Value ang = s1.div(
+                    s1.mul(s1.f(2.0 * M_PI),
+                           s1.toFloat(arith::IndexCastOp::create(b1, l1, b1.getI64Type(), kt))),
+                    lenF);
+                Value cs = math::CosOp::create(b1, l1, ang), sn = math::SinOp::create(b1, l1, ang);
+                // (xr + i xi)(cos - i sin)
+                Value re = s1.mul(xr, cs), im = s1.sub(zero, s1.mul(xr, sn));
+                if (complex) {
+                  re = s1.add(re, s1.mul(xi, sn));
+                  im = s1.add(im, s1.mul(xi, cs));
+                }
+                scf::YieldOp::create(b1, l1, ValueRange{s1.add(acc[0], re), s1.add(acc[1], im)});
+              });
+          Value isRe = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, ivs[3],
+                                             arith::ConstantIndexOp::create(b, l, 0));
+          return s.convert(s.select(isRe, loop.getResult(0), loop.getResult(1)), elem);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+struct MelWeightMatrixLowering : OpConversionPattern<o::MelWeightMatrixOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::MelWeightMatrixOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireRankedShapes(op, rewriter)))
+      return failure();
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getOutput().getType()));
+    Type elem = type.getElementType();
+    Location loc = op.getLoc();
+    Type f64 = rewriter.getF64Type(), i64 = rewriter.getI64Type();
+    Value numMel = extractIndex(rewriter, loc, adaptor.getNumMelBins(), 0);
+    Value dft = extractIndex(rewriter, loc, adaptor.getDftLength(), 0);
+    Value rows = arith::AddIOp::create(
+        rewriter, loc,
+        arith::DivSIOp::create(rewriter, loc, dft, arith::ConstantIndexOp::create(rewriter, loc, 2)),
+        arith::ConstantIndexOp::create(rewriter, loc, 1));
+    Scalar s0{rewriter, loc, f64};
+    auto idxF = [&](Scalar &s, Value v) {
+      return s.toFloat(arith::IndexCastOp::create(s.b, s.loc, i64, v));
+    };
+    Value dftF = idxF(s0, dft), melF = idxF(s0, numMel);
+    Value rate = idxF(s0, extractIndex(rewriter, loc, adaptor.getSampleRate(), 0));
+    auto hz = [&](Value t) {
+      return s0.convert(extractScalar(rewriter, loc, t, 0), f64);
+    };
+    // mel(hz) = 2595 log10(1 + hz / 700)
+    auto mel = [&](Value h) {
+      return s0.mul(s0.f(2595.0),
+                    math::Log10Op::create(rewriter, loc, s0.add(s0.f(1.0), s0.div(h, s0.f(700.0)))));
+    };
+    Value lowMel = mel(hz(adaptor.getLowerEdgeHertz()));
+    Value highMel = mel(hz(adaptor.getUpperEdgeHertz()));
+    Value melStep = s0.div(s0.sub(highMel, lowMel), s0.add(melF, s0.f(2.0)));
+    auto pick = [&](int64_t d, Value v) -> OpFoldResult {
+      return type.isDynamicDim(d) ? OpFoldResult(v) : rewriter.getIndexAttr(type.getDimSize(d));
+    };
+    Value out = buildGenerate(
+        rewriter, loc, type, {pick(0, rows), pick(1, numMel)},
+        [&](OpBuilder &b, Location l, ValueRange ivs) -> Value {
+          Scalar s{b, l, f64};
+          Value i = arith::IndexCastOp::create(b, l, i64, ivs[1]);
+          Value j = arith::IndexCastOp::create(b, l, i64, ivs[0]);
+          // Bin of mel point p: floor((dft + 1) * (700 (10^(mel / 2595) - 1)) / rate).
+          auto bin = [&](int64_t offset) {
+            Value p = s.toFloat(arith::AddIOp::create(b, l, i, s.i64(offset)));
+            Value m = s.add(s.mul(p, melStep), lowMel);
+            Value h = s.mul(s.f(700.0),
+                            s.sub(math::PowFOp::create(b, l, s.f(10.0), s.div(m, s.f(2595.0))),
+                                  s.f(1.0)));
+            Value q = s.floor(s.div(s.mul(s.add(dftF, s.f(1.0)), h), rate));
+            return (Value)arith::FPToSIOp::create(b, l, i64, q);
+          };
+          Value lo = bin(0), ce = bin(1), hi = bin(2);
+          auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
+            return (Value)arith::CmpIOp::create(b, l, p, x, y);
+          };
+          auto andI = [&](Value x, Value y) { return (Value)arith::AndIOp::create(b, l, x, y); };
+          using P = arith::CmpIPredicate;
+          Value ltc = arith::SubIOp::create(b, l, ce, lo), cth = arith::SubIOp::create(b, l, hi, ce);
+          Value zeroI = s.i64(0);
+          Value rising = andI(cmp(P::ne, ltc, zeroI), andI(cmp(P::sle, lo, j), cmp(P::sle, j, ce)));
+          Value peak = andI(cmp(P::eq, ltc, zeroI), cmp(P::eq, j, ce));
+          Value falling = andI(cmp(P::sgt, cth, zeroI), andI(cmp(P::sle, ce, j), cmp(P::slt, j, hi)));
+          Value up = s.div(s.toFloat(arith::SubIOp::create(b, l, j, lo)), s.toFloat(ltc));
+          Value down = s.div(s.toFloat(arith::SubIOp::create(b, l, hi, j)), s.toFloat(cth));
+          Value v = s.select(peak, s.f(1.0), s.f(0.0));
+          v = s.select(rising, up, v);
+          v = s.select(falling, down, v);
+          return s.convert(v, elem);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
 } // namespace
 
 void steed::populateSamplingLoweringPatterns(const TypeConverter &converter,
                                              RewritePatternSet &patterns) {
-  patterns.add<GridSampleLowering, RoiAlignLowering, AffineGridLowering, Col2ImLowering>(
-      converter, patterns.getContext());
+  patterns.add<GridSampleLowering, RoiAlignLowering, AffineGridLowering, Col2ImLowering,
+               STFTLowering, MelWeightMatrixLowering>(converter, patterns.getContext());
 }
