@@ -1,6 +1,7 @@
-// AffineGrid, Col2Im, STFT and MelWeightMatrix: result types from steed-infer-shapes (static when
-// the size-like operands are constants, dynamic when they are run-time
-// values), then one linalg.generic over the output.
+// AffineGrid, Col2Im, STFT and MelWeightMatrix: result types from
+// steed-infer-shapes (static when the size-like operands are constants,
+// dynamic when they are run-time values), then one linalg.generic over the
+// output.
 // RUN: steed-opt %s --split-input-file --verify-diagnostics --steed-infer-shapes --steed-lower-onnx | FileCheck %s
 
 // A run-time size: the grid's spatial sizes are its values; N comes from
