@@ -8,15 +8,18 @@
 //
 //  * If   -> scf.if on the extracted i1.
 //  * Loop -> scf.for over [0, M) when the condition provably stays true,
-//            else scf.while on (carried..., iteration, condition). Scan
-//            outputs are inserted (tensor.insert_slice) into a preallocated
-//            tensor, which needs the trip count at compile time.
+//            else scf.while on (carried..., scans..., iteration, condition).
+//            Scan outputs are inserted (tensor.insert_slice) into a
+//            preallocated tensor of M rows (M known at compile time or at
+//            run time); a while loop's scan outputs are then sliced to the
+//            iterations it ran.
 //  * Scan -> scf.for over the sequence: tensor.extract_slice of each scan
 //            input at its axis, tensor.insert_slice of each scan output at
 //            its axis, both at L-1-t for reverse directions.
 //
 // Every type crossing a Loop or Scan body (arguments, yields, results) must
-// be static; an If's results may be dynamic (its yields are cast to them).
+// be static, except the length of a Loop's scan outputs; an If's results may
+// be dynamic (its yields are cast to them).
 //
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
@@ -208,8 +211,17 @@ struct LoopLowering : OpConversionPattern<o::LoopOp> {
     Block &body = op.getBody().front();
     o::YieldOp yield = op.bodyYield();
     unsigned n = op.getNumCarried(), k = op.getNumScanOutputs();
-    if (!allStatic(op.getResultTypes()) || !allStatic(body.getArgumentTypes()) ||
-        !allStatic(yield.getValues().getTypes()) || !allStatic(op.getVInitial().getTypes()))
+    // Carried values must be static; a scan output may have a dynamic
+    // length (a trip count known at run time) when its per-iteration value
+    // is static.
+    auto scanLengthOnly = [](Type t) {
+      auto r = dyn_cast<RankedTensorType>(t);
+      return r && r.getRank() >= 1 && !ShapedType::isDynamicShape(r.getShape().drop_front());
+    };
+    if (!allStatic(TypeRange(op.getResultTypes()).take_front(n)) ||
+        !llvm::all_of(TypeRange(op.getResultTypes()).drop_front(n), scanLengthOnly) ||
+        !allStatic(body.getArgumentTypes()) || !allStatic(yield.getValues().getTypes()) ||
+        !allStatic(op.getVInitial().getTypes()))
       return rewriter.notifyMatchFailure(op, kDynamic);
     for (unsigned i = 0; i < n; ++i)
       if (body.getArgument(2 + i).getType() != op.getResult(i).getType() ||
@@ -224,19 +236,31 @@ struct LoopLowering : OpConversionPattern<o::LoopOp> {
     if (counted && !hasM)
       return rewriter.notifyMatchFailure(op, "the loop has no trip count and its condition "
                                              "never becomes false");
-    if (k && !op.getStaticTripCount())
-      return rewriter.notifyMatchFailure(op, kDynamic);
+    if (k && !op.getStaticTripCount() && !hasM)
+      return rewriter.notifyMatchFailure(op, "scan outputs need a trip count");
 
     Location loc = op.getLoc();
     SmallVector<Type> resultTypes = convertTypes(converter, op.getResultTypes());
     SmallVector<Value> inits;
     for (Value v : adaptor.getVInitial())
       inits.push_back(carriedInit(rewriter, loc, v));
+    Type i64 = rewriter.getI64Type();
+    // Scan outputs of a run-time trip count get max(M, 0) rows; a while loop
+    // that stops early keeps the rows it wrote (sliced after the loop).
+    Value capacity;
     for (unsigned j = 0; j < k; ++j) {
       auto t = cast<RankedTensorType>(resultTypes[n + j]);
-      inits.push_back(createEmptyTensor(rewriter, loc, t.getShape(), t.getElementType()));
+      if (t.hasStaticShape()) {
+        inits.push_back(createEmptyTensor(rewriter, loc, t.getShape(), t.getElementType()));
+        continue;
+      }
+      if (!capacity) {
+        Value mv = arith::MaxSIOp::create(rewriter, loc, extractScalar(rewriter, loc, m),
+                                          arith::ConstantIntOp::create(rewriter, loc, i64, 0));
+        capacity = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(), mv);
+      }
+      inits.push_back(tensor::EmptyOp::create(rewriter, loc, t, ValueRange{capacity}));
     }
-    Type i64 = rewriter.getI64Type();
     if (counted) {
       Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
       Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
@@ -253,14 +277,16 @@ struct LoopLowering : OpConversionPattern<o::LoopOp> {
         args.push_back(toOriginal(rewriter, loc, forOp.getRegionIterArgs()[i],
                                   body.getArgument(2 + i).getType()));
       yield = inlineBody(rewriter, &body, loopBody, args);
-      SmallVector<Value> next;
-      for (unsigned i = 0; i < n; ++i)
-        next.push_back(carriedNext(rewriter, converter, loc, yield.getValues()[1 + i], body.getArgument(2 + i),
-                               forOp.getRegionIterArgs()[i]));
+      // Scan rows first: they may read a carried value's iteration
+      // argument, which the carried copies then overwrite.
+      SmallVector<Value> next(n + k);
       for (unsigned j = 0; j < k; ++j)
-        next.push_back(insertAt(rewriter, loc,
-                                toConverted(rewriter, converter, yield.getValues()[1 + n + j]),
-                                forOp.getRegionIterArgs()[n + j], 0, iv));
+        next[n + j] = insertAt(rewriter, loc,
+                               toConverted(rewriter, converter, yield.getValues()[1 + n + j]),
+                               forOp.getRegionIterArgs()[n + j], 0, iv);
+      for (unsigned i = 0; i < n; ++i)
+        next[i] = carriedNext(rewriter, converter, loc, yield.getValues()[1 + i],
+                              body.getArgument(2 + i), forOp.getRegionIterArgs()[i]);
       scf::YieldOp::create(rewriter, loc, next);
       rewriter.eraseOp(yield);
       rewriter.replaceOp(op, forOp.getResults());
@@ -272,6 +298,8 @@ struct LoopLowering : OpConversionPattern<o::LoopOp> {
     // positions of the matching "before" arguments, and canonicalization
     // drops unused scalars (an iteration number the body does not read).
     Type i1 = rewriter.getI1Type();
+    (void)i1;
+    unsigned iterIdx = n + k, condIdx = n + k + 1;
     SmallVector<Value> whileInits(inits);
     whileInits.push_back(arith::ConstantIntOp::create(rewriter, loc, i64, 0));
     whileInits.push_back(o::isNone(op.getCond())
@@ -284,31 +312,57 @@ struct LoopLowering : OpConversionPattern<o::LoopOp> {
     auto whileOp = scf::WhileOp::create(rewriter, loc, types, whileInits);
     SmallVector<Location> locs(types.size(), loc);
     Block *before = rewriter.createBlock(&whileOp.getBefore(), {}, types, locs);
-    Value go = before->getArgument(n + 1);
+    Value go = before->getArgument(condIdx);
     if (hasM)
       go = arith::AndIOp::create(
           rewriter, loc, go,
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt,
-                                before->getArgument(n), limit));
+                                before->getArgument(iterIdx), limit));
     scf::ConditionOp::create(rewriter, loc, go, before->getArguments());
     Block *after = rewriter.createBlock(&whileOp.getAfter(), {}, types, locs);
-    SmallVector<Value> args = {toTensor(rewriter, loc, after->getArgument(n)),
-                               toTensor(rewriter, loc, after->getArgument(n + 1))};
+    SmallVector<Value> args = {toTensor(rewriter, loc, after->getArgument(iterIdx)),
+                               toTensor(rewriter, loc, after->getArgument(condIdx))};
     for (unsigned i = 0; i < n; ++i)
       args.push_back(
           toOriginal(rewriter, loc, after->getArgument(i), body.getArgument(2 + i).getType()));
     yield = inlineBody(rewriter, &body, after, args);
-    SmallVector<Value> next;
+    // Scan rows first (see the counted loop).
+    SmallVector<Value> next(n + k);
+    for (unsigned j = 0; j < k; ++j) {
+      Value row = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                             after->getArgument(iterIdx));
+      next[n + j] = insertAt(rewriter, loc,
+                             toConverted(rewriter, converter, yield.getValues()[1 + n + j]),
+                             after->getArgument(n + j), 0, row);
+    }
     for (unsigned i = 0; i < n; ++i)
-      next.push_back(carriedNext(rewriter, converter, loc, yield.getValues()[1 + i],
-                                 body.getArgument(2 + i), after->getArgument(i)));
+      next[i] = carriedNext(rewriter, converter, loc, yield.getValues()[1 + i],
+                            body.getArgument(2 + i), after->getArgument(i));
     Value one = arith::ConstantIntOp::create(rewriter, loc, i64, 1);
-    next.push_back(arith::AddIOp::create(rewriter, loc, after->getArgument(n), one));
+    next.push_back(arith::AddIOp::create(rewriter, loc, after->getArgument(iterIdx), one));
     next.push_back(
         extractScalar(rewriter, loc, toConverted(rewriter, converter, yield.getValues()[0])));
     scf::YieldOp::create(rewriter, loc, next);
     rewriter.eraseOp(yield);
-    rewriter.replaceOp(op, whileOp.getResults().take_front(n));
+    rewriter.setInsertionPointAfter(whileOp);
+    SmallVector<Value> results(whileOp.getResults().take_front(n));
+    Value trips;
+    for (unsigned j = 0; j < k; ++j) {
+      Value acc = whileOp.getResult(n + j);
+      auto t = cast<RankedTensorType>(acc.getType());
+      if (!trips)
+        trips = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                           whileOp.getResult(iterIdx));
+      SmallVector<OpFoldResult> offsets(t.getRank(), rewriter.getIndexAttr(0)),
+          sizes{trips}, strides(t.getRank(), rewriter.getIndexAttr(1));
+      for (int64_t d = 1; d < t.getRank(); ++d)
+        sizes.push_back(rewriter.getIndexAttr(t.getDimSize(d)));
+      Value rows = tensor::ExtractSliceOp::create(rewriter, loc, acc, offsets, sizes, strides);
+      if (rows.getType() != resultTypes[n + j])
+        rows = tensor::CastOp::create(rewriter, loc, resultTypes[n + j], rows);
+      results.push_back(rows);
+    }
+    rewriter.replaceOp(op, results);
     return success();
   }
 };

@@ -241,12 +241,13 @@ struct GatherLowering : OpConversionPattern<o::GatherOp> {
   }
 };
 
-/// GatherElements: out[i] = data[i with i[axis] = wrap(indices[i])].
+/// GatherElements: out[i] = data[i with i[axis] = wrap(indices[i])]. The
+/// result has the indices' shape, which may be dynamic (sizes at run time).
 struct GatherElementsLowering : OpConversionPattern<o::GatherElementsOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(o::GatherElementsOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireRankedShapes(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
     Value data = adaptor.getData();
@@ -254,14 +255,16 @@ struct GatherElementsLowering : OpConversionPattern<o::GatherElementsOp> {
     auto type = convertedResultType(getTypeConverter(), op.getOutput());
     int64_t rank = type.getRank();
     int64_t axis = positiveAxis(op.getAxis(), rank);
-    int64_t dim = dataType.getDimSize(axis);
+    Value dim = dataType.isDynamicDim(axis)
+                    ? (Value)tensor::DimOp::create(rewriter, loc, data, axis)
+                    : (Value)arith::ConstantIndexOp::create(rewriter, loc,
+                                                            dataType.getDimSize(axis));
     Value r = buildElementwise(
         rewriter, loc, ValueRange{adaptor.getIndices()}, type,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           SmallVector<Value> coords;
           for (int64_t k = 0; k < rank; ++k)
-            coords.push_back(k == axis ? wrapNegative(b, l, toIndex(b, l, args[0]),
-                                                      arith::ConstantIndexOp::create(b, l, dim))
+            coords.push_back(k == axis ? wrapNegative(b, l, toIndex(b, l, args[0]), dim)
                                        : (Value)linalg::IndexOp::create(b, l, k));
           return tensor::ExtractOp::create(b, l, data, coords);
         });

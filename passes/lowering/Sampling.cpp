@@ -14,9 +14,26 @@
 // * RoiAlign: f64 arithmetic like the reference; the sampling grid of a bin
 //   is an scf.for nest whose bounds are per-ROI values when sampling_ratio
 //   is 0.
+// * AffineGrid: one generic over the (N, [D,] H, W, r) grid: theta's row k
+//   dotted with the base coordinates (x, y[, z], 1), in f64 as the
+//   reference's numpy arithmetic; the spatial sizes are size's values.
+// * Col2Im: one generic over the (N, C, image...) output; each pixel sums,
+//   in block-offset order (the reference's accumulation order), the column
+//   entries of the block offsets whose block position lands on it (an
+//   scf.for over prod(block_shape)). image_shape and block_shape may be
+//   run-time values; C = input dim 1 / prod(block_shape).
+// * STFT: one generic over (B, frames, bins, 2); each element is an scf.for
+//   over the frame of (sample * window, in the element type) times the
+//   twiddle cos/sin(2 pi (k t mod L) / L), summed in f64 (numpy's FFT
+//   precision, so near-zero bins match). frame_step, frame_length may be
+//   run-time values.
+// * MelWeightMatrix: one generic over (dft_length / 2 + 1, num_mel_bins);
+//   each element recomputes the three mel bin edges of its filter in f64
+//   (the reference's formula, floor to integer bins).
 //
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/ShapeHelpers.h"
+#include "passes/lowering/DynamicShapes.h"
 #include "passes/lowering/LoweringUtils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -373,9 +390,359 @@ struct RoiAlignLowering : OpConversionPattern<o::RoiAlignOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// AffineGrid, Col2Im
+//===----------------------------------------------------------------------===//
+
+struct AffineGridLowering : OpConversionPattern<o::AffineGridOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::AffineGridOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireRankedShapes(op, rewriter)))
+      return failure();
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getGrid().getType()));
+    int64_t rank = type.getRank(), r = rank - 2;
+    auto thetaType = cast<RankedTensorType>(adaptor.getTheta().getType());
+    Type elem = type.getElementType();
+    Location loc = op.getLoc();
+    Value theta = adaptor.getTheta(), size = adaptor.getSize();
+    bool align = op.getAlignCorners() != 0;
+    // Sizes: N from theta, the spatial ones from `size`, then r.
+    SmallVector<OpFoldResult> sizes{dimSize(rewriter, loc, theta, 0)};
+    SmallVector<Value> spatial; // index values of D, H, W (as given)
+    for (int64_t i = 0; i < r; ++i) {
+      Value v = extractIndex(rewriter, loc, size, 2 + i);
+      spatial.push_back(v);
+      sizes.push_back(type.isDynamicDim(1 + i) ? OpFoldResult(v)
+                                                : rewriter.getIndexAttr(type.getDimSize(1 + i)));
+    }
+    sizes.push_back(rewriter.getIndexAttr(r));
+    (void)thetaType;
+    Type f64 = rewriter.getF64Type();
+    Value grid = buildGenerate(
+        rewriter, loc, type, sizes, [&](OpBuilder &b, Location l, ValueRange ivs) -> Value {
+          Scalar s{b, l, f64};
+          auto toF = [&](Value idx) {
+            return s.toFloat(arith::IndexCastOp::create(b, l, b.getI64Type(), idx));
+          };
+          // Base coordinate along spatial axis i (0 = outermost).
+          auto coord = [&](int64_t i) {
+            Value pos = toF(ivs[1 + i]), n = toF(spatial[i]);
+            if (!align) // -1 + step / 2 + pos * step, step = 2 / n
+              return s.add(s.add(s.f(-1.0), s.div(s.div(s.f(2.0), n), s.f(2.0))),
+                           s.mul(pos, s.div(s.f(2.0), n)));
+            // -1 + pos * 2 / (n - 1); a size of 1 gives -1.
+            Value step = s.div(s.f(2.0), s.sub(n, s.f(1.0)));
+            Value one = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sle, spatial[i],
+                                              arith::ConstantIndexOp::create(b, l, 1));
+            return s.select(one, s.f(-1.0), s.add(s.f(-1.0), s.mul(pos, step)));
+          };
+          Value n = ivs[0], k = ivs[rank - 1];
+          auto th = [&](int64_t j) {
+            Value v = tensor::ExtractOp::create(
+                b, l, theta, ValueRange{n, k, arith::ConstantIndexOp::create(b, l, j)});
+            return s.convert(v, f64);
+          };
+          // (x, y[, z]) = coordinates of the innermost axis first.
+          Value acc;
+          for (int64_t j = 0; j < r; ++j) {
+            Value t = s.mul(th(j), coord(r - 1 - j));
+            acc = acc ? s.add(acc, t) : t;
+          }
+          acc = s.add(acc, th(r));
+          return s.convert(acc, elem);
+        });
+    rewriter.replaceOp(op, grid);
+    return success();
+  }
+};
+
+struct Col2ImLowering : OpConversionPattern<o::Col2ImOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::Col2ImOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireRankedShapes(op, rewriter)))
+      return failure();
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getOutput().getType()));
+    Type elem = type.getElementType();
+    if (!isa<FloatType>(elem) && !isa<IntegerType>(elem))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    int64_t r = type.getRank() - 2;
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto attrOr = [&](std::optional<ArrayRef<int64_t>> a, size_t n, int64_t dflt) {
+      return a ? SmallVector<int64_t>(*a) : SmallVector<int64_t>(n, dflt);
+    };
+    SmallVector<int64_t> dil = attrOr(op.getDilations(), r, 1),
+                         str = attrOr(op.getStrides(), r, 1),
+                         pads = attrOr(op.getPads(), 2 * r, 0);
+    auto ic = [&](int64_t v) { return (Value)arith::ConstantIndexOp::create(rewriter, loc, v); };
+    SmallVector<Value> image, block, cols;
+    Value kernel = ic(1);
+    for (int64_t i = 0; i < r; ++i) {
+      image.push_back(extractIndex(rewriter, loc, adaptor.getImageShape(), i));
+      block.push_back(extractIndex(rewriter, loc, adaptor.getBlockShape(), i));
+      kernel = arith::MulIOp::create(rewriter, loc, kernel, block[i]);
+    }
+    // Block positions per axis: (image + pads - (dil * (block - 1) + 1)) / stride + 1.
+    for (int64_t i = 0; i < r; ++i) {
+      Value span = arith::AddIOp::create(
+          rewriter, loc,
+          arith::MulIOp::create(rewriter, loc, ic(dil[i]),
+                                arith::SubIOp::create(rewriter, loc, block[i], ic(1))),
+          ic(1));
+      Value room = arith::SubIOp::create(
+          rewriter, loc, arith::AddIOp::create(rewriter, loc, image[i], ic(pads[i] + pads[r + i])),
+          span);
+      cols.push_back(arith::AddIOp::create(
+          rewriter, loc, arith::FloorDivSIOp::create(rewriter, loc, room, ic(str[i])), ic(1)));
+    }
+    SmallVector<OpFoldResult> sizes{dimSize(rewriter, loc, input, 0)};
+    sizes.push_back(type.isDynamicDim(1)
+                        ? OpFoldResult(arith::DivSIOp::create(
+                              rewriter, loc,
+                              getValueOrCreateConstantIndexOp(rewriter, loc,
+                                                              dimSize(rewriter, loc, input, 1)),
+                              kernel)
+                              .getResult())
+                        : rewriter.getIndexAttr(type.getDimSize(1)));
+    for (int64_t i = 0; i < r; ++i)
+      sizes.push_back(type.isDynamicDim(2 + i) ? OpFoldResult(image[i])
+                                                : rewriter.getIndexAttr(type.getDimSize(2 + i)));
+    bool isFloat = isa<FloatType>(elem);
+    Value out = buildGenerate(
+        rewriter, loc, type, sizes, [&](OpBuilder &b, Location l, ValueRange ivs) -> Value {
+          auto c = [&](int64_t v) { return (Value)arith::ConstantIndexOp::create(b, l, v); };
+          Value zero = isFloat ? createScalar(b, l, elem, 0.0)
+                               : (Value)arith::ConstantOp::create(b, l, b.getIntegerAttr(elem, 0));
+          Value row0 = arith::MulIOp::create(b, l, ivs[1], kernel);
+          auto loop = scf::ForOp::create(
+              b, l, c(0), kernel, c(1), ValueRange{zero},
+              [&](OpBuilder &b1, Location l1, Value k, ValueRange acc) {
+                auto c1 = [&](int64_t v) {
+                  return (Value)arith::ConstantIndexOp::create(b1, l1, v);
+                };
+                // Offsets inside the block (row-major), then the block
+                // position each axis implies; valid when in range and on
+                // the stride.
+                Value rest = k, valid, col = c1(0);
+                SmallVector<Value> offs(r);
+                for (int64_t i = r - 1; i >= 0; --i) {
+                  offs[i] = arith::RemUIOp::create(b1, l1, rest, block[i]);
+                  rest = arith::DivUIOp::create(b1, l1, rest, block[i]);
+                }
+                for (int64_t i = 0; i < r; ++i) {
+                  Value t = arith::SubIOp::create(
+                      b1, l1, arith::AddIOp::create(b1, l1, ivs[2 + i], c1(pads[i])),
+                      arith::MulIOp::create(b1, l1, offs[i], c1(dil[i])));
+                  Value q = arith::FloorDivSIOp::create(b1, l1, t, c1(str[i]));
+                  Value ok = arith::AndIOp::create(
+                      b1, l1,
+                      arith::CmpIOp::create(b1, l1, arith::CmpIPredicate::sge, t, c1(0)),
+                      arith::AndIOp::create(
+                          b1, l1,
+                          arith::CmpIOp::create(b1, l1, arith::CmpIPredicate::eq,
+                                                arith::MulIOp::create(b1, l1, q, c1(str[i])), t),
+                          arith::CmpIOp::create(b1, l1, arith::CmpIPredicate::slt, q, cols[i])));
+                  valid = valid ? arith::AndIOp::create(b1, l1, valid, ok).getResult() : ok;
+                  col = arith::AddIOp::create(b1, l1, arith::MulIOp::create(b1, l1, col, cols[i]),
+                                              q);
+                }
+                auto ifOp = scf::IfOp::create(
+                    b1, l1, valid,
+                    [&](OpBuilder &b2, Location l2) {
+                      Value row = arith::AddIOp::create(b2, l2, row0, k);
+                      Value v = tensor::ExtractOp::create(b2, l2, input,
+                                                          ValueRange{ivs[0], row, col});
+                      Value sum = isFloat ? (Value)arith::AddFOp::create(b2, l2, acc[0], v)
+                                          : (Value)arith::AddIOp::create(b2, l2, acc[0], v);
+                      scf::YieldOp::create(b2, l2, sum);
+                    },
+                    [&](OpBuilder &b2, Location l2) { scf::YieldOp::create(b2, l2, acc[0]); });
+                scf::YieldOp::create(b1, l1, ifOp.getResult(0));
+              });
+          return loop.getResult(0);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// STFT, MelWeightMatrix
+//===----------------------------------------------------------------------===//
+
+struct STFTLowering : OpConversionPattern<o::STFTOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::STFTOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireRankedShapes(op, rewriter)))
+      return failure();
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getOutput().getType()));
+    Type elem = type.getElementType();
+    Value signal = adaptor.getSignal();
+    auto sigType = cast<RankedTensorType>(signal.getType());
+    if (sigType.isDynamicDim(2))
+      return rewriter.notifyMatchFailure(op, "the signal's last dimension must be static");
+    bool complex = sigType.getDimSize(2) == 2;
+    bool hasWindow = !o::isNone(op.getWindow());
+    Location loc = op.getLoc();
+    auto toIdx = [&](OpFoldResult f) { return getValueOrCreateConstantIndexOp(rewriter, loc, f); };
+    Value window = hasWindow ? adaptor.getWindow() : Value();
+    Value length = hasWindow ? toIdx(dimSize(rewriter, loc, window, 0))
+                   : !o::isNone(op.getFrameLength())
+                       ? extractIndex(rewriter, loc, adaptor.getFrameLength(), 0)
+                       : toIdx(dimSize(rewriter, loc, signal, 1));
+    Value step = extractIndex(rewriter, loc, adaptor.getFrameStep(), 0);
+    Value total = toIdx(dimSize(rewriter, loc, signal, 1));
+    Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value frames = arith::AddIOp::create(
+        rewriter, loc,
+        arith::DivSIOp::create(rewriter, loc, arith::SubIOp::create(rewriter, loc, total, length),
+                               step),
+        c1);
+    Value bins = op.getOnesided()
+                     ? (Value)arith::AddIOp::create(
+                           rewriter, loc,
+                           arith::DivUIOp::create(rewriter, loc, length,
+                                                  arith::ConstantIndexOp::create(rewriter, loc, 2)),
+                           c1)
+                     : length;
+    auto pick = [&](int64_t d, Value v) -> OpFoldResult {
+      return type.isDynamicDim(d) ? OpFoldResult(v) : rewriter.getIndexAttr(type.getDimSize(d));
+    };
+    SmallVector<OpFoldResult> sizes{dimSize(rewriter, loc, signal, 0), pick(1, frames),
+                                    pick(2, bins), rewriter.getIndexAttr(2)};
+    Type f64 = rewriter.getF64Type();
+    Value out = buildGenerate(
+        rewriter, loc, type, sizes, [&](OpBuilder &b, Location l, ValueRange ivs) -> Value {
+          Scalar s{b, l, f64};
+          Value zero = s.f(0.0);
+          Value start = arith::MulIOp::create(b, l, ivs[1], step);
+          Value lenF = s.toFloat(arith::IndexCastOp::create(b, l, b.getI64Type(), length));
+          auto loop = scf::ForOp::create(
+              b, l, arith::ConstantIndexOp::create(b, l, 0), length,
+              arith::ConstantIndexOp::create(b, l, 1), ValueRange{zero, zero},
+              [&](OpBuilder &b1, Location l1, Value t, ValueRange acc) {
+                Scalar s1{b1, l1, f64};
+                Value pos = arith::AddIOp::create(b1, l1, start, t);
+                auto sample = [&](int64_t part) {
+                  Value v = tensor::ExtractOp::create(
+                      b1, l1, signal,
+                      ValueRange{ivs[0], pos, arith::ConstantIndexOp::create(b1, l1, part)});
+                  if (hasWindow)
+                    v = arith::MulFOp::create(
+                        b1, l1, v, tensor::ExtractOp::create(b1, l1, window, ValueRange{t}));
+                  return s1.convert(v, f64);
+                };
+                Value xr = sample(0), xi = complex ? sample(1) : Value();
+                Value kt = arith::RemUIOp::create(b1, l1,
+                                                  arith::MulIOp::create(b1, l1, ivs[2], t), length);
+                Value ang = s1.div(
+                    s1.mul(s1.f(2.0 * M_PI),
+                           s1.toFloat(arith::IndexCastOp::create(b1, l1, b1.getI64Type(), kt))),
+                    lenF);
+                Value cs = math::CosOp::create(b1, l1, ang), sn = math::SinOp::create(b1, l1, ang);
+                // (xr + i xi)(cos - i sin)
+                Value re = s1.mul(xr, cs), im = s1.sub(zero, s1.mul(xr, sn));
+                if (complex) {
+                  re = s1.add(re, s1.mul(xi, sn));
+                  im = s1.add(im, s1.mul(xi, cs));
+                }
+                scf::YieldOp::create(b1, l1, ValueRange{s1.add(acc[0], re), s1.add(acc[1], im)});
+              });
+          Value isRe = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, ivs[3],
+                                             arith::ConstantIndexOp::create(b, l, 0));
+          return s.convert(s.select(isRe, loop.getResult(0), loop.getResult(1)), elem);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+struct MelWeightMatrixLowering : OpConversionPattern<o::MelWeightMatrixOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(o::MelWeightMatrixOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireRankedShapes(op, rewriter)))
+      return failure();
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getOutput().getType()));
+    Type elem = type.getElementType();
+    Location loc = op.getLoc();
+    Type f64 = rewriter.getF64Type(), i64 = rewriter.getI64Type();
+    Value numMel = extractIndex(rewriter, loc, adaptor.getNumMelBins(), 0);
+    Value dft = extractIndex(rewriter, loc, adaptor.getDftLength(), 0);
+    Value rows = arith::AddIOp::create(
+        rewriter, loc,
+        arith::DivSIOp::create(rewriter, loc, dft, arith::ConstantIndexOp::create(rewriter, loc, 2)),
+        arith::ConstantIndexOp::create(rewriter, loc, 1));
+    Scalar s0{rewriter, loc, f64};
+    auto idxF = [&](Scalar &s, Value v) {
+      return s.toFloat(arith::IndexCastOp::create(s.b, s.loc, i64, v));
+    };
+    Value dftF = idxF(s0, dft), melF = idxF(s0, numMel);
+    Value rate = idxF(s0, extractIndex(rewriter, loc, adaptor.getSampleRate(), 0));
+    auto hz = [&](Value t) {
+      return s0.convert(extractScalar(rewriter, loc, t, 0), f64);
+    };
+    // mel(hz) = 2595 log10(1 + hz / 700)
+    auto mel = [&](Value h) {
+      return s0.mul(s0.f(2595.0),
+                    math::Log10Op::create(rewriter, loc, s0.add(s0.f(1.0), s0.div(h, s0.f(700.0)))));
+    };
+    Value lowMel = mel(hz(adaptor.getLowerEdgeHertz()));
+    Value highMel = mel(hz(adaptor.getUpperEdgeHertz()));
+    Value melStep = s0.div(s0.sub(highMel, lowMel), s0.add(melF, s0.f(2.0)));
+    auto pick = [&](int64_t d, Value v) -> OpFoldResult {
+      return type.isDynamicDim(d) ? OpFoldResult(v) : rewriter.getIndexAttr(type.getDimSize(d));
+    };
+    Value out = buildGenerate(
+        rewriter, loc, type, {pick(0, rows), pick(1, numMel)},
+        [&](OpBuilder &b, Location l, ValueRange ivs) -> Value {
+          Scalar s{b, l, f64};
+          Value i = arith::IndexCastOp::create(b, l, i64, ivs[1]);
+          Value j = arith::IndexCastOp::create(b, l, i64, ivs[0]);
+          // Bin of mel point p: floor((dft + 1) * (700 (10^(mel / 2595) - 1)) / rate).
+          auto bin = [&](int64_t offset) {
+            Value p = s.toFloat(arith::AddIOp::create(b, l, i, s.i64(offset)));
+            Value m = s.add(s.mul(p, melStep), lowMel);
+            Value h = s.mul(s.f(700.0),
+                            s.sub(math::PowFOp::create(b, l, s.f(10.0), s.div(m, s.f(2595.0))),
+                                  s.f(1.0)));
+            Value q = s.floor(s.div(s.mul(s.add(dftF, s.f(1.0)), h), rate));
+            return (Value)arith::FPToSIOp::create(b, l, i64, q);
+          };
+          Value lo = bin(0), ce = bin(1), hi = bin(2);
+          auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) {
+            return (Value)arith::CmpIOp::create(b, l, p, x, y);
+          };
+          auto andI = [&](Value x, Value y) { return (Value)arith::AndIOp::create(b, l, x, y); };
+          using P = arith::CmpIPredicate;
+          Value ltc = arith::SubIOp::create(b, l, ce, lo), cth = arith::SubIOp::create(b, l, hi, ce);
+          Value zeroI = s.i64(0);
+          Value rising = andI(cmp(P::ne, ltc, zeroI), andI(cmp(P::sle, lo, j), cmp(P::sle, j, ce)));
+          Value peak = andI(cmp(P::eq, ltc, zeroI), cmp(P::eq, j, ce));
+          Value falling = andI(cmp(P::sgt, cth, zeroI), andI(cmp(P::sle, ce, j), cmp(P::slt, j, hi)));
+          Value up = s.div(s.toFloat(arith::SubIOp::create(b, l, j, lo)), s.toFloat(ltc));
+          Value down = s.div(s.toFloat(arith::SubIOp::create(b, l, hi, j)), s.toFloat(cth));
+          Value v = s.select(peak, s.f(1.0), s.f(0.0));
+          v = s.select(rising, up, v);
+          v = s.select(falling, down, v);
+          return s.convert(v, elem);
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
 } // namespace
 
 void steed::populateSamplingLoweringPatterns(const TypeConverter &converter,
                                              RewritePatternSet &patterns) {
-  patterns.add<GridSampleLowering, RoiAlignLowering>(converter, patterns.getContext());
+  patterns.add<GridSampleLowering, RoiAlignLowering, AffineGridLowering, Col2ImLowering,
+               STFTLowering, MelWeightMatrixLowering>(converter, patterns.getContext());
 }

@@ -12,7 +12,10 @@
 //   The optional 4th output is the scores at the stage chosen by
 //   qk_matmul_output_mode (0: QK, 1: softcap, 2: + bias, 3: softmax).
 // Shapes must be static; f16/bf16 are computed in f32 (which meets any
-// softmax_precision). nonpad_kv_seqlen (opset 24) is not supported.
+// softmax_precision). nonpad_kv_seqlen (opset 24, [B]) masks the key
+// positions >= nonpad_kv_seqlen[b] and moves the causal diagonal to
+// nonpad_kv_seqlen[b] - S (as the function body does, past length ignored);
+// both masks are built at run time from it.
 //
 #include "compiler/importer/OpRegistry.h"
 #include "dialects/onnx/ShapeHelpers.h"
@@ -81,8 +84,14 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
   q = ins[0];
   k = ins[1];
   v = ins[2];
-  if (present(n, 6))
-    return n.emitError() << "Attention: nonpad_kv_seqlen is not supported", failure();
+  bool hasNonpad = present(n, 6);
+  Value nonpad = hasNonpad ? n.input(6) : Value();
+  if (hasNonpad) {
+    auto nt = onnx::getRanked(nonpad);
+    if (!nt || nt.getRank() != 1 || !nt.getElementType().isInteger(64))
+      return n.emitError() << "Attention: nonpad_kv_seqlen must be a 1-D int64 tensor",
+             failure();
+  }
   int64_t rank = qt.getRank();
   if ((rank != 3 && rank != 4) || kt.getRank() != rank || vt.getRank() != rank)
     return n.emitError() << "Attention: Q, K, V must all be 3-D or all 4-D", failure();
@@ -205,14 +214,34 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     } else if (!mt.getElementType().isF32()) {
       return n.emitError() << "Attention: attn_mask must be bool or f32", failure();
     }
-    if (mt.hasStaticShape() && mt.getRank() >= 1 && mt.getDimSize(mt.getRank() - 1) != total)
-      return n.emitError() << "Attention: attn_mask with last dimension "
-                           << mt.getDimSize(mt.getRank() - 1)
-                           << " != total sequence length " << total << " is not supported",
+    int64_t mlen = mt.getRank() >= 1 ? mt.getDimSize(mt.getRank() - 1) : ShapedType::kDynamic;
+    if (mt.getRank() >= 1 && mlen != ShapedType::kDynamic && mlen < total) {
+      // A mask shorter than the total sequence is padded with -inf (as the
+      // function body does).
+      SmallVector<int64_t> pads(2 * mt.getRank(), 0);
+      pads.back() = total - mlen;
+      TRY(pm, n.createOne("Pad", {mask, n.constI64(pads), n.constF32(negInf), n.none()}));
+      mask = pm;
+    } else if (mlen != ShapedType::kDynamic && mlen != total) {
+      return n.emitError() << "Attention: attn_mask with last dimension " << mlen
+                           << " > total sequence length " << total << " is not supported",
              failure();
+    }
     bias = mask;
   }
-  if (n.intAttr("is_causal").value_or(0)) {
+  auto addBias = [&](Value m) -> LogicalResult {
+    if (!bias) {
+      bias = m;
+      return success();
+    }
+    auto r = n.createOne("Add", {bias, m});
+    if (failed(r))
+      return failure();
+    bias = *r;
+    return success();
+  };
+  bool causal = n.intAttr("is_causal").value_or(0);
+  if (causal && !hasNonpad) {
     SmallVector<float> vals(S * total);
     for (int64_t i = 0; i < S; ++i)
       for (int64_t j = 0; j < total; ++j)
@@ -220,12 +249,32 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
     auto type = RankedTensorType::get({S, total}, n.builder.getF32Type());
     auto attr = DenseElementsAttr::get(type, ArrayRef<float>(vals));
     TRY(cm, n.createOne("Constant", {}, {n.builder.getNamedAttr("value", attr)}));
-    if (bias) {
-      TRY(b, n.createOne("Add", {bias, cm}));
-      bias = b;
-    } else {
-      bias = cm;
+    if (failed(addBias(cm)))
+      return failure();
+  }
+  if (hasNonpad) {
+    // cols[j] = j; per batch: -inf where j >= nonpad[b] (padding), and
+    // (causal) where i + nonpad[b] - S < j.
+    SmallVector<int64_t> colVals(total), rowVals(S);
+    for (int64_t j = 0; j < total; ++j)
+      colVals[j] = j;
+    for (int64_t i = 0; i < S; ++i)
+      rowVals[i] = i;
+    Value cols = n.constI64(colVals);
+    TRY(np4, n.createOne("Reshape", {nonpad, n.constI64({B, 1, 1, 1})}));
+    TRY(keep, n.createOne("Less", {cols, np4}));
+    TRY(padMask, n.createOne("Where", {keep, n.constF32(0.0f), n.constF32(negInf)}));
+    if (causal) {
+      TRY(rows, n.createOne("Reshape", {n.constI64(rowVals), n.constI64({S, 1})}));
+      TRY(offset, n.createOne("Sub", {np4, n.constI64({S})}));
+      TRY(rowPlus, n.createOne("Add", {rows, offset}));
+      TRY(tri, n.createOne("Less", {rowPlus, cols}));
+      TRY(triMask, n.createOne("Where", {tri, n.constF32(negInf), n.constF32(0.0f)}));
+      if (failed(addBias(triMask)))
+        return failure();
     }
+    if (failed(addBias(padMask)))
+      return failure();
   }
   if (bias) {
     TRY(sb, n.createOne("Add", {scores, bias}));
@@ -234,7 +283,7 @@ FailureOr<SmallVector<Value>> importAttention(NodeImporter &n) {
   if (mode == 2)
     qkOut = scores;
   TRY(probs, n.createOne("Softmax", {scores}, {axisAttr(n, -1)}));
-  if (hasMask) {
+  if (hasMask || hasNonpad) {
     // Rows whose bias is -inf everywhere get zero weights, not NaN.
     TRY(rowMax, n.createOne("ReduceMax", {bias, n.constI64({-1})},
                         {n.builder.getNamedAttr("keepdims", n.builder.getI64IntegerAttr(1))}));

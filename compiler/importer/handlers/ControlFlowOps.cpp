@@ -94,21 +94,29 @@ FailureOr<SmallVector<Value>> importIf(NodeImporter &n) {
                          << elseGraph->output_size() << " outputs",
            failure();
   Operation *op = createRegionOp(n, "If", n.inputs, {}, thenGraph->output_size(), 2);
+  // A constant condition: only the taken branch is imported (the other may
+  // be invalid for these shapes, e.g. a Split of a function body's 2-D case
+  // given a 3-D size) and its nodes replace the If.
+  auto cond = onnx::getConstantInts(n.inputs[0]);
+  if (cond && cond->size() == 1) {
+    unsigned index = (*cond)[0] ? 0 : 1;
+    Region &region = op->getRegion(index);
+    if (failed(n.importSubgraph(index == 0 ? *thenGraph : *elseGraph, region, {}))) {
+      op->erase();
+      return failure();
+    }
+    Block &taken = region.front();
+    auto yield = cast<onnx::YieldOp>(taken.getTerminator());
+    SmallVector<Value> values(yield.getValues());
+    yield.erase();
+    op->getBlock()->getOperations().splice(Block::iterator(op), taken.getOperations());
+    op->erase();
+    return values;
+  }
   SmallVector<Body> bodies = {{0, thenGraph, {}}, {1, elseGraph, {}}};
   if (failed(importBodies(n, op, bodies)))
     return failure();
-  // A constant condition: the taken branch's nodes replace the If.
-  auto ifOp = cast<onnx::IfOp>(op);
-  auto cond = onnx::getConstantInts(ifOp.getCond());
-  if (!cond || cond->size() != 1)
-    return resultsOf(op);
-  Block &taken = ((*cond)[0] ? ifOp.getThenBranch() : ifOp.getElseBranch()).front();
-  auto yield = cast<onnx::YieldOp>(taken.getTerminator());
-  SmallVector<Value> values(yield.getValues());
-  yield.erase();
-  op->getBlock()->getOperations().splice(Block::iterator(op), taken.getOperations());
-  op->erase();
-  return values;
+  return resultsOf(op);
 }
 
 //===----------------------------------------------------------------------===//

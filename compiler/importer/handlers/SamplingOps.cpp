@@ -1,6 +1,7 @@
 //===- SamplingOps.cpp - Import of GridSample, RoiAlign, DeformConv -------===//
 //
-// GridSample and RoiAlign import into their onnx ops (ONNXSamplingOps.td):
+// GridSample, RoiAlign, AffineGrid and Col2Im import into their onnx ops
+// (ONNXSamplingOps.td):
 // GridSample-16's mode names (bilinear, bicubic) become opset-20's (linear,
 // cubic); RoiAlign-10 behaves as coordinate_transformation_mode =
 // output_half_pixel, which the handler sets.
@@ -141,6 +142,8 @@ void registerSamplingOps(OpRegistry &r) {
   r.add("RoiAlign", 10, 3, 1, importRoiAlign10);
   r.add("RoiAlign", 16, 3);
   r.add("DeformConv", 19, 5, 1, importDeformConv);
+  r.add("AffineGrid", 20, 2);
+  r.add("Col2Im", 18, 3);
 }
 
 } // namespace steed

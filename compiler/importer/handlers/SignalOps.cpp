@@ -1,4 +1,4 @@
-//===- SignalOps.cpp - Import of DFT ---------------------------------------===//
+//===- SignalOps.cpp - Import of DFT, STFT, MelWeightMatrix ---------------===//
 //
 // DFT (opset 17, and 20 where `axis` became an input) is expanded at import
 // time into one MatMul with a constant DFT matrix: the signal axis is moved
@@ -232,6 +232,24 @@ FailureOr<SmallVector<Value>> importDFT(NodeImporter &n, bool axisIsInput) {
 } // namespace
 
 void registerSignalOps(OpRegistry &r) {
+  // STFT and MelWeightMatrix import into their onnx ops (run-time frame
+  // step / lengths / rates; ONNXSamplingOps.td).
+  r.add("STFT", 17, 4);
+  r.add("MelWeightMatrix", 17, 5, 1, [](NodeImporter &n) -> FailureOr<SmallVector<Value>> {
+    SmallVector<NamedAttribute> attrs;
+    if (auto dt = n.intAttr("output_datatype")) {
+      Type t = convertElementType((int)*dt, n.builder.getContext());
+      if (!t || !isa<FloatType>(t))
+        return n.emitError() << "MelWeightMatrix output_datatype " << *dt
+                             << " is not supported (float types only)",
+               failure();
+      attrs.push_back(n.builder.getNamedAttr("output_datatype", TypeAttr::get(t)));
+    }
+    SmallVector<Value> ins;
+    for (unsigned i = 0; i < 5; ++i)
+      ins.push_back(n.input(i));
+    return n.createOp("MelWeightMatrix", ins, attrs, 1);
+  });
   r.add("DFT", 17, 2, 1, [](NodeImporter &n) { return importDFT(n, false); });
   r.add("DFT", 20, 3, 1, [](NodeImporter &n) { return importDFT(n, true); });
 }

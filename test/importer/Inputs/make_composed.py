@@ -49,3 +49,13 @@ save("dft_runtime_axis_real_irfft",
 # An operator no registry entry or function body defines.
 save("unsupported_op", helper.make_node("NoSuchOp", ["x"], ["y"], name="mystery"),
      [vi("x", [2])], [vi("y", [2])], 17)
+# Attention whose nonpad_kv_seqlen is not int64.
+save("attention_nonpad_i32",
+     helper.make_node("Attention", ["q", "k", "v", "", "", "", "nonpad"], ["y"], name="attn"),
+     [vi("q", [2, 3, 4, 8]), vi("k", [2, 3, 6, 8]), vi("v", [2, 3, 6, 8]),
+      vi("nonpad", [2], TensorProto.INT32)], [vi("y", [2, 3, 4, 8])], 24)
+# Attention whose attn_mask is longer than the key sequence.
+save("attention_long_mask",
+     helper.make_node("Attention", ["q", "k", "v", "mask"], ["y"], name="attn"),
+     [vi("q", [2, 3, 4, 8]), vi("k", [2, 3, 6, 8]), vi("v", [2, 3, 6, 8]),
+      vi("mask", [2, 3, 4, 7])], [vi("y", [2, 3, 4, 8])], 24)

@@ -160,10 +160,14 @@ def scan8_batch():
     save("scan8_batch", graph, 8, [s0, xs], [s, os_])
 
 
-# if_const: a constant condition; the importer keeps only the taken branch.
+# if_const: a constant condition; the importer keeps only the taken branch
+# and never imports the other, which is invalid for these shapes (a Split of
+# 2 values into 4 parts, as a function body's branch for another rank).
 def if_const():
-    then_g = helper.make_graph([helper.make_node("Add", ["x", "x"], ["t"], name="then_add")],
-                               "then", [], [vi("t", F, [2])])
+    then_g = helper.make_graph([const("parts", np.array([1, 1, 1, 1], np.int64)),
+                                helper.make_node("Split", ["x", "parts"], ["t", "t1", "t2", "t3"],
+                                                 name="then_split")],
+                               "then", [], [vi("t", F, [1])])
     else_g = helper.make_graph([helper.make_node("Mul", ["x", "x"], ["e"], name="else_mul")],
                                "else", [], [vi("e", F, [2])])
     graph = helper.make_graph(

@@ -25,8 +25,8 @@ func.func @if_capture(%c: tensor<i1>, %a: tensor<2xf32>, %b: tensor<2xf32>) -> t
 // -----
 
 // A counted Loop -> scf.for over [0, M): the carried value is copied into
-// its iteration argument (one buffer across iterations), the scan output is
-// inserted at row i of a preallocated tensor; the iteration number reaches
+// its iteration argument (one buffer across iterations) after the scan output
+// is inserted at row i of a preallocated tensor; the iteration number reaches
 // the body as a 0-D i64 tensor.
 // CHECK-LABEL: func.func @loop_counted
 // CHECK:       %[[INIT:.*]] = linalg.copy ins(%arg0 : tensor<2xf32>) outs(%{{.*}} : tensor<2xf32>)
@@ -35,8 +35,8 @@ func.func @if_capture(%c: tensor<i1>, %a: tensor<2xf32>, %b: tensor<2xf32>) -> t
 // CHECK:         %[[I:.*]] = arith.index_cast %[[IV]] : index to i64
 // CHECK:         tensor.from_elements %[[I]] : tensor<i64>
 // CHECK:         arith.addf
-// CHECK:         %[[NV:.*]] = linalg.copy ins(%[[N:.*]] : tensor<2xf32>) outs(%[[V]] : tensor<2xf32>)
-// CHECK:         %[[NS:.*]] = tensor.insert_slice %[[N]] into %[[S]][%[[IV]], 0] [1, 2] [1, 1] : tensor<2xf32> into tensor<3x2xf32>
+// CHECK:         %[[NS:.*]] = tensor.insert_slice %[[N:.*]] into %[[S]][%[[IV]], 0] [1, 2] [1, 1] : tensor<2xf32> into tensor<3x2xf32>
+// CHECK:         %[[NV:.*]] = linalg.copy ins(%[[N]] : tensor<2xf32>) outs(%[[V]] : tensor<2xf32>)
 // CHECK:         scf.yield %[[NV]], %[[NS]]
 // CHECK:       return %[[F]]#0, %[[F]]#1
 func.func @loop_counted(%x: tensor<2xf32>, %w: tensor<2xf32>) -> (tensor<2xf32>, tensor<3x2xf32>) {
@@ -122,16 +122,79 @@ func.func @scan_uint8(%s: tensor<4xui8>, %xs: tensor<3x4xui8>) -> tensor<4xui8> 
 
 // -----
 
-// Stacking scan outputs needs the trip count at compile time (dynamic shapes
-// otherwise).
+// Scan outputs of a trip count known only at run time: max(M, 0) rows,
+// allocated before the loop.
+// CHECK-LABEL: func.func @loop_runtime_trips
+// CHECK:       %[[M:.*]] = tensor.extract %arg0[] : tensor<i64>
+// CHECK:       %[[P:.*]] = arith.maxsi %[[M]], %{{.*}} : i64
+// CHECK:       %[[R:.*]] = arith.index_cast %[[P]] : i64 to index
+// CHECK:       %[[ACC:.*]] = tensor.empty(%[[R]]) : tensor<?x2xf32>
+// CHECK:       %[[F:.*]]:2 = scf.for %[[IV:.*]] = {{.*}} iter_args(%[[V:.*]] = %{{.*}}, %[[S:.*]] = %[[ACC]]) -> (tensor<2xf32>, tensor<?x2xf32>) {
+// CHECK:         tensor.insert_slice %[[V]] into %[[S]][%[[IV]], 0] [1, 2] [1, 1] : tensor<2xf32> into tensor<?x2xf32>
+// CHECK:       return %[[F]]#1
 func.func @loop_runtime_trips(%m: tensor<i64>, %x: tensor<2xf32>) -> tensor<?x2xf32> {
   %n = onnx.None
-  // expected-error @+1 {{cannot lower onnx.Loop}}
   %r:2 = onnx.Loop %m, %n, %x : (tensor<i64>, none, tensor<2xf32>) -> (tensor<2xf32>, tensor<?x2xf32>) {
   ^bb0(%i: tensor<i64>, %c: tensor<i1>, %v: tensor<2xf32>):
     onnx.Yield %c, %v, %v : tensor<i1>, tensor<2xf32>, tensor<2xf32>
   }
   return %r#1 : tensor<?x2xf32>
+}
+
+// -----
+
+// A while loop with a scan output: rows inserted at the iteration number
+// (before the carried value's in-place copy, which would overwrite the row
+// it reads), then sliced to the iterations run.
+// CHECK-LABEL: func.func @loop_while_scan
+// CHECK:       %[[ACC:.*]] = tensor.empty(%{{.*}}) : tensor<?xf32>
+// CHECK:       %[[W:.*]]:4 = scf.while ({{.*}} = %{{.*}}, {{.*}} = %[[ACC]], {{.*}}) : (tensor<f32>, tensor<?xf32>, i64, i1)
+// CHECK:       } do {
+// CHECK:       ^bb0(%[[V:.*]]: tensor<f32>, %[[S:.*]]: tensor<?xf32>, %[[I:.*]]: i64, %{{.*}}: i1):
+// CHECK:         %[[ROW:.*]] = arith.index_cast %[[I]] : i64 to index
+// CHECK:         %[[NS:.*]] = tensor.insert_slice %[[V]] into %[[S]][%[[ROW]]] [1] [1]
+// CHECK:         %[[NV:.*]] = linalg.copy ins(%{{.*}} : tensor<f32>) outs(%[[V]] : tensor<f32>)
+// CHECK:         scf.yield %[[NV]], %[[NS]]
+// CHECK:       %[[N:.*]] = arith.index_cast %[[W]]#2 : i64 to index
+// CHECK:       %[[OUT:.*]] = tensor.extract_slice %[[W]]#1[0] [%[[N]]] [1] : tensor<?xf32> to tensor<?xf32>
+// CHECK:       return %[[OUT]]
+func.func @loop_while_scan(%m: tensor<i64>, %c0: tensor<i1>, %x: tensor<f32>, %lim: tensor<f32>) -> tensor<?xf32> {
+  %r:2 = onnx.Loop %m, %c0, %x : (tensor<i64>, tensor<i1>, tensor<f32>) -> (tensor<f32>, tensor<?xf32>) {
+  ^bb0(%i: tensor<i64>, %c: tensor<i1>, %v: tensor<f32>):
+    %a = onnx.Add %v, %v : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    %k = onnx.Less %a, %lim : (tensor<f32>, tensor<f32>) -> tensor<i1>
+    onnx.Yield %k, %a, %v : tensor<i1>, tensor<f32>, tensor<f32>
+  }
+  return %r#1 : tensor<?xf32>
+}
+
+// -----
+
+// Without a trip count the scan outputs have no bound: refused.
+func.func @loop_scan_no_trips(%c0: tensor<i1>, %x: tensor<f32>, %lim: tensor<f32>) -> tensor<?xf32> {
+  %m = onnx.None
+  // expected-error @+1 {{cannot lower onnx.Loop}}
+  %r:2 = onnx.Loop %m, %c0, %x : (none, tensor<i1>, tensor<f32>) -> (tensor<f32>, tensor<?xf32>) {
+  ^bb0(%i: tensor<i64>, %c: tensor<i1>, %v: tensor<f32>):
+    %a = onnx.Add %v, %v : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    %k = onnx.Less %a, %lim : (tensor<f32>, tensor<f32>) -> tensor<i1>
+    onnx.Yield %k, %a, %v : tensor<i1>, tensor<f32>, tensor<f32>
+  }
+  return %r#1 : tensor<?xf32>
+}
+
+// -----
+
+// A carried value whose shape changes between iterations stays refused.
+func.func @loop_dynamic_carried(%m: tensor<i64>, %x: tensor<?xf32>) -> tensor<?xf32> {
+  %n = onnx.None
+  // expected-error @+1 {{cannot lower onnx.Loop}}
+  %r = onnx.Loop %m, %n, %x : (tensor<i64>, none, tensor<?xf32>) -> tensor<?xf32> {
+  ^bb0(%i: tensor<i64>, %c: tensor<i1>, %v: tensor<?xf32>):
+    %a = onnx.Concat %v, %v {axis = 0 : i64} : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
+    onnx.Yield %c, %a : tensor<i1>, tensor<?xf32>
+  }
+  return %r : tensor<?xf32>
 }
 
 // -----

@@ -176,6 +176,23 @@ func.func @gather_elements(%x: tensor<3x3xf32>, %i: tensor<2x3xi32>) -> tensor<*
 
 // -----
 
+// Dynamic indices (and data): the result takes the indices' run-time shape,
+// negative indices wrap by the data's run-time dim.
+// CHECK-LABEL: func.func @gather_elements_dynamic
+// CHECK-SAME:  -> tensor<?x3xf32>
+// CHECK:         %[[D:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x3xf32>
+// CHECK:         %[[N:.*]] = tensor.dim %arg1, %{{.*}} : tensor<?x3xi64>
+// CHECK:         tensor.empty(%[[N]]) : tensor<?x3xf32>
+// CHECK:         linalg.generic
+// CHECK:           arith.addi %{{.*}}, %[[D]] : index
+// CHECK:           tensor.extract %arg0[%{{.*}}, %{{.*}}] : tensor<?x3xf32>
+func.func @gather_elements_dynamic(%x: tensor<?x3xf32>, %i: tensor<?x3xi64>) -> tensor<*xf32> {
+  %r = onnx.GatherElements %x, %i {axis = 0 : i64} : (tensor<?x3xf32>, tensor<?x3xi64>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
 // Slice with constant positive steps: an extract_slice (ends clamp).
 // CHECK-LABEL: func.func @slice_static
 // CHECK-SAME:  -> tensor<2x5xf32>

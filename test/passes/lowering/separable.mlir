@@ -89,3 +89,13 @@ func.func @two_dynamic(%x: tensor<?x3x?x5xf32>, %w: tensor<4x3x3x3xf32>) -> tens
   %0 = onnx.Conv %x, %w, %none : (tensor<?x3x?x5xf32>, tensor<4x3x3x3xf32>, none) -> tensor<?x4x?x3xf32>
   return %0 : tensor<?x4x?x3xf32>
 }
+
+// -----
+
+// GatherElements takes dynamic indices (data-movement.mlir) but unranked ones
+// stay refused.
+func.func @gather_elements_unranked(%x: tensor<4x3xf32>, %i: tensor<*xi64>) -> tensor<*xf32> {
+  // expected-error @+1 {{cannot lower onnx.GatherElements with types 'tensor<4x3xf32>', 'tensor<*xi64>' -> 'tensor<*xf32>'}}
+  %r = onnx.GatherElements %x, %i {axis = 0 : i64} : (tensor<4x3xf32>, tensor<*xi64>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
