@@ -39,4 +39,37 @@ def CPUExpandStridedCopies : Pass<"steed-cpu-expand-strided-copies", "mlir::Modu
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
+  let summary = "Rewrites f32 matmul and 2-D convolution into calls of the GEMM library";
+  let description = [{
+    Runs on the planned (bufferized) module, first in the CPU lowering.
+    f32 `linalg.matmul` / `linalg.batch_matmul` (any projected-permutation
+    operand maps: transposed and batch-broadcast operands included) and
+    `linalg.conv_2d_nchw_fchw` / `linalg.conv_2d_ngchw_gfchw` on
+    contiguous, static memrefs become calls of `steedk_sgemm` /
+    `steedk_sconv2d` (targets/cpu/kernels/gemm.c, linked into model.so).
+    Operands travel as index values: aligned pointer, offset, strides. A
+    constant operand (memref.global weight) is repacked at compile time into
+    the library's panel layout, as a new private global; the original is
+    erased when nothing else reads it.
+
+    ```mlir
+    // before
+    linalg.matmul ins(%a, %w : memref<512x1024xf32>, memref<1024x1024xf32>)
+                  outs(%c : memref<512x1024xf32>)
+    // after (flags: ISA | B prepacked)
+    %w_p = memref.get_global @w_packed : memref<1048576xf32>
+    call @steedk_sgemm(%flags, %c1, %c512, %c1024, %c1024, %a_ptr, ...) : (index, ...) -> ()
+    ```
+    Other element types, dynamic shapes and other convolutions keep their
+    linalg form (loops).
+  }];
+  let options = [
+    Option<"isaLevel", "isa", "int64_t", /*default=*/"0",
+           "micro-kernel ISA: 0 generic C, 1 AVX2+FMA, 2 AVX-512F">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif
