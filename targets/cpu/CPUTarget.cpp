@@ -52,8 +52,8 @@ public:
     // the rest becomes scalar loops (vectorization slots in before
     // convert-linalg-to-loops).
     std::string pipeline =
-        "steed-cpu-microkernels{isa=" + std::to_string(kernelISA(options)) +
-        "},steed-lower-launches,steed-cpu-expand-strided-copies,"
+        "steed-lower-launches,steed-cpu-microkernels{isa=" +
+        std::to_string(kernelISA(options)) + "},steed-cpu-expand-strided-copies,"
         "func.func(convert-linalg-to-loops),"
         "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
         "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"

@@ -36,9 +36,10 @@ constexpr const char *kSgemm = "steedk_sgemm", *kSconv = "steedk_sconv2d";
 /// The float values of a constant operand: a memref.get_global of a constant
 /// global with a dense initializer, possibly reshaped (collapse/expand keep
 /// the row-major order), or nothing.
-/// A kernel argument is constant when every exec.launch of the kernel passes
-/// the same global.
-using LaunchMap = llvm::StringMap<SmallVector<exec::LaunchOp>>;
+/// A kernel argument is constant when every call site of the kernel
+/// (exec.launch or, after steed-lower-launches, func.call) passes the same
+/// global.
+using LaunchMap = llvm::StringMap<SmallVector<Operation *>>;
 
 memref::GetGlobalOp traceGlobal(Value v, const LaunchMap &launches) {
   while (Operation *def = v.getDefiningOp()) {
@@ -61,10 +62,10 @@ memref::GetGlobalOp traceGlobal(Value v, const LaunchMap &launches) {
   if (it == launches.end() || it->second.empty())
     return {};
   memref::GetGlobalOp found;
-  for (exec::LaunchOp launch : it->second) {
-    if (arg.getArgNumber() >= launch.getArgs().size())
+  for (Operation *launch : it->second) {
+    if (arg.getArgNumber() >= launch->getNumOperands())
       return {};
-    Value operand = launch.getArgs()[arg.getArgNumber()];
+    Value operand = launch->getOperand(arg.getArgNumber());
     if (operand.getType() != v.getType())
       return {};
     auto get = traceGlobal(operand, launches);
@@ -143,7 +144,52 @@ struct Rewriter {
 
   Rewriter(ModuleOp module, int64_t isaFlags)
       : module(module), symbols(module), isaFlags(isaFlags) {
-    module.walk([&](exec::LaunchOp launch) { launches[launch.getKernel()].push_back(launch); });
+    module.walk([&](Operation *op) {
+      if (auto launch = dyn_cast<exec::LaunchOp>(op))
+        launches[launch.getKernel()].push_back(op);
+      else if (auto call = dyn_cast<func::CallOp>(op))
+        launches[call.getCallee()].push_back(op);
+    });
+  }
+
+  /// The steed_kernel_context pointer (as an index) inside `fn`: the plan
+  /// gets it as a new last argument (steed-cpu-model-entry passes the ABI's
+  /// `kc`), a function called only through func.call from functions that
+  /// have it gets it as a new last argument too; elsewhere it is 0 (the
+  /// kernels then run on one thread).
+  llvm::DenseMap<Operation *, Value> kcValues;
+  Value kernelContext(func::FuncOp fn) {
+    if (Value v = kcValues.lookup(fn))
+      return v;
+    Location loc = fn.getLoc();
+    IndexType index = IndexType::get(fn.getContext());
+    auto addArg = [&]() {
+      unsigned n = fn.getNumArguments();
+      (void)fn.insertArgument(n, index, DictionaryAttr::get(fn.getContext()), loc);
+      return fn.getArgument(n);
+    };
+    Value v;
+    auto it = launches.find(fn.getSymName());
+    bool viaCalls = it != launches.end() && !it->second.empty() &&
+                    llvm::all_of(it->second, [](Operation *op) {
+                      return isa<func::CallOp>(op) && op->getParentOfType<func::FuncOp>();
+                    });
+    if (fn->hasAttr(exec::kPlanAttrName) && !fn.isExternal()) {
+      v = addArg();
+      module->setAttr("exec.plan_kc_arg", UnitAttr::get(fn.getContext()));
+    } else if (viaCalls && !fn.isExternal()) {
+      v = addArg();
+      kcValues[fn] = v;
+      for (Operation *call : it->second) {
+        Value callerKc = kernelContext(call->getParentOfType<func::FuncOp>());
+        call->insertOperands(call->getNumOperands(), callerKc);
+      }
+    } else {
+      OpBuilder b(fn.getBody());
+      v = arith::ConstantIndexOp::create(b, loc, 0);
+    }
+    kcValues[fn] = v;
+    return v;
   }
 
   void declare(StringRef name, unsigned numArgs) {
@@ -321,6 +367,7 @@ struct Rewriter {
     View cv = view(b, loc, c);
     args.append({cv.ptr, cv.offset, batched ? cv.strides[0] : zero, cv.strides[o]});
     args[0] = idx(b, loc, flags);
+    args.push_back(kernelContext(op->getParentOfType<func::FuncOp>()));
     declare(kSgemm, args.size());
     func::CallOp::create(b, loc, kSgemm, TypeRange{}, args);
     op->erase();
@@ -378,7 +425,8 @@ struct Rewriter {
                             wv.offset,         idx(b, loc, f),  idx(b, loc, kh),
                             idx(b, loc, kw),   yv.ptr,          yv.offset,
                             idx(b, loc, oh),   idx(b, loc, ow), idx(b, loc, sv[0]),
-                            idx(b, loc, sv[1]), idx(b, loc, dv[0]), idx(b, loc, dv[1])};
+                            idx(b, loc, sv[1]), idx(b, loc, dv[0]), idx(b, loc, dv[1]),
+                            kernelContext(op->getParentOfType<func::FuncOp>())};
     declare(kSconv, args.size());
     func::CallOp::create(b, loc, kSconv, TypeRange{}, args);
     op->erase();

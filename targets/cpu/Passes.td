@@ -42,7 +42,8 @@ def CPUExpandStridedCopies : Pass<"steed-cpu-expand-strided-copies", "mlir::Modu
 def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
   let summary = "Rewrites f32 matmul and 2-D convolution into calls of the GEMM library";
   let description = [{
-    Runs on the planned (bufferized) module, first in the CPU lowering.
+    Runs on the planned (bufferized) module, in the CPU lowering right after
+    steed-lower-launches.
     f32 `linalg.matmul` / `linalg.batch_matmul` (any projected-permutation
     operand maps: transposed and batch-broadcast operands included) and
     `linalg.conv_2d_nchw_fchw` / `linalg.conv_2d_ngchw_gfchw` on
@@ -52,6 +53,13 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
     constant operand (memref.global weight) is repacked at compile time into
     the library's panel layout, as a new private global; the original is
     erased when nothing else reads it.
+
+    The last operand of each call is the run's `steed_kernel_context`
+    pointer (as an index), through which the library uses the thread pool:
+    the plan (`exec.plan`) and the kernels it calls get it as a new last
+    argument, and the module gets `exec.plan_kc_arg`, for which
+    steed-cpu-model-entry passes the ABI's `kc`. Where no context reaches
+    (no plan), 0 is passed: one thread.
 
     ```mlir
     // before

@@ -4,7 +4,9 @@
  * convolutions into calls of the two entry points below (targets/cpu/
  * Microkernels.cpp); the linker puts this library into every model.so.
  * No state, no allocation: packing buffers live on the caller's stack
- * (at most STEEDK_STACK_BYTES), so the calls are reentrant.
+ * (~400 KB per thread), so the calls are reentrant. Work is cut into tasks
+ * of MC rows x NC columns per GEMM and spread over the run's thread pool
+ * (the steed_kernel_context passed as the last argument).
  *
  * Blocking (Goto/BLIS): C[M,N] += A[M,K] * B[K,N] is computed in KC-deep
  * slices; A is packed into MR-row panels ([K][MR] per panel), B into
@@ -18,6 +20,8 @@
  *===----------------------------------------------------------------------===*/
 #include <stdint.h>
 #include <string.h>
+
+#include "steed/kernel_abi.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -35,9 +39,7 @@
 #ifndef NC
 #define NC 256
 #endif
-#ifndef NCP
-#define NCP NC
-#endif
+
 
 /* flags of steedk_sgemm / steedk_sconv2d */
 enum {
@@ -243,21 +245,23 @@ typedef struct {
   const im2col_view *im2col;
 } b_source;
 
-/* C[M,N] (row stride rsc, unit column stride) += A * B. */
+/* Rows [i0, i1) and columns [j0, j1) of C[M,N] (row stride rsc, unit
+ * column stride) += A * B; i0 is a multiple of MC, j0 of NC. */
 static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
-                 int64_t rsa, int64_t csa, const b_source *B, float *C, int64_t rsc) {
-  if (M <= 0 || N <= 0 || K <= 0)
+                 int64_t rsa, int64_t csa, const b_source *B, float *C, int64_t rsc,
+                 int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  (void)M;
+  (void)N;
+  if (i1 <= i0 || j1 <= j0 || K <= 0)
     return;
   ukernel_fn uk = pick_ukernel(flags);
   _Alignas(64) float abuf[MC * KC];
   _Alignas(64) float bbuf[KC * NC];
   int aPacked = (flags & STEEDK_A_PACKED) != 0, bPacked = (flags & STEEDK_B_PACKED) != 0;
-  /* Prepacked B needs no buffer: one N block. */
-  int64_t nBlock = bPacked ? NCP : NC;
-  for (int64_t jc = 0; jc < N; jc += nBlock) {
-    int64_t nc = N - jc < nBlock ? N - jc : nBlock;
-    /* K in equal slices of at most KC (no short last slice). */
-    int64_t kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
+  /* K in equal slices of at most KC (no short last slice). */
+  int64_t kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
+  for (int64_t jc = j0; jc < j1; jc += NC) {
+    int64_t nc = j1 - jc < NC ? j1 - jc : NC;
     for (int64_t pc = 0; pc < K; pc += kStep) {
       int64_t kc = K - pc < kStep ? K - pc : kStep;
       const float *bp;
@@ -273,8 +277,8 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
         bp = bbuf;
         bPanel = kc * NR;
       }
-      for (int64_t ic = 0; ic < M; ic += MC) {
-        int64_t mc = M - ic < MC ? M - ic : MC;
+      for (int64_t ic = i0; ic < i1; ic += MC) {
+        int64_t mc = i1 - ic < MC ? i1 - ic : MC;
         const float *ap;
         int64_t aPanel;
         if (aPacked) {
@@ -299,20 +303,94 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
   }
 }
 
+/* A batch of GEMMs (or of a convolution's per-image, per-group GEMMs) cut
+ * into tasks of MC rows x NC columns, run on the runtime's thread pool. */
+typedef struct {
+  int64_t flags, M, N, K, problems, rowChunks, colChunks;
+  int conv;
+  /* GEMM */
+  const float *A, *B;
+  float *C;
+  int64_t bsa, rsa, csa, bsb, rsb, csb, bsc, rsc;
+  /* convolution: X [n][c][h][w], groups, filter group stride aGroup */
+  int64_t groups, c, h, w, f, kh, kw, oh, ow, sh, sw, dh, dw, aGroup;
+} job;
+
+static void run_task(const job *j, int64_t t) {
+  int64_t cc = t % j->colChunks;
+  t /= j->colChunks;
+  int64_t rc = t % j->rowChunks, p = t / j->rowChunks;
+  int64_t i0 = rc * MC, i1 = i0 + MC < j->M ? i0 + MC : j->M;
+  int64_t j0 = cc * NC, j1 = j0 + NC < j->N ? j0 + NC : j->N;
+  if (!j->conv) {
+    b_source src = {j->B + p * j->bsb, j->rsb, j->csb, 0};
+    gemm(j->flags, j->M, j->N, j->K, j->A + p * j->bsa, j->rsa, j->csa, &src,
+         j->C + p * j->bsc, j->rsc, i0, i1, j0, j1);
+    return;
+  }
+  int64_t n = p / j->groups, g = p % j->groups, cg = j->c / j->groups;
+  int64_t P = j->oh * j->ow;
+  im2col_view v = {j->B + (n * j->c + g * cg) * j->h * j->w, j->h, j->w, j->kh, j->kw,
+                   j->ow, j->sh, j->sw, j->dh, j->dw};
+  b_source src = {0, 0, 0, &v};
+  if (j->kh == 1 && j->kw == 1 && j->sh == 1 && j->sw == 1 && j->h == j->oh &&
+      j->w == j->ow) {
+    /* 1x1: B is X itself, [C/G][H*W]. */
+    src.p = v.x;
+    src.rs = j->h * j->w;
+    src.cs = 1;
+    src.im2col = 0;
+  }
+  gemm(j->flags & ~STEEDK_B_PACKED, j->M, P, j->K, j->A + g * j->aGroup, j->K, 1, &src,
+       j->C + (n * j->f + g * j->M) * P, P, i0, i1, j0, j1);
+}
+
+static void run_tasks(void *arg, int64_t begin, int64_t end) {
+  for (int64_t t = begin; t < end; ++t)
+    run_task((const job *)arg, t);
+}
+
+static void run_job(job *j, intptr_t kcp) {
+  if (j->M <= 0 || j->N <= 0 || j->K <= 0 || j->problems <= 0)
+    return;
+  j->rowChunks = (j->M + MC - 1) / MC;
+  j->colChunks = (j->N + NC - 1) / NC;
+  int64_t tasks = j->problems * j->rowChunks * j->colChunks;
+  const steed_kernel_context *kc = (const steed_kernel_context *)kcp;
+  if (kc && kc->num_threads > 1 && kc->parallel_for && tasks > 1)
+    kc->parallel_for(kc->pool, tasks, run_tasks, j);
+  else
+    run_tasks(j, 0, tasks);
+}
+
 /* C[b] += A[b] * B[b] for b in [0, batch): element strides (batch, row,
  * column) per operand; C's column stride is 1. A prepacked operand ignores
  * its row/column strides and its batch stride counts elements of the packed
- * form. Pointers are passed as integers (the MLIR side's index values). */
+ * form. Pointers are passed as integers (the MLIR side's index values);
+ * `kc` is the run's steed_kernel_context (or 0: one thread). */
 void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
                   intptr_t a, int64_t aOff, int64_t bsa, int64_t rsa, int64_t csa,
                   intptr_t b, int64_t bOff, int64_t bsb, int64_t rsb, int64_t csb,
-                  intptr_t c, int64_t cOff, int64_t bsc, int64_t rsc) {
-  const float *A = (const float *)a + aOff, *B = (const float *)b + bOff;
-  float *C = (float *)c + cOff;
-  for (int64_t i = 0; i < batch; ++i) {
-    b_source src = {B + i * bsb, rsb, csb, 0};
-    gemm(flags, M, N, K, A + i * bsa, rsa, csa, &src, C + i * bsc, rsc);
-  }
+                  intptr_t c, int64_t cOff, int64_t bsc, int64_t rsc, intptr_t kc) {
+  job j;
+  memset(&j, 0, sizeof j);
+  j.flags = flags;
+  j.M = M;
+  j.N = N;
+  j.K = K;
+  j.problems = batch;
+  j.A = (const float *)a + aOff;
+  j.B = (const float *)b + bOff;
+  j.C = (float *)c + cOff;
+  j.bsa = bsa;
+  j.rsa = rsa;
+  j.csa = csa;
+  j.bsb = bsb;
+  j.rsb = rsb;
+  j.csb = csb;
+  j.bsc = bsc;
+  j.rsc = rsc;
+  run_job(&j, kc);
 }
 
 /* Y[n][g*F/G + f][oh][ow] += sum W[g*F/G + f][c][kh][kw] *
@@ -323,23 +401,32 @@ void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
 void steedk_sconv2d(int64_t flags, int64_t n, int64_t groups, intptr_t x, int64_t xOff,
                     int64_t c, int64_t h, int64_t w, intptr_t wt, int64_t wOff, int64_t f,
                     int64_t kh, int64_t kw, intptr_t y, int64_t yOff, int64_t oh, int64_t ow,
-                    int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
-  const float *X = (const float *)x + xOff, *W = (const float *)wt + wOff;
-  float *Y = (float *)y + yOff;
-  int64_t cg = c / groups, fg = f / groups, K = cg * kh * kw, P = oh * ow;
-  int64_t aGroup = (flags & STEEDK_A_PACKED) ? ((fg + MR - 1) / MR) * MR * K : fg * K;
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t g = 0; g < groups; ++g) {
-      im2col_view v = {X + (i * c + g * cg) * h * w, h, w, kh, kw, ow, sh, sw, dh, dw};
-      b_source src = {0, 0, 0, &v};
-      int bFlags = flags & ~STEEDK_B_PACKED;
-      if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && h == oh && w == ow) {
-        /* 1x1: B is X itself, [C/G][H*W]. */
-        src.p = v.x;
-        src.rs = h * w;
-        src.cs = 1;
-        src.im2col = 0;
-      }
-      gemm(bFlags, fg, P, K, W + g * aGroup, K, 1, &src, Y + (i * f + g * fg) * P, P);
-    }
+                    int64_t sh, int64_t sw, int64_t dh, int64_t dw, intptr_t kc) {
+  job j;
+  memset(&j, 0, sizeof j);
+  int64_t cg = c / groups, fg = f / groups, K = cg * kh * kw;
+  j.conv = 1;
+  j.flags = flags;
+  j.M = fg;
+  j.N = oh * ow;
+  j.K = K;
+  j.problems = n * groups;
+  j.A = (const float *)wt + wOff;
+  j.B = (const float *)x + xOff;
+  j.C = (float *)y + yOff;
+  j.groups = groups;
+  j.c = c;
+  j.h = h;
+  j.w = w;
+  j.f = f;
+  j.kh = kh;
+  j.kw = kw;
+  j.oh = oh;
+  j.ow = ow;
+  j.sh = sh;
+  j.sw = sw;
+  j.dh = dh;
+  j.dw = dw;
+  j.aGroup = (flags & STEEDK_A_PACKED) ? ((fg + MR - 1) / MR) * MR * K : fg * K;
+  run_job(&j, kc);
 }

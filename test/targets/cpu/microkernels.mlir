@@ -76,3 +76,21 @@ func.func @no_rewrite(%a: memref<4x6xf64>, %b: memref<6x5xf64>, %c: memref<4x5xf
   linalg.matmul ins(%g, %e : memref<4x6xf32>, memref<6x5xf32>) outs(%h : memref<4x5xf32, strided<[1, 4]>>)
   return
 }
+
+// After steed-lower-launches: the plan and the kernels it calls get the
+// kernel context (for the thread pool) as a new last index argument, which
+// ends up as the library call's last operand.
+// CHECK-LABEL: func.func @steed_plan(
+// CHECK-SAME:    %{{.*}}: memref<16x8xf32>, %{{.*}}: memref<8x16xf32>, %{{.*}}: memref<16x16xf32>, %[[KC:[a-z0-9]+]]: index)
+// CHECK:       call @k_mm(%{{.*}}, %{{.*}}, %{{.*}}, %[[KC]])
+// CHECK-LABEL: func.func private @k_mm(
+// CHECK-SAME:    %[[KKC:[a-z0-9]+]]: index)
+// CHECK:       call @steedk_sgemm({{.*}}, %[[KKC]])
+func.func @steed_plan(%a: memref<16x8xf32>, %b: memref<8x16xf32>, %c: memref<16x16xf32>) attributes {exec.plan} {
+  call @k_mm(%a, %b, %c) : (memref<16x8xf32>, memref<8x16xf32>, memref<16x16xf32>) -> ()
+  return
+}
+func.func private @k_mm(%a: memref<16x8xf32>, %b: memref<8x16xf32>, %c: memref<16x16xf32>) {
+  linalg.matmul ins(%a, %b : memref<16x8xf32>, memref<8x16xf32>) outs(%c : memref<16x16xf32>)
+  return
+}
