@@ -4,9 +4,10 @@
  * convolutions into calls of the two entry points below (targets/cpu/
  * Microkernels.cpp); the linker puts this library into every model.so.
  * No state, no allocation: packing buffers live on the caller's stack
- * (~400 KB per thread), so the calls are reentrant. Work is cut into tasks
- * of MC rows x NC columns per GEMM and spread over the run's thread pool
- * (the steed_kernel_context passed as the last argument).
+ * (~400 KB per thread), so the calls are reentrant. With several threads,
+ * work is cut into tasks (column blocks, then row blocks, of each GEMM) and
+ * spread over the run's thread pool (the steed_kernel_context passed as
+ * the last argument).
  *
  * Blocking (Goto/BLIS): C[M,N] += A[M,K] * B[K,N] is computed in KC-deep
  * slices; A is packed into MR-row panels ([K][MR] per panel), B into
@@ -246,7 +247,7 @@ typedef struct {
 } b_source;
 
 /* Rows [i0, i1) and columns [j0, j1) of C[M,N] (row stride rsc, unit
- * column stride) += A * B; i0 is a multiple of MC, j0 of NC. */
+ * column stride) += A * B; i0 is a multiple of MR, j0 of NR. */
 static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
                  int64_t rsa, int64_t csa, const b_source *B, float *C, int64_t rsc,
                  int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
@@ -306,7 +307,7 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
 /* A batch of GEMMs (or of a convolution's per-image, per-group GEMMs) cut
  * into tasks of MC rows x NC columns, run on the runtime's thread pool. */
 typedef struct {
-  int64_t flags, M, N, K, problems, rowChunks, colChunks;
+  int64_t flags, M, N, K, problems, rowChunks, colChunks, rowStep, colStep;
   int conv;
   /* GEMM */
   const float *A, *B;
@@ -320,8 +321,8 @@ static void run_task(const job *j, int64_t t) {
   int64_t cc = t % j->colChunks;
   t /= j->colChunks;
   int64_t rc = t % j->rowChunks, p = t / j->rowChunks;
-  int64_t i0 = rc * MC, i1 = i0 + MC < j->M ? i0 + MC : j->M;
-  int64_t j0 = cc * NC, j1 = j0 + NC < j->N ? j0 + NC : j->N;
+  int64_t i0 = rc * j->rowStep, i1 = i0 + j->rowStep < j->M ? i0 + j->rowStep : j->M;
+  int64_t j0 = cc * j->colStep, j1 = j0 + j->colStep < j->N ? j0 + j->colStep : j->N;
   if (!j->conv) {
     b_source src = {j->B + p * j->bsb, j->rsb, j->csb, 0};
     gemm(j->flags, j->M, j->N, j->K, j->A + p * j->bsa, j->rsa, j->csa, &src,
@@ -353,11 +354,28 @@ static void run_tasks(void *arg, int64_t begin, int64_t end) {
 static void run_job(job *j, intptr_t kcp) {
   if (j->M <= 0 || j->N <= 0 || j->K <= 0 || j->problems <= 0)
     return;
-  j->rowChunks = (j->M + MC - 1) / MC;
-  j->colChunks = (j->N + NC - 1) / NC;
-  int64_t tasks = j->problems * j->rowChunks * j->colChunks;
   const steed_kernel_context *kc = (const steed_kernel_context *)kcp;
-  if (kc && kc->num_threads > 1 && kc->parallel_for && tasks > 1)
+  int64_t threads = kc && kc->parallel_for && kc->num_threads > 1 ? kc->num_threads : 1;
+  /* One thread: whole problems (each B block packed once). Several: NC
+   * column blocks (no B block packed twice), then rows (multiples of MR)
+   * until there are at least two tasks per thread. */
+  j->rowChunks = 1;
+  j->colChunks = threads > 1 ? (j->N + NC - 1) / NC : 1;
+  int64_t want = 2 * threads, have = j->problems * j->colChunks;
+  if (threads > 1 && have < want) {
+    int64_t maxRows = (j->M + MR - 1) / MR;
+    j->rowChunks = (want + have - 1) / have;
+    if (j->rowChunks > maxRows)
+      j->rowChunks = maxRows;
+  }
+  j->colStep = (j->N + j->colChunks - 1) / j->colChunks;
+  j->colStep = (j->colStep + NR - 1) / NR * NR;
+  j->rowStep = (j->M + j->rowChunks - 1) / j->rowChunks;
+  j->rowStep = (j->rowStep + MR - 1) / MR * MR;
+  j->colChunks = (j->N + j->colStep - 1) / j->colStep;
+  j->rowChunks = (j->M + j->rowStep - 1) / j->rowStep;
+  int64_t tasks = j->problems * j->rowChunks * j->colChunks;
+  if (threads > 1 && tasks > 1)
     kc->parallel_for(kc->pool, tasks, run_tasks, j);
   else
     run_tasks(j, 0, tasks);
