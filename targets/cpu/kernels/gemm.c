@@ -210,7 +210,8 @@ static void pack_b_im2col(const im2col_view *v, int64_t k0, int64_t kc, int64_t 
         int64_t run = v->ow - ow < cols - j ? v->ow - ow : cols - j;
         const float *s = plane + oh * v->sh * v->w + ow * v->sw;
         if (v->sw == 1)
-          memcpy(d + j, s, run * sizeof(float));
+          for (int64_t t = 0; t < run; ++t)
+            d[j + t] = s[t];
         else
           for (int64_t t = 0; t < run; ++t)
             d[j + t] = s[t * v->sw];
