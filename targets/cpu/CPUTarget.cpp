@@ -12,6 +12,7 @@
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -46,23 +47,36 @@ public:
   }
 
   LogicalResult buildLoweringPipeline(OpPassManager &pm,
-                                      const TargetOptions &) const override {
-    // Scalar loops for now: tiling and vectorization slot in before
-    // convert-linalg-to-loops.
-    static const char *pipeline =
-        "steed-lower-launches,steed-cpu-expand-strided-copies,"
+                                      const TargetOptions &options) const override {
+    // f32 matmul/conv go to the kernel library (steed-cpu-microkernels);
+    // the rest becomes scalar loops (vectorization slots in before
+    // convert-linalg-to-loops).
+    std::string pipeline =
+        "steed-lower-launches,steed-cpu-microkernels{isa=" +
+        std::to_string(kernelISA(options)) + "},steed-cpu-expand-strided-copies,"
         "func.func(convert-linalg-to-loops),"
         "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
         "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
         "convert-arith-to-llvm,convert-index-to-llvm,convert-cf-to-llvm,"
         "convert-func-to-llvm,"
         "reconcile-unrealized-casts,steed-cpu-model-entry,canonicalize";
-    static bool registered = [] {
-      registerSteedCPUPasses();
-      return true;
-    }();
-    (void)registered;
+    registerCPUTargetPasses();
     return parsePassPipeline(pipeline, pm);
+  }
+
+  /// The kernel library's micro-kernel for the target CPU: 2 AVX-512F,
+  /// 1 AVX2+FMA, 0 portable C (also for non-x86 targets).
+  int64_t kernelISA(const TargetOptions &options) const {
+    std::string error;
+    std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(options, error);
+    if (!tm || !tm->getTargetTriple().isX86())
+      return 0;
+    const llvm::MCSubtargetInfo *sti = tm->getMCSubtargetInfo();
+    if (sti->checkFeatures("+avx512f"))
+      return 2;
+    if (sti->checkFeatures("+avx2") && sti->checkFeatures("+fma"))
+      return 1;
+    return 0;
   }
 
   std::unique_ptr<llvm::TargetMachine> createTargetMachine(const TargetOptions &options,
@@ -213,6 +227,12 @@ public:
     SmallVector<std::string> args{lld, "-shared", "--gc-sections", "-O1", "-o", output.str()};
     for (const std::string &o : objects)
       args.push_back(o);
+    // The kernel library (GEMM/convolution micro-kernels); --gc-sections
+    // keeps only what the model calls.
+    std::string kernels = STEED_DEFAULT_KERNEL_LIB;
+    if (const char *env = getenv("STEED_KERNEL_LIB"))
+      kernels = env;
+    args.push_back(kernels);
     // Kernels may call libm (erff, tanf, ...).
     for (const char *libm : {"/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6"})
       if (llvm::sys::fs::exists(libm)) {
@@ -232,5 +252,13 @@ public:
 } // namespace
 
 std::unique_ptr<Target> createCPUTarget() { return std::make_unique<CPUTarget>(); }
+
+void registerCPUTargetPasses() {
+  static bool registered = [] {
+    registerSteedCPUPasses();
+    return true;
+  }();
+  (void)registered;
+}
 
 } // namespace steed

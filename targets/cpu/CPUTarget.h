@@ -6,6 +6,8 @@
 
 namespace steed {
 std::unique_ptr<Target> createCPUTarget();
+/// Registers the CPU target's passes (steed-cpu-*) for steed-opt.
+void registerCPUTargetPasses();
 } // namespace steed
 
 #endif

@@ -214,6 +214,10 @@ struct CPUModelEntryPass : impl::CPUModelEntryBase<CPUModelEntryPass> {
       args.append(sizes);
       args.append(strides);
     }
+    // steed-cpu-microkernels gave the plan the kernel context (as an i64)
+    // when its kernels use the thread pool.
+    if (module->hasAttr("exec.plan_kc_arg"))
+      args.push_back(LLVM::PtrToIntOp::create(b, loc, i64, entry->getArgument(2)));
     auto call = LLVM::CallOp::create(b, loc, plan, args);
 
     // Dynamic outputs: the plan returns their descriptors.

@@ -39,4 +39,45 @@ def CPUExpandStridedCopies : Pass<"steed-cpu-expand-strided-copies", "mlir::Modu
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
+  let summary = "Rewrites f32 matmul and 2-D convolution into calls of the GEMM library";
+  let description = [{
+    Runs on the planned (bufferized) module, in the CPU lowering right after
+    steed-lower-launches.
+    f32 `linalg.matmul` / `linalg.batch_matmul` (any projected-permutation
+    operand maps: transposed and batch-broadcast operands included) and
+    `linalg.conv_2d_nchw_fchw` / `linalg.conv_2d_ngchw_gfchw` on
+    contiguous, static memrefs become calls of `steedk_sgemm` /
+    `steedk_sconv2d` (targets/cpu/kernels/gemm.c, linked into model.so).
+    Operands travel as index values: aligned pointer, offset, strides. A
+    constant operand (memref.global weight) is repacked at compile time into
+    the library's panel layout, as a new private global; the original is
+    erased when nothing else reads it.
+
+    The last operand of each call is the run's `steed_kernel_context`
+    pointer (as an index), through which the library uses the thread pool:
+    the plan (`exec.plan`) and the kernels it calls get it as a new last
+    argument, and the module gets `exec.plan_kc_arg`, for which
+    steed-cpu-model-entry passes the ABI's `kc`. Where no context reaches
+    (no plan), 0 is passed: one thread.
+
+    ```mlir
+    // before
+    linalg.matmul ins(%a, %w : memref<512x1024xf32>, memref<1024x1024xf32>)
+                  outs(%c : memref<512x1024xf32>)
+    // after (flags: ISA | B prepacked)
+    %w_p = memref.get_global @w_packed : memref<1048576xf32>
+    call @steedk_sgemm(%flags, %c1, %c512, %c1024, %c1024, %a_ptr, ...) : (index, ...) -> ()
+    ```
+    Other element types, dynamic shapes and other convolutions keep their
+    linalg form (loops).
+  }];
+  let options = [
+    Option<"isaLevel", "isa", "int64_t", /*default=*/"0",
+           "micro-kernel ISA: 0 generic C, 1 AVX2+FMA, 2 AVX-512F">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif

@@ -2,6 +2,7 @@
 #include "dialects/exec/ExecOps.h"
 #include "dialects/onnx/ONNXOps.h"
 #include "passes/Passes.h"
+#include "targets/cpu/CPUTarget.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -11,6 +12,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   steed::registerSteedPasses();
+  steed::registerCPUTargetPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

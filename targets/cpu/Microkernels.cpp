@@ -1,0 +1,464 @@
+//===- Microkernels.cpp - f32 matmul/conv -> calls of the kernel library --===//
+//
+// Rewrites f32 linalg.matmul, linalg.batch_matmul, linalg.conv_2d_nchw_fchw
+// and linalg.conv_2d_ngchw_gfchw on memrefs into calls of the GEMM library
+// linked into every model.so (targets/cpu/kernels/gemm.c). A constant
+// operand (a memref.global weight) is repacked here, at compile time, into
+// the library's panel layout. The panel sizes must match gemm.c.
+//===----------------------------------------------------------------------===//
+#include "dialects/exec/ExecOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/Pass.h"
+
+namespace steed {
+#define GEN_PASS_DECL_CPUMICROKERNELS
+#define GEN_PASS_DEF_CPUMICROKERNELS
+#include "targets/cpu/Passes.h.inc"
+} // namespace steed
+
+using namespace mlir;
+namespace exec = steed::exec;
+
+namespace {
+// Must match targets/cpu/kernels/gemm.c.
+constexpr int64_t kMR = 8, kNR = 32;
+constexpr int64_t kAPacked = 4, kBPacked = 8;
+constexpr const char *kSgemm = "steedk_sgemm", *kSconv = "steedk_sconv2d";
+
+/// The float values of a constant operand: a memref.get_global of a constant
+/// global with a dense initializer, possibly reshaped (collapse/expand keep
+/// the row-major order), or nothing.
+/// A kernel argument is constant when every call site of the kernel
+/// (exec.launch or, after steed-lower-launches, func.call) passes the same
+/// global.
+using LaunchMap = llvm::StringMap<SmallVector<Operation *>>;
+
+memref::GetGlobalOp traceGlobal(Value v, const LaunchMap &launches) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto c = dyn_cast<memref::CollapseShapeOp>(def))
+      v = c.getSrc();
+    else if (auto e = dyn_cast<memref::ExpandShapeOp>(def))
+      v = e.getSrc();
+    else
+      break;
+  }
+  if (auto get = v.getDefiningOp<memref::GetGlobalOp>())
+    return get;
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg || !arg.getOwner()->isEntryBlock())
+    return {};
+  auto fn = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (!fn)
+    return {};
+  auto it = launches.find(fn.getSymName());
+  if (it == launches.end() || it->second.empty())
+    return {};
+  memref::GetGlobalOp found;
+  for (Operation *launch : it->second) {
+    if (arg.getArgNumber() >= launch->getNumOperands())
+      return {};
+    Value operand = launch->getOperand(arg.getArgNumber());
+    if (operand.getType() != v.getType())
+      return {};
+    auto get = traceGlobal(operand, launches);
+    if (!get || (found && found.getName() != get.getName()))
+      return {};
+    found = get;
+  }
+  return found;
+}
+
+std::optional<std::vector<float>> constantValues(Value v, memref::GlobalOp *globalOut,
+                                                 SymbolTable &symbols,
+                                                 const LaunchMap &launches) {
+  auto get = traceGlobal(v, launches);
+  if (!get)
+    return std::nullopt;
+  auto global = symbols.lookup<memref::GlobalOp>(get.getName());
+  if (!global || !global.getConstant() || !global.getInitialValue())
+    return std::nullopt;
+  auto type = dyn_cast<MemRefType>(get.getType());
+  auto vType = dyn_cast<MemRefType>(v.getType());
+  if (!type || !type.getLayout().isIdentity() || !type.getElementType().isF32() || !vType ||
+      !vType.getLayout().isIdentity() || vType.getNumElements() != type.getNumElements())
+    return std::nullopt;
+  int64_t n = type.getNumElements();
+  std::vector<float> values;
+  Attribute init = *global.getInitialValue();
+  if (auto dense = dyn_cast<DenseElementsAttr>(init)) {
+    if (dense.isSplat())
+      values.assign(n, dense.getSplatValue<float>());
+    else
+      values.assign(dense.getValues<float>().begin(), dense.getValues<float>().end());
+  } else if (auto res = dyn_cast<DenseResourceElementsAttr>(init)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != size_t(n) * sizeof(float))
+      return std::nullopt;
+    values.resize(n);
+    memcpy(values.data(), blob->getData().data(), n * sizeof(float));
+  } else {
+    return std::nullopt;
+  }
+  if ((int64_t)values.size() != n)
+    return std::nullopt;
+  if (globalOut)
+    *globalOut = global;
+  return values;
+}
+
+/// Packs rows x cols matrix M(i, j) = src[i*rs + j*cs] into panels of `panel`
+/// rows: out[p][cols][panel] (transpose = false: row panels, as A) or of
+/// `panel` columns: out[p][rows][panel] (transpose = true: column panels,
+/// as B), zero padded.
+std::vector<float> packPanels(const float *src, int64_t rows, int64_t cols, int64_t rs,
+                              int64_t cs, int64_t panel, bool columnPanels) {
+  // Column panels of M are row panels of M^T.
+  if (columnPanels) {
+    std::swap(rows, cols);
+    std::swap(rs, cs);
+  }
+  int64_t numPanels = (rows + panel - 1) / panel;
+  std::vector<float> out(numPanels * cols * panel, 0.0f);
+  for (int64_t p = 0; p < numPanels; ++p)
+    for (int64_t j = 0; j < cols; ++j)
+      for (int64_t i = 0; i < panel && p * panel + i < rows; ++i)
+        out[(p * cols + j) * panel + i] = src[(p * panel + i) * rs + j * cs];
+  return out;
+}
+
+struct Rewriter {
+  ModuleOp module;
+  SymbolTable symbols;
+  int64_t isaFlags;
+  llvm::StringMap<std::string> packedGlobals; // key -> packed global name
+  llvm::SmallPtrSet<Operation *, 8> touchedGlobals;
+  LaunchMap launches;
+
+  Rewriter(ModuleOp module, int64_t isaFlags)
+      : module(module), symbols(module), isaFlags(isaFlags) {
+    module.walk([&](Operation *op) {
+      if (auto launch = dyn_cast<exec::LaunchOp>(op))
+        launches[launch.getKernel()].push_back(op);
+      else if (auto call = dyn_cast<func::CallOp>(op))
+        launches[call.getCallee()].push_back(op);
+    });
+  }
+
+  /// The steed_kernel_context pointer (as an index) inside `fn`: the plan
+  /// gets it as a new last argument (steed-cpu-model-entry passes the ABI's
+  /// `kc`), a function called only through func.call from functions that
+  /// have it gets it as a new last argument too; elsewhere it is 0 (the
+  /// kernels then run on one thread).
+  llvm::DenseMap<Operation *, Value> kcValues;
+  Value kernelContext(func::FuncOp fn) {
+    if (Value v = kcValues.lookup(fn))
+      return v;
+    Location loc = fn.getLoc();
+    IndexType index = IndexType::get(fn.getContext());
+    auto addArg = [&]() {
+      unsigned n = fn.getNumArguments();
+      (void)fn.insertArgument(n, index, DictionaryAttr::get(fn.getContext()), loc);
+      return fn.getArgument(n);
+    };
+    Value v;
+    auto it = launches.find(fn.getSymName());
+    bool viaCalls = it != launches.end() && !it->second.empty() &&
+                    llvm::all_of(it->second, [](Operation *op) {
+                      return isa<func::CallOp>(op) && op->getParentOfType<func::FuncOp>();
+                    });
+    if (fn->hasAttr(exec::kPlanAttrName) && !fn.isExternal()) {
+      v = addArg();
+      module->setAttr("exec.plan_kc_arg", UnitAttr::get(fn.getContext()));
+    } else if (viaCalls && !fn.isExternal()) {
+      v = addArg();
+      kcValues[fn] = v;
+      for (Operation *call : it->second) {
+        Value callerKc = kernelContext(call->getParentOfType<func::FuncOp>());
+        call->insertOperands(call->getNumOperands(), callerKc);
+      }
+    } else {
+      OpBuilder b(fn.getBody());
+      v = arith::ConstantIndexOp::create(b, loc, 0);
+    }
+    kcValues[fn] = v;
+    return v;
+  }
+
+  void declare(StringRef name, unsigned numArgs) {
+    if (symbols.lookup(name))
+      return;
+    OpBuilder b(module.getBodyRegion());
+    b.setInsertionPointToStart(module.getBody());
+    SmallVector<Type> args(numArgs, b.getIndexType());
+    auto fn = func::FuncOp::create(b, module.getLoc(), name, b.getFunctionType(args, {}));
+    fn.setPrivate();
+    symbols.insert(fn);
+  }
+
+  /// A private constant global holding `data`, reused per key.
+  Value packedGlobal(OpBuilder &b, Location loc, StringRef key, memref::GlobalOp original,
+                     std::vector<float> data) {
+    std::string &name = packedGlobals[key];
+    if (name.empty()) {
+      OpBuilder gb(module.getBodyRegion());
+      gb.setInsertionPoint(original);
+      auto type = MemRefType::get({(int64_t)data.size()}, gb.getF32Type());
+      auto tensorType = RankedTensorType::get({(int64_t)data.size()}, gb.getF32Type());
+      ArrayRef<char> bytes(reinterpret_cast<const char *>(data.data()),
+                           data.size() * sizeof(float));
+      auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64);
+      std::string base = (original.getSymName() + "_packed").str();
+      auto attr = DenseResourceElementsAttr::get(tensorType, base, std::move(blob));
+      auto global = memref::GlobalOp::create(gb, loc, base, gb.getStringAttr("private"),
+                                             type, attr, /*constant=*/true,
+                                             gb.getI64IntegerAttr(64));
+      name = symbols.insert(global).getValue().str();
+      touchedGlobals.insert(original);
+    }
+    auto global = symbols.lookup<memref::GlobalOp>(name);
+    return memref::GetGlobalOp::create(b, loc, global.getType(), name);
+  }
+
+  Value idx(OpBuilder &b, Location loc, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+
+  /// (aligned pointer, offset, strides) of a memref as index values.
+  struct View {
+    Value ptr, offset;
+    SmallVector<Value> strides;
+  };
+  View view(OpBuilder &b, Location loc, Value memref) {
+    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+    View v;
+    v.ptr = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+    v.offset = meta.getOffset();
+    v.strides.assign(meta.getStrides().begin(), meta.getStrides().end());
+    return v;
+  }
+
+  /// For each loop of `map`, the operand's stride along it (0 when the
+  /// operand does not depend on the loop), or failure for a map that is not
+  /// a projected permutation.
+  static std::optional<SmallVector<Value>> loopStrides(OpBuilder &b, Location loc,
+                                                       AffineMap map, ArrayRef<Value> strides,
+                                                       Value zero) {
+    if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+      return std::nullopt;
+    SmallVector<Value> out(map.getNumDims(), zero);
+    for (auto [i, e] : llvm::enumerate(map.getResults()))
+      out[cast<AffineDimExpr>(e).getPosition()] = strides[i];
+    return out;
+  }
+
+  /// matmul: loops (m, n, k); batch_matmul: loops (b, m, n, k).
+  LogicalResult rewriteMatmul(linalg::LinalgOp op, bool batched) {
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+      return failure();
+    Value a = op.getDpsInputs()[0], bm = op.getDpsInputs()[1], c = op.getDpsInits()[0];
+    for (Value v : {a, bm, c}) {
+      auto t = dyn_cast<MemRefType>(v.getType());
+      if (!t || !t.getElementType().isF32() || !t.hasStaticShape())
+        return failure();
+    }
+    // Unit column stride for C, statically.
+    auto cType = cast<MemRefType>(c.getType());
+    SmallVector<int64_t> cStrides;
+    int64_t cOffset;
+    if (failed(cType.getStridesAndOffset(cStrides, cOffset)) || cStrides.back() != 1)
+      return failure();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    for (AffineMap map : maps)
+      if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+        return failure();
+    int64_t o = batched ? 1 : 0; // loop index of m
+    int64_t mLoop = o, nLoop = o + 1, kLoop = o + 2;
+    // C must be indexed (batch?, m, n) exactly.
+    SmallVector<AffineExpr> cExprs;
+    for (int64_t i = 0; i < maps[2].getNumDims() - 1; ++i)
+      cExprs.push_back(getAffineDimExpr(i, op.getContext()));
+    if (maps[2] != AffineMap::get(maps[2].getNumDims(), 0, cExprs, op.getContext()))
+      return failure();
+    auto uses = [&](AffineMap map, int64_t loop) {
+      return map.isFunctionOfDim(loop);
+    };
+    if (!uses(maps[0], mLoop) || !uses(maps[0], kLoop) || uses(maps[0], nLoop) ||
+        !uses(maps[1], kLoop) || !uses(maps[1], nLoop) || uses(maps[1], mLoop))
+      return failure();
+    // The body must be a plain multiply-add (no casts).
+    auto &body = op->getRegion(0).front();
+    if (body.getOperations().size() != 3 ||
+        !isa<arith::MulFOp>(body.front()) || !isa<arith::AddFOp>(*std::next(body.begin())))
+      return failure();
+
+    auto aType = cast<MemRefType>(a.getType());
+    int64_t m = cType.getDimSize(o), n = cType.getDimSize(o + 1);
+    int64_t batch = batched ? cType.getDimSize(0) : 1;
+    int64_t k = 0;
+    for (auto [i, e] : llvm::enumerate(maps[0].getResults()))
+      if (cast<AffineDimExpr>(e).getPosition() == kLoop)
+        k = aType.getDimSize(i);
+
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Value zero = idx(b, loc, 0);
+    int64_t flags = isaFlags;
+
+    // Constant operands that do not vary over the batch are prepacked.
+    auto staticLoopStrides = [&](Value v, AffineMap map) -> std::optional<SmallVector<int64_t>> {
+      auto t = cast<MemRefType>(v.getType());
+      SmallVector<int64_t> strides;
+      int64_t off;
+      if (failed(t.getStridesAndOffset(strides, off)) || off != 0)
+        return std::nullopt;
+      SmallVector<int64_t> out(map.getNumDims(), 0);
+      for (auto [i, e] : llvm::enumerate(map.getResults()))
+        out[cast<AffineDimExpr>(e).getPosition()] = strides[i];
+      return out;
+    };
+    auto tryPack = [&](Value v, AffineMap map, bool isB, int64_t rows, int64_t cols,
+                       int64_t rowLoop, int64_t colLoop) -> Value {
+      if (batched && map.isFunctionOfDim(0) && batch != 1)
+        return {};
+      memref::GlobalOp global;
+      auto values = constantValues(v, &global, symbols, launches);
+      auto st = staticLoopStrides(v, map);
+      if (!values || !st)
+        return {};
+      std::string key = (global.getSymName() + (isB ? ":B:" : ":A:") +
+                         std::to_string((*st)[rowLoop]) + ":" + std::to_string((*st)[colLoop]))
+                            .str();
+      auto packed = packPanels(values->data(), rows, cols, (*st)[rowLoop], (*st)[colLoop],
+                               isB ? kNR : kMR, isB);
+      flags |= isB ? kBPacked : kAPacked;
+      return packedGlobal(b, loc, key, global, std::move(packed));
+    };
+    Value aPacked = tryPack(a, maps[0], false, m, k, mLoop, kLoop);
+    Value bPacked = tryPack(bm, maps[1], true, k, n, kLoop, nLoop);
+
+    auto operandArgs = [&](Value v, Value packed, AffineMap map, int64_t rowLoop,
+                           int64_t colLoop, SmallVectorImpl<Value> &args) -> bool {
+      if (packed) {
+        View pv = view(b, loc, packed);
+        args.append({pv.ptr, pv.offset, zero, zero, zero});
+        return true;
+      }
+      View vv = view(b, loc, v);
+      auto ls = loopStrides(b, loc, map, vv.strides, zero);
+      if (!ls)
+        return false;
+      args.append({vv.ptr, vv.offset, batched ? (*ls)[0] : zero, (*ls)[rowLoop],
+                   (*ls)[colLoop]});
+      return true;
+    };
+    SmallVector<Value> args;
+    args.append({Value(), idx(b, loc, batch), idx(b, loc, m), idx(b, loc, n), idx(b, loc, k)});
+    if (!operandArgs(a, aPacked, maps[0], mLoop, kLoop, args) ||
+        !operandArgs(bm, bPacked, maps[1], kLoop, nLoop, args))
+      return failure();
+    View cv = view(b, loc, c);
+    args.append({cv.ptr, cv.offset, batched ? cv.strides[0] : zero, cv.strides[o]});
+    args[0] = idx(b, loc, flags);
+    args.push_back(kernelContext(op->getParentOfType<func::FuncOp>()));
+    declare(kSgemm, args.size());
+    func::CallOp::create(b, loc, kSgemm, TypeRange{}, args);
+    op->erase();
+    return success();
+  }
+
+  /// conv_2d_nchw_fchw (groups = 1) and conv_2d_ngchw_gfchw.
+  LogicalResult rewriteConv(linalg::LinalgOp op, DenseIntElementsAttr stridesAttr,
+                            DenseIntElementsAttr dilationsAttr, bool grouped) {
+    if (!op.hasPureBufferSemantics())
+      return failure();
+    Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
+    for (Value v : {x, w, y}) {
+      auto t = dyn_cast<MemRefType>(v.getType());
+      if (!t || !t.getElementType().isF32() ||
+          !memref::isStaticShapeAndContiguousRowMajor(t))
+        return failure();
+    }
+    auto &body = op->getRegion(0).front();
+    if (body.getOperations().size() != 3 ||
+        !isa<arith::MulFOp>(body.front()) || !isa<arith::AddFOp>(*std::next(body.begin())))
+      return failure();
+    auto xs = cast<MemRefType>(x.getType()).getShape();
+    auto ws = cast<MemRefType>(w.getType()).getShape();
+    auto ys = cast<MemRefType>(y.getType()).getShape();
+    int64_t groups = grouped ? xs[1] : 1;
+    int64_t n = xs[0], c = grouped ? xs[1] * xs[2] : xs[1];
+    int64_t f = grouped ? ws[0] * ws[1] : ws[0];
+    int64_t d = grouped ? 1 : 0;
+    int64_t h = xs[2 + d], wd = xs[3 + d], kh = ws[2 + d], kw = ws[3 + d];
+    int64_t oh = ys[2 + d], ow = ys[3 + d];
+    auto sv = llvm::to_vector(stridesAttr.getValues<int64_t>());
+    auto dv = llvm::to_vector(dilationsAttr.getValues<int64_t>());
+
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    int64_t flags = isaFlags;
+    Value wArg = w;
+    memref::GlobalOp global;
+    if (auto values = constantValues(w, &global, symbols, launches)) {
+      int64_t fg = f / groups, kk = (c / groups) * kh * kw;
+      std::vector<float> packed;
+      for (int64_t g = 0; g < groups; ++g) {
+        auto p = packPanels(values->data() + g * fg * kk, fg, kk, kk, 1, kMR, false);
+        packed.insert(packed.end(), p.begin(), p.end());
+      }
+      std::string key = (global.getSymName() + ":conv:" + std::to_string(groups)).str();
+      wArg = packedGlobal(b, loc, key, global, std::move(packed));
+      flags |= kAPacked;
+    }
+    View xv = view(b, loc, x), wv = view(b, loc, wArg), yv = view(b, loc, y);
+    SmallVector<Value> args{idx(b, loc, flags), idx(b, loc, n),  idx(b, loc, groups),
+                            xv.ptr,            xv.offset,      idx(b, loc, c),
+                            idx(b, loc, h),    idx(b, loc, wd), wv.ptr,
+                            wv.offset,         idx(b, loc, f),  idx(b, loc, kh),
+                            idx(b, loc, kw),   yv.ptr,          yv.offset,
+                            idx(b, loc, oh),   idx(b, loc, ow), idx(b, loc, sv[0]),
+                            idx(b, loc, sv[1]), idx(b, loc, dv[0]), idx(b, loc, dv[1]),
+                            kernelContext(op->getParentOfType<func::FuncOp>())};
+    declare(kSconv, args.size());
+    func::CallOp::create(b, loc, kSconv, TypeRange{}, args);
+    op->erase();
+    return success();
+  }
+};
+
+struct CPUMicrokernelsPass : steed::impl::CPUMicrokernelsBase<CPUMicrokernelsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    Rewriter rw(module, isaLevel);
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::Conv2DNchwFchwOp,
+              linalg::Conv2DNgchwGfchwOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      if (auto mm = dyn_cast<linalg::MatmulOp>(op))
+        (void)rw.rewriteMatmul(cast<linalg::LinalgOp>(op), false);
+      else if (isa<linalg::BatchMatmulOp>(op))
+        (void)rw.rewriteMatmul(cast<linalg::LinalgOp>(op), true);
+      else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
+        (void)rw.rewriteConv(conv, conv.getStrides(), conv.getDilations(), false);
+      else if (auto conv = dyn_cast<linalg::Conv2DNgchwGfchwOp>(op))
+        (void)rw.rewriteConv(conv, conv.getStrides(), conv.getDilations(), true);
+    }
+    // Weights now only read in packed form are dropped.
+    for (Operation *global : rw.touchedGlobals)
+      if (SymbolTable::symbolKnownUseEmpty(global, module))
+        global->erase();
+  }
+};
+} // namespace

@@ -1,0 +1,451 @@
+/*===- gemm.c - FP32 GEMM and convolution kernels linked into model.so ----===*
+ *
+ * The CPU target rewrites f32 linalg.matmul / batch_matmul / 2-D NCHW
+ * convolutions into calls of the two entry points below (targets/cpu/
+ * Microkernels.cpp); the linker puts this library into every model.so.
+ * No state, no allocation: packing buffers live on the caller's stack
+ * (~400 KB per thread), so the calls are reentrant. With several threads,
+ * work is cut into tasks (column blocks, then row blocks, of each GEMM) and
+ * spread over the run's thread pool (the steed_kernel_context passed as
+ * the last argument).
+ *
+ * Blocking (Goto/BLIS): C[M,N] += A[M,K] * B[K,N] is computed in KC-deep
+ * slices; A is packed into MR-row panels ([K][MR] per panel), B into
+ * NR-column panels ([K][NR] per panel), and an MR x NR register-blocked
+ * micro-kernel (8 x 32 floats: 16 zmm accumulators with AVX-512) runs over
+ * them. A constant operand is packed once at compile time into the same
+ * panel layout over the whole K ("prepacked", flags below), so only the
+ * activation side is packed at run time. A convolution is an implicit GEMM:
+ * A is the filter [F][C*KH*KW], B the im2col view of the input, packed
+ * panel by panel straight from the input without a full im2col buffer.
+ *===----------------------------------------------------------------------===*/
+#include <stdint.h>
+#include <string.h>
+
+#include "steed/kernel_abi.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define STEEDK_X86 1
+#endif
+
+#define MR 8  /* = kMR in Microkernels.cpp */
+#define NR 32 /* = kNR in Microkernels.cpp */
+#ifndef KC
+#define KC 256
+#endif
+#ifndef MC
+#define MC 128
+#endif
+#ifndef NC
+#define NC 256
+#endif
+
+
+/* flags of steedk_sgemm / steedk_sconv2d */
+enum {
+  STEEDK_ISA_MASK = 3,      /* 0 generic C, 1 AVX2+FMA, 2 AVX-512F */
+  STEEDK_A_PACKED = 4,      /* A is [ceil(M/MR)][K][MR], zero padded */
+  STEEDK_B_PACKED = 8,      /* B is [ceil(N/NR)][K][NR], zero padded */
+};
+
+typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c,
+                           int64_t rsc);
+
+/* C[MR x NR] (row stride rsc) += a[kc][MR] * b[kc][NR]. */
+static void ukernel_generic(int64_t kc, const float *a, const float *b, float *c,
+                            int64_t rsc) {
+  float acc[MR][NR];
+  memset(acc, 0, sizeof acc);
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR)
+    for (int i = 0; i < MR; ++i)
+      for (int j = 0; j < NR; ++j)
+        acc[i][j] += a[i] * b[j];
+  for (int i = 0; i < MR; ++i)
+    for (int j = 0; j < NR; ++j)
+      c[i * rsc + j] += acc[i][j];
+}
+
+#ifdef STEEDK_X86
+#define NV (NR / 16)
+/* MR x NV zmm accumulators (16); the C tile is prefetched while they fill. */
+__attribute__((target("avx512f"))) static void
+ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc) {
+  __m512 acc[MR][NV];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i) {
+    _mm_prefetch((const char *)(c + i * rsc), _MM_HINT_T0);
+    _mm_prefetch((const char *)(c + i * rsc + 16), _MM_HINT_T0);
+#pragma clang loop unroll(full)
+    for (int j = 0; j < NV; ++j)
+      acc[i][j] = _mm512_setzero_ps();
+  }
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
+    __m512 bv[NV];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < NV; ++j)
+      bv[j] = _mm512_load_ps(b + 16 * j);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; ++i) {
+      __m512 x = _mm512_set1_ps(a[i]);
+#pragma clang loop unroll(full)
+      for (int j = 0; j < NV; ++j)
+        acc[i][j] = _mm512_fmadd_ps(x, bv[j], acc[i][j]);
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i)
+#pragma clang loop unroll(full)
+    for (int j = 0; j < NV; ++j)
+      _mm512_storeu_ps(c + i * rsc + 16 * j,
+                       _mm512_add_ps(_mm512_loadu_ps(c + i * rsc + 16 * j), acc[i][j]));
+}
+
+/* AVX2: the 8 x 32 tile as four 4 x 16 blocks (8 ymm accumulators each). */
+__attribute__((target("avx2,fma"))) static void
+ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc) {
+  for (int ib = 0; ib < MR; ib += 4)
+    for (int jb = 0; jb < NR; jb += 16) {
+      const float *a = a0 + ib, *b = b0 + jb;
+      __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+      __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+      __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+      __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+      for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
+        __m256 y0 = _mm256_load_ps(b), y1 = _mm256_load_ps(b + 8);
+        __m256 x;
+#define ROW(i)                                                                 \
+  x = _mm256_broadcast_ss(a + i);                                              \
+  c##i##0 = _mm256_fmadd_ps(x, y0, c##i##0);                                   \
+  c##i##1 = _mm256_fmadd_ps(x, y1, c##i##1);
+        ROW(0) ROW(1) ROW(2) ROW(3)
+#undef ROW
+      }
+      float *cc = c + ib * rsc + jb;
+#define STORE(i)                                                               \
+  _mm256_storeu_ps(cc + i * rsc, _mm256_add_ps(_mm256_loadu_ps(cc + i * rsc), c##i##0)); \
+  _mm256_storeu_ps(cc + i * rsc + 8,                                           \
+                   _mm256_add_ps(_mm256_loadu_ps(cc + i * rsc + 8), c##i##1));
+      STORE(0) STORE(1) STORE(2) STORE(3)
+#undef STORE
+    }
+}
+#endif
+
+static ukernel_fn pick_ukernel(int64_t flags) {
+#ifdef STEEDK_X86
+  switch (flags & STEEDK_ISA_MASK) {
+  case 2:
+    return ukernel_avx512;
+  case 1:
+    return ukernel_avx2;
+  default:
+    break;
+  }
+#else
+  (void)flags;
+#endif
+  return ukernel_generic;
+}
+
+/* Packs rows [i0, i0+mc) x cols [k0, k0+kc) of A (strides rsa, csa) into
+ * MR-row panels dst[p][kc][MR], zero-padding the last panel. */
+static void pack_a(const float *A, int64_t rsa, int64_t csa, int64_t i0, int64_t mc,
+                   int64_t k0, int64_t kc, float *dst) {
+  for (int64_t ip = 0; ip < mc; ip += MR, dst += kc * MR) {
+    int64_t rows = mc - ip < MR ? mc - ip : MR;
+    const float *src = A + (i0 + ip) * rsa + k0 * csa;
+    if (rows == MR && csa == 1) {
+      for (int64_t k = 0; k < kc; ++k)
+        for (int i = 0; i < MR; ++i)
+          dst[k * MR + i] = src[i * rsa + k];
+      continue;
+    }
+    for (int64_t k = 0; k < kc; ++k)
+      for (int i = 0; i < MR; ++i)
+        dst[k * MR + i] = i < rows ? src[i * rsa + k * csa] : 0.0f;
+  }
+}
+
+/* Packs rows [k0, k0+kc) x cols [j0, j0+nc) of B (strides rsb, csb) into
+ * NR-column panels dst[p][kc][NR], zero-padding the last panel. */
+static void pack_b(const float *B, int64_t rsb, int64_t csb, int64_t k0, int64_t kc,
+                   int64_t j0, int64_t nc, float *dst) {
+  for (int64_t jp = 0; jp < nc; jp += NR, dst += kc * NR) {
+    int64_t cols = nc - jp < NR ? nc - jp : NR;
+    const float *src = B + k0 * rsb + (j0 + jp) * csb;
+    if (cols == NR && csb == 1) {
+      for (int64_t k = 0; k < kc; ++k)
+        memcpy(dst + k * NR, src + k * rsb, NR * sizeof(float));
+      continue;
+    }
+    for (int64_t k = 0; k < kc; ++k)
+      for (int j = 0; j < NR; ++j)
+        dst[k * NR + j] = j < cols ? src[k * rsb + j * csb] : 0.0f;
+  }
+}
+
+/* The im2col view of one image X [C][H][W] (contiguous) for a KH x KW
+ * filter: B[(c, kh, kw)][(oh, ow)] = X[c][oh*sh + kh*dh][ow*sw + kw*dw]
+ * (the input is already padded). */
+typedef struct {
+  const float *x;
+  int64_t h, w, kh, kw, ow, sh, sw, dh, dw;
+} im2col_view;
+
+static void pack_b_im2col(const im2col_view *v, int64_t k0, int64_t kc, int64_t j0,
+                          int64_t nc, float *dst) {
+  int64_t khw = v->kh * v->kw;
+  for (int64_t jp = 0; jp < nc; jp += NR, dst += kc * NR) {
+    int64_t cols = nc - jp < NR ? nc - jp : NR;
+    int64_t n0 = j0 + jp;
+    for (int64_t k = 0; k < kc; ++k) {
+      int64_t kk = k0 + k, c = kk / khw, r = kk % khw;
+      int64_t ki = r / v->kw, kj = r % v->kw;
+      const float *plane = v->x + c * v->h * v->w + ki * v->dh * v->w + kj * v->dw;
+      float *d = dst + k * NR;
+      int64_t oh = n0 / v->ow, ow = n0 % v->ow;
+      int64_t j = 0;
+      while (j < cols) {
+        int64_t run = v->ow - ow < cols - j ? v->ow - ow : cols - j;
+        const float *s = plane + oh * v->sh * v->w + ow * v->sw;
+        if (v->sw == 1)
+          for (int64_t t = 0; t < run; ++t)
+            d[j + t] = s[t];
+        else
+          for (int64_t t = 0; t < run; ++t)
+            d[j + t] = s[t * v->sw];
+        j += run;
+        ow = 0;
+        ++oh;
+      }
+      for (; j < NR; ++j)
+        d[j] = 0.0f;
+    }
+  }
+}
+
+/* Runs the micro-kernel on an MR x NR tile with mr x nr valid elements. */
+static inline void tile(ukernel_fn uk, int64_t kc, const float *a, const float *b,
+                        float *c, int64_t rsc, int64_t mr, int64_t nr) {
+  if (mr == MR && nr == NR) {
+    uk(kc, a, b, c, rsc);
+    return;
+  }
+  float t[MR * NR];
+  memset(t, 0, sizeof t);
+  uk(kc, a, b, t, NR);
+  for (int64_t i = 0; i < mr; ++i)
+    for (int64_t j = 0; j < nr; ++j)
+      c[i * rsc + j] += t[i * NR + j];
+}
+
+/* B's source: a strided matrix, prepacked panels, or an im2col view. */
+typedef struct {
+  const float *p;
+  int64_t rs, cs;
+  const im2col_view *im2col;
+} b_source;
+
+/* Rows [i0, i1) and columns [j0, j1) of C[M,N] (row stride rsc, unit
+ * column stride) += A * B; i0 is a multiple of MR, j0 of NR. */
+static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
+                 int64_t rsa, int64_t csa, const b_source *B, float *C, int64_t rsc,
+                 int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  (void)M;
+  (void)N;
+  if (i1 <= i0 || j1 <= j0 || K <= 0)
+    return;
+  ukernel_fn uk = pick_ukernel(flags);
+  _Alignas(64) float abuf[MC * KC];
+  _Alignas(64) float bbuf[KC * NC];
+  int aPacked = (flags & STEEDK_A_PACKED) != 0, bPacked = (flags & STEEDK_B_PACKED) != 0;
+  /* K in equal slices of at most KC (no short last slice). */
+  int64_t kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
+  for (int64_t jc = j0; jc < j1; jc += NC) {
+    int64_t nc = j1 - jc < NC ? j1 - jc : NC;
+    for (int64_t pc = 0; pc < K; pc += kStep) {
+      int64_t kc = K - pc < kStep ? K - pc : kStep;
+      const float *bp;
+      int64_t bPanel; /* distance between NR panels */
+      if (bPacked) {
+        bp = B->p + (jc / NR) * K * NR + pc * NR;
+        bPanel = K * NR;
+      } else {
+        if (B->im2col)
+          pack_b_im2col(B->im2col, pc, kc, jc, nc, bbuf);
+        else
+          pack_b(B->p, B->rs, B->cs, pc, kc, jc, nc, bbuf);
+        bp = bbuf;
+        bPanel = kc * NR;
+      }
+      for (int64_t ic = i0; ic < i1; ic += MC) {
+        int64_t mc = i1 - ic < MC ? i1 - ic : MC;
+        const float *ap;
+        int64_t aPanel;
+        if (aPacked) {
+          ap = A + (ic / MR) * K * MR + pc * MR;
+          aPanel = K * MR;
+        } else {
+          pack_a(A, rsa, csa, ic, mc, pc, kc, abuf);
+          ap = abuf;
+          aPanel = kc * MR;
+        }
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          const float *b = bp + (jr / NR) * bPanel;
+          int64_t nr = nc - jr < NR ? nc - jr : NR;
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            int64_t mr = mc - ir < MR ? mc - ir : MR;
+            tile(uk, kc, ap + (ir / MR) * aPanel, b, C + (ic + ir) * rsc + jc + jr, rsc, mr,
+                 nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* A batch of GEMMs (or of a convolution's per-image, per-group GEMMs) cut
+ * into tasks of MC rows x NC columns, run on the runtime's thread pool. */
+typedef struct {
+  int64_t flags, M, N, K, problems, rowChunks, colChunks, rowStep, colStep;
+  int conv;
+  /* GEMM */
+  const float *A, *B;
+  float *C;
+  int64_t bsa, rsa, csa, bsb, rsb, csb, bsc, rsc;
+  /* convolution: X [n][c][h][w], groups, filter group stride aGroup */
+  int64_t groups, c, h, w, f, kh, kw, oh, ow, sh, sw, dh, dw, aGroup;
+} job;
+
+static void run_task(const job *j, int64_t t) {
+  int64_t cc = t % j->colChunks;
+  t /= j->colChunks;
+  int64_t rc = t % j->rowChunks, p = t / j->rowChunks;
+  int64_t i0 = rc * j->rowStep, i1 = i0 + j->rowStep < j->M ? i0 + j->rowStep : j->M;
+  int64_t j0 = cc * j->colStep, j1 = j0 + j->colStep < j->N ? j0 + j->colStep : j->N;
+  if (!j->conv) {
+    b_source src = {j->B + p * j->bsb, j->rsb, j->csb, 0};
+    gemm(j->flags, j->M, j->N, j->K, j->A + p * j->bsa, j->rsa, j->csa, &src,
+         j->C + p * j->bsc, j->rsc, i0, i1, j0, j1);
+    return;
+  }
+  int64_t n = p / j->groups, g = p % j->groups, cg = j->c / j->groups;
+  int64_t P = j->oh * j->ow;
+  im2col_view v = {j->B + (n * j->c + g * cg) * j->h * j->w, j->h, j->w, j->kh, j->kw,
+                   j->ow, j->sh, j->sw, j->dh, j->dw};
+  b_source src = {0, 0, 0, &v};
+  if (j->kh == 1 && j->kw == 1 && j->sh == 1 && j->sw == 1 && j->h == j->oh &&
+      j->w == j->ow) {
+    /* 1x1: B is X itself, [C/G][H*W]. */
+    src.p = v.x;
+    src.rs = j->h * j->w;
+    src.cs = 1;
+    src.im2col = 0;
+  }
+  gemm(j->flags & ~STEEDK_B_PACKED, j->M, P, j->K, j->A + g * j->aGroup, j->K, 1, &src,
+       j->C + (n * j->f + g * j->M) * P, P, i0, i1, j0, j1);
+}
+
+static void run_tasks(void *arg, int64_t begin, int64_t end) {
+  for (int64_t t = begin; t < end; ++t)
+    run_task((const job *)arg, t);
+}
+
+static void run_job(job *j, intptr_t kcp) {
+  if (j->M <= 0 || j->N <= 0 || j->K <= 0 || j->problems <= 0)
+    return;
+  const steed_kernel_context *kc = (const steed_kernel_context *)kcp;
+  int64_t threads = kc && kc->parallel_for && kc->num_threads > 1 ? kc->num_threads : 1;
+  /* One thread: whole problems (each B block packed once). Several: NC
+   * column blocks (no B block packed twice), then rows (multiples of MR)
+   * until there are at least two tasks per thread. */
+  j->rowChunks = 1;
+  j->colChunks = threads > 1 ? (j->N + NC - 1) / NC : 1;
+  int64_t want = 2 * threads, have = j->problems * j->colChunks;
+  if (threads > 1 && have < want) {
+    int64_t maxRows = (j->M + MR - 1) / MR;
+    j->rowChunks = (want + have - 1) / have;
+    if (j->rowChunks > maxRows)
+      j->rowChunks = maxRows;
+  }
+  j->colStep = (j->N + j->colChunks - 1) / j->colChunks;
+  j->colStep = (j->colStep + NR - 1) / NR * NR;
+  j->rowStep = (j->M + j->rowChunks - 1) / j->rowChunks;
+  j->rowStep = (j->rowStep + MR - 1) / MR * MR;
+  j->colChunks = (j->N + j->colStep - 1) / j->colStep;
+  j->rowChunks = (j->M + j->rowStep - 1) / j->rowStep;
+  int64_t tasks = j->problems * j->rowChunks * j->colChunks;
+  if (threads > 1 && tasks > 1)
+    kc->parallel_for(kc->pool, tasks, run_tasks, j);
+  else
+    run_tasks(j, 0, tasks);
+}
+
+/* C[b] += A[b] * B[b] for b in [0, batch): element strides (batch, row,
+ * column) per operand; C's column stride is 1. A prepacked operand ignores
+ * its row/column strides and its batch stride counts elements of the packed
+ * form. Pointers are passed as integers (the MLIR side's index values);
+ * `kc` is the run's steed_kernel_context (or 0: one thread). */
+void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
+                  intptr_t a, int64_t aOff, int64_t bsa, int64_t rsa, int64_t csa,
+                  intptr_t b, int64_t bOff, int64_t bsb, int64_t rsb, int64_t csb,
+                  intptr_t c, int64_t cOff, int64_t bsc, int64_t rsc, intptr_t kc) {
+  job j;
+  memset(&j, 0, sizeof j);
+  j.flags = flags;
+  j.M = M;
+  j.N = N;
+  j.K = K;
+  j.problems = batch;
+  j.A = (const float *)a + aOff;
+  j.B = (const float *)b + bOff;
+  j.C = (float *)c + cOff;
+  j.bsa = bsa;
+  j.rsa = rsa;
+  j.csa = csa;
+  j.bsb = bsb;
+  j.rsb = rsb;
+  j.csb = csb;
+  j.bsc = bsc;
+  j.rsc = rsc;
+  run_job(&j, kc);
+}
+
+/* Y[n][g*F/G + f][oh][ow] += sum W[g*F/G + f][c][kh][kw] *
+ *   X[n][g*C/G + c][oh*sh + kh*dh][ow*sw + kw*dw]
+ * over a padded, contiguous X [N][C][H][W], W [F][C/G][KH][KW] (or, with
+ * STEEDK_A_PACKED, each group's [F/G][C/G*KH*KW] matrix prepacked, groups
+ * one after the other) and contiguous Y [N][F][OH][OW]. */
+void steedk_sconv2d(int64_t flags, int64_t n, int64_t groups, intptr_t x, int64_t xOff,
+                    int64_t c, int64_t h, int64_t w, intptr_t wt, int64_t wOff, int64_t f,
+                    int64_t kh, int64_t kw, intptr_t y, int64_t yOff, int64_t oh, int64_t ow,
+                    int64_t sh, int64_t sw, int64_t dh, int64_t dw, intptr_t kc) {
+  job j;
+  memset(&j, 0, sizeof j);
+  int64_t cg = c / groups, fg = f / groups, K = cg * kh * kw;
+  j.conv = 1;
+  j.flags = flags;
+  j.M = fg;
+  j.N = oh * ow;
+  j.K = K;
+  j.problems = n * groups;
+  j.A = (const float *)wt + wOff;
+  j.B = (const float *)x + xOff;
+  j.C = (float *)y + yOff;
+  j.groups = groups;
+  j.c = c;
+  j.h = h;
+  j.w = w;
+  j.f = f;
+  j.kh = kh;
+  j.kw = kw;
+  j.oh = oh;
+  j.ow = ow;
+  j.sh = sh;
+  j.sw = sw;
+  j.dh = dh;
+  j.dw = dw;
+  j.aGroup = (flags & STEEDK_A_PACKED) ? ((fg + MR - 1) / MR) * MR * K : fg * K;
+  run_job(&j, kc);
+}
