@@ -5,6 +5,10 @@
 // linked into every model.so (targets/cpu/kernels/gemm.c). A constant
 // operand (a memref.global weight) is repacked here, at compile time, into
 // the library's panel layout. The panel sizes must match gemm.c.
+// f32 linalg.depthwise_conv_2d_nchw_chw becomes a call of steedk_dwconv2d
+// (targets/cpu/kernels/dwconv.c), which reads the unpadded input and starts
+// from the bias itself when the kernel's zero-pad copy and bias broadcast
+// can be folded into the call.
 //===----------------------------------------------------------------------===//
 #include "dialects/exec/ExecOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -15,6 +19,9 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/Pass.h"
 
@@ -32,6 +39,9 @@ namespace {
 constexpr int64_t kMR = 8, kNR = 32;
 constexpr int64_t kAPacked = 4, kBPacked = 8;
 constexpr const char *kSgemm = "steedk_sgemm", *kSconv = "steedk_sconv2d";
+// Must match targets/cpu/kernels/dwconv.c.
+constexpr const char *kDwconv = "steedk_dwconv2d";
+constexpr int64_t kDwInitBias = 16, kDwInitZero = 32;
 
 /// The float values of a constant operand: a memref.get_global of a constant
 /// global with a dense initializer, possibly reshaped (collapse/expand keep
@@ -432,6 +442,213 @@ struct Rewriter {
     op->erase();
     return success();
   }
+
+  /// The buffer `v` is a view of (through view-like ops).
+  static Value rootBuffer(Value v) {
+    while (Operation *def = v.getDefiningOp()) {
+      auto viewOp = dyn_cast<ViewLikeOpInterface>(def);
+      if (!viewOp)
+        break;
+      v = viewOp.getViewSource();
+    }
+    return v;
+  }
+
+  static bool isZeroFloat(Value v) {
+    FloatAttr f;
+    return matchPattern(v, m_Constant(&f)) && f.getValue().isZero();
+  }
+
+  static bool isContiguousF32(Value v, ArrayRef<int64_t> shape = {}) {
+    auto t = dyn_cast<MemRefType>(v.getType());
+    return t && t.getElementType().isF32() && memref::isStaticShapeAndContiguousRowMajor(t) &&
+           (shape.empty() || t.getShape() == shape);
+  }
+
+  /// The zero padding a convolution's input `x` was built with, when the
+  /// kernel writes it right before the convolution and nothing else reads
+  /// it: `linalg.fill 0 -> x`, `linalg.copy src -> subview x[0, 0, pt, pl]`
+  /// (or memref.copy), with only ops that write the convolution's output
+  /// `y` in between. The convolution can then read `src` and skip the copy.
+  struct PadFold {
+    Value src;
+    int64_t pt = 0, pl = 0;
+    SmallVector<Operation *> ops; // copy, subview, fill: erased in this order
+  };
+  static std::optional<PadFold> matchPad(Operation *conv, Value x, Value y) {
+    linalg::FillOp fill;
+    memref::SubViewOp sub;
+    for (OpOperand &use : x.getUses()) {
+      Operation *user = use.getOwner();
+      if (user == conv)
+        continue;
+      if (auto f = dyn_cast<linalg::FillOp>(user);
+          f && !fill && f.hasPureBufferSemantics() && f.getDpsInits()[0] == x)
+        fill = f;
+      else if (auto s = dyn_cast<memref::SubViewOp>(user); s && !sub && s.getSource() == x)
+        sub = s;
+      else
+        return std::nullopt;
+    }
+    if (!fill || !sub || !isZeroFloat(fill.getDpsInputs()[0]) || !sub->hasOneUse())
+      return std::nullopt;
+    auto subType = sub.getType();
+    if (subType.getRank() != 4 || sub.getSourceType().getRank() != 4 ||
+        ShapedType::isDynamicShape(sub.getStaticOffsets()) ||
+        !llvm::all_of(sub.getStaticStrides(), [](int64_t s) { return s == 1; }) ||
+        sub.getStaticOffsets()[0] != 0 || sub.getStaticOffsets()[1] != 0)
+      return std::nullopt;
+    Operation *copy = *sub->getUsers().begin();
+    Value src;
+    if (auto c = dyn_cast<linalg::CopyOp>(copy);
+        c && c.hasPureBufferSemantics() && c.getDpsInits()[0] == sub.getResult())
+      src = c.getDpsInputs()[0];
+    else if (auto c = dyn_cast<memref::CopyOp>(copy); c && c.getTarget() == sub.getResult())
+      src = c.getSource();
+    if (!src || !isContiguousF32(src, subType.getShape()))
+      return std::nullopt;
+    Block *block = conv->getBlock();
+    if (fill->getBlock() != block || copy->getBlock() != block ||
+        !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(conv))
+      return std::nullopt;
+    // Between the copy and the convolution, src must keep its values: only
+    // side-effect-free ops and linalg ops that write y (another buffer).
+    Value srcRoot = rootBuffer(src), yRoot = rootBuffer(y);
+    if (srcRoot == yRoot)
+      return std::nullopt;
+    for (Operation *op = copy->getNextNode(); op != conv; op = op->getNextNode()) {
+      if (isMemoryEffectFree(op))
+        continue;
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+      if (!linalgOp || !linalgOp.hasPureBufferSemantics() ||
+          !llvm::all_of(linalgOp.getDpsInits(),
+                        [&](Value v) { return rootBuffer(v) == yRoot; }))
+        return std::nullopt;
+    }
+    PadFold pad;
+    pad.src = src;
+    pad.pt = sub.getStaticOffsets()[2];
+    pad.pl = sub.getStaticOffsets()[3];
+    pad.ops = {copy, sub, fill};
+    return pad;
+  }
+
+  /// How a depthwise convolution's output `y` [N][C][OH][OW] is initialized
+  /// by the last op writing it before the convolution: a broadcast of a
+  /// bias [C] (linalg.generic, the ONNX lowering's convInit) or a zero
+  /// fill. That op can then be dropped and the kernel starts from the bias.
+  struct InitFold {
+    int64_t flag = 0;
+    Value bias; // with kDwInitBias
+    Operation *op = nullptr;
+  };
+  static InitFold matchInit(Operation *conv, Value y, ArrayRef<Operation *> skip) {
+    InitFold none;
+    Operation *op = conv->getPrevNode();
+    while (op && (llvm::is_contained(skip, op) || isMemoryEffectFree(op)))
+      op = op->getPrevNode();
+    if (!op)
+      return none;
+    if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+      if (fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == y &&
+          isZeroFloat(fill.getDpsInputs()[0]))
+        return {kDwInitZero, Value(), op};
+      return none;
+    }
+    auto g = dyn_cast<linalg::GenericOp>(op);
+    if (!g || !g.hasPureBufferSemantics() || g.getNumDpsInputs() != 1 ||
+        g.getNumDpsInits() != 1 || g.getDpsInits()[0] != y ||
+        g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != 4)
+      return none;
+    MLIRContext *ctx = op->getContext();
+    SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+    if (maps[0] != AffineMap::get(4, 0, getAffineDimExpr(1, ctx), ctx) ||
+        !maps[1].isIdentity())
+      return none;
+    Block &body = g.getRegion().front();
+    auto yield = dyn_cast<linalg::YieldOp>(body.front());
+    if (!yield || yield.getNumOperands() != 1 || yield.getOperand(0) != body.getArgument(0))
+      return none;
+    Value bias = g.getDpsInputs()[0];
+    auto yShape = cast<MemRefType>(y.getType()).getShape();
+    if (!isContiguousF32(bias, {yShape[1]}))
+      return none;
+    return {kDwInitBias, bias, op};
+  }
+
+  /// linalg.depthwise_conv_2d_nchw_chw (f32, static, contiguous) ->
+  /// steedk_dwconv2d, folding the input's zero padding and the output's
+  /// bias initialization into the call where they match.
+  LogicalResult rewriteDepthwise(linalg::DepthwiseConv2DNchwChwOp op) {
+    if (!op.hasPureBufferSemantics())
+      return failure();
+    Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
+    for (Value v : {x, w, y})
+      if (!isContiguousF32(v))
+        return failure();
+    auto &body = op->getRegion(0).front();
+    if (body.getOperations().size() != 3 || !isa<arith::MulFOp>(body.front()) ||
+        !isa<arith::AddFOp>(*std::next(body.begin())))
+      return failure();
+    auto xs = cast<MemRefType>(x.getType()).getShape();
+    auto ws = cast<MemRefType>(w.getType()).getShape();
+    auto ys = cast<MemRefType>(y.getType()).getShape();
+    auto sv = llvm::to_vector(op.getStrides().getValues<int64_t>());
+    auto dv = llvm::to_vector(op.getDilations().getValues<int64_t>());
+    if (llvm::any_of(sv, [](int64_t s) { return s < 1; }) ||
+        llvm::any_of(dv, [](int64_t d) { return d < 1; }))
+      return failure();
+
+    std::optional<PadFold> pad = matchPad(op, x, y);
+    Value input = pad ? pad->src : x;
+    auto is = cast<MemRefType>(input.getType()).getShape();
+    InitFold init = matchInit(op, y, pad ? ArrayRef<Operation *>(pad->ops)
+                                         : ArrayRef<Operation *>());
+
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Value zero = idx(b, loc, 0);
+    View xv = view(b, loc, input), wv = view(b, loc, w), yv = view(b, loc, y);
+    Value biasPtr = zero, biasOff = zero;
+    if (init.bias) {
+      View bv = view(b, loc, init.bias);
+      biasPtr = bv.ptr;
+      biasOff = bv.offset;
+    }
+    SmallVector<Value> args{idx(b, loc, isaFlags | init.flag),
+                            idx(b, loc, xs[0]),
+                            idx(b, loc, xs[1]),
+                            xv.ptr,
+                            xv.offset,
+                            idx(b, loc, is[2]),
+                            idx(b, loc, is[3]),
+                            wv.ptr,
+                            wv.offset,
+                            idx(b, loc, ws[1]),
+                            idx(b, loc, ws[2]),
+                            biasPtr,
+                            biasOff,
+                            yv.ptr,
+                            yv.offset,
+                            idx(b, loc, ys[2]),
+                            idx(b, loc, ys[3]),
+                            idx(b, loc, sv[0]),
+                            idx(b, loc, sv[1]),
+                            idx(b, loc, dv[0]),
+                            idx(b, loc, dv[1]),
+                            idx(b, loc, pad ? pad->pt : 0),
+                            idx(b, loc, pad ? pad->pl : 0),
+                            kernelContext(op->getParentOfType<func::FuncOp>())};
+    declare(kDwconv, args.size());
+    func::CallOp::create(b, loc, kDwconv, TypeRange{}, args);
+    op->erase();
+    if (init.op)
+      init.op->erase();
+    if (pad)
+      for (Operation *dead : pad->ops)
+        dead->erase();
+    return success();
+  }
 };
 
 struct CPUMicrokernelsPass : steed::impl::CPUMicrokernelsBase<CPUMicrokernelsPass> {
@@ -442,7 +659,7 @@ struct CPUMicrokernelsPass : steed::impl::CPUMicrokernelsBase<CPUMicrokernelsPas
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
       if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::Conv2DNchwFchwOp,
-              linalg::Conv2DNgchwGfchwOp>(op))
+              linalg::Conv2DNgchwGfchwOp, linalg::DepthwiseConv2DNchwChwOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -454,6 +671,8 @@ struct CPUMicrokernelsPass : steed::impl::CPUMicrokernelsBase<CPUMicrokernelsPas
         (void)rw.rewriteConv(conv, conv.getStrides(), conv.getDilations(), false);
       else if (auto conv = dyn_cast<linalg::Conv2DNgchwGfchwOp>(op))
         (void)rw.rewriteConv(conv, conv.getStrides(), conv.getDilations(), true);
+      else if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op))
+        (void)rw.rewriteDepthwise(conv);
     }
     // Weights now only read in packed form are dropped.
     for (Operation *global : rw.touchedGlobals)

@@ -40,7 +40,7 @@ def CPUExpandStridedCopies : Pass<"steed-cpu-expand-strided-copies", "mlir::Modu
 }
 
 def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
-  let summary = "Rewrites f32 matmul and 2-D convolution into calls of the GEMM library";
+  let summary = "Rewrites f32 matmul and 2-D convolution into calls of the kernel library";
   let description = [{
     Runs on the planned (bufferized) module, in the CPU lowering right after
     steed-lower-launches.
@@ -69,6 +69,14 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
     %w_p = memref.get_global @w_packed : memref<1048576xf32>
     call @steedk_sgemm(%flags, %c1, %c512, %c1024, %c1024, %a_ptr, ...) : (index, ...) -> ()
     ```
+    f32 `linalg.depthwise_conv_2d_nchw_chw` becomes a call of
+    `steedk_dwconv2d` (targets/cpu/kernels/dwconv.c; filter unpacked). When
+    its input is a scratch buffer that the kernel only zero-fills and copies
+    the real input into (`linalg.fill 0`, `linalg.copy` into a subview at
+    [0, 0, top, left]), the call reads the real input with that padding and
+    the fill/copy go; when the output's last writer before it is a
+    broadcast of a [C] bias (or a zero fill), the call starts from it and
+    that op goes too.
     Other element types, dynamic shapes and other convolutions keep their
     linalg form (loops).
   }];

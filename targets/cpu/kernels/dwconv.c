@@ -1,0 +1,596 @@
+/*===- dwconv.c - FP32 depthwise convolution linked into model.so ---------===*
+ *
+ * steed-cpu-microkernels (targets/cpu/Microkernels.cpp) rewrites f32
+ * linalg.depthwise_conv_2d_nchw_chw into a call of steedk_dwconv2d below.
+ * No state, no allocation (a few KB of row buffers on the caller's stack),
+ * reentrant; with several threads the channel planes are split over the
+ * run's thread pool (the steed_kernel_context passed as the last argument).
+ *
+ * Per channel plane, output rows are computed one at a time, vectorized
+ * along the output width (16 floats per zmm, 4 zmm accumulators). The input
+ * rows an output row needs are kept, zero padded, in a small ring of row
+ * buffers, each split into `sw` phases (phase p holds padded columns
+ * p, p + sw, p + 2*sw, ...), so that every tap (kx) of a strided, dilated
+ * filter reads contiguous floats: input column ox*sw + kx*dw is element
+ * ox + (kx*dw)/sw of phase (kx*dw)%sw. Padding is therefore handled here:
+ * the kernel reads the unpadded input. Rows above/below the input are
+ * skipped. The 3x3 and 5x5 filters get fully unrolled tap loops.
+ *===----------------------------------------------------------------------===*/
+#include <stdint.h>
+#include <string.h>
+
+#include "steed/kernel_abi.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define STEEDK_X86 1
+#endif
+
+/* flags of steedk_dwconv2d; the ISA bits are those of steedk_sgemm. */
+enum {
+  DW_ISA_MASK = 3,  /* 0 generic C, 1 AVX2+FMA, 2 AVX-512F */
+  DW_INIT_BIAS = 16, /* Y = bias[c] + conv (else Y += conv) */
+  DW_INIT_ZERO = 32, /* Y = conv */
+};
+
+#define DW_BUF 4096   /* floats of phase-split input band (16 KB) */
+#define DW_OUT 4096   /* floats of output band (16 KB) */
+#define DW_SLACK 64   /* floats read past a band by the last vectors */
+#define DW_MAX_TAPS 64
+
+typedef struct {
+  int64_t flags, planes, c, h, w, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl;
+  const float *x, *wt, *bias;
+  float *y;
+} dw_job;
+
+/* Geometry of a band: the padded input is split into sh*sw phase planes
+ * ("subs"): sub (ry, rx) row i, column t holds padded input
+ * (i*sh + ry, t*sw + rx) of the band. Output (oy, ox) of the band is the
+ * flat element oy*p + ox of the band's output rows of pitch p; tap (ky, kx)
+ * reads flat element oy*p + ox + tap[ky*kw + kx] of the input buffer. */
+#define DW_MAX_STRIDE 8
+
+typedef struct {
+  int64_t p, qy, rows, sub, nb;
+  int64_t tap[DW_MAX_TAPS];
+  /* per column phase rx: elements [lo, hi) of a sub row come from the
+   * input row (the rest is padding) */
+  int64_t lo[DW_MAX_STRIDE], hi[DW_MAX_STRIDE];
+} dw_geom;
+
+static int band_geometry(const dw_job *j, dw_geom *g) {
+  if (j->kh * j->kw > DW_MAX_TAPS || j->sw > DW_MAX_STRIDE)
+    return 0;
+  int64_t wp = (j->ow - 1) * j->sw + (j->kw - 1) * j->dw + 1; /* padded columns read */
+  g->p = (wp + j->sw - 1) / j->sw;
+  g->qy = ((j->kh - 1) * j->dh) / j->sh;
+  int64_t subs = j->sh * j->sw;
+  /* Largest band: subs * ((nb + qy) * p + 16) + p + slack <= DW_BUF (the
+   * dropped outputs of the last row read up to p + 15 floats past the last
+   * sub), nb * p + slack <= DW_OUT. */
+  int64_t nb = ((DW_BUF - g->p - DW_SLACK) / subs - 16) / g->p - g->qy;
+  int64_t nbOut = (DW_OUT - DW_SLACK) / g->p;
+  if (nbOut < nb)
+    nb = nbOut;
+  if (nb < 1)
+    return 0;
+  if (nb > j->oh)
+    nb = j->oh;
+  /* equal bands */
+  int64_t bands = (j->oh + nb - 1) / nb;
+  g->nb = (j->oh + bands - 1) / bands;
+  g->rows = g->nb + g->qy;
+  g->sub = g->rows * g->p + 16;
+  for (int64_t ky = 0; ky < j->kh; ++ky)
+    for (int64_t kx = 0; kx < j->kw; ++kx) {
+      int64_t vy = ky * j->dh, vx = kx * j->dw;
+      g->tap[ky * j->kw + kx] =
+          ((vy % j->sh) * j->sw + vx % j->sw) * g->sub + (vy / j->sh) * g->p + vx / j->sw;
+    }
+  for (int64_t rx = 0; rx < j->sw; ++rx) {
+    /* element t is input column t*sw + rx - pl */
+    int64_t lo = j->pl - rx > 0 ? (j->pl - rx + j->sw - 1) / j->sw : 0;
+    int64_t last = j->w - 1 + j->pl - rx;
+    int64_t hi = last >= 0 ? last / j->sw + 1 : 0;
+    if (lo > g->p)
+      lo = g->p;
+    if (hi > g->p)
+      hi = g->p;
+    if (hi < lo)
+      hi = lo;
+    g->lo[rx] = lo;
+    g->hi[rx] = hi;
+  }
+  return 1;
+}
+
+#ifdef STEEDK_X86
+/* dst[t] = s[2t], t < n */
+__attribute__((target("avx512f"))) static void deinterleave2_avx512(float *dst,
+                                                                    const float *s,
+                                                                    int64_t n) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                         28, 30);
+  int64_t t = 0;
+  for (; t + 16 <= n; t += 16) {
+    __mmask16 hiMask = (__mmask16)(t + 16 < n ? 0xFFFF : 0x7FFF); /* s[2n-1] may be past the row */
+    __m512 a = _mm512_loadu_ps(s + 2 * t);
+    __m512 b = _mm512_maskz_loadu_ps(hiMask, s + 2 * t + 16);
+    _mm512_storeu_ps(dst + t, _mm512_permutex2var_ps(a, even, b));
+  }
+  for (; t < n; ++t)
+    dst[t] = s[2 * t];
+}
+
+__attribute__((target("avx2,fma"))) static void deinterleave2_avx2(float *dst,
+                                                                  const float *s,
+                                                                  int64_t n) {
+  int64_t t = 0;
+  /* reads s[2t .. 2t+15]; the last element needed is s[2n-2] */
+  for (; t + 8 < n; t += 8) {
+    __m256 a = _mm256_loadu_ps(s + 2 * t), b = _mm256_loadu_ps(s + 2 * t + 8);
+    __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    e = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+    _mm256_storeu_ps(dst + t, e);
+  }
+  for (; t < n; ++t)
+    dst[t] = s[2 * t];
+}
+#endif
+
+/* Short copies and fills. Rows are often a few dozen floats, where a
+ * memcpy/memset call costs as much as the copy, and masked stores are slow:
+ * the vector versions store whole vectors, up to 15 floats past the end of
+ * dst (callers leave room there or overwrite it afterwards), and read
+ * nothing past the end of src. */
+#ifdef STEEDK_X86
+__attribute__((target("avx512f"))) static void copy_avx512(float *dst, const float *src,
+                                                           int64_t n) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm512_storeu_ps(dst + i, _mm512_loadu_ps(src + i));
+  if (i < n)
+    _mm512_storeu_ps(dst + i,
+                     _mm512_maskz_loadu_ps((__mmask16)((1u << (n - i)) - 1u), src + i));
+}
+__attribute__((target("avx512f"))) static void zero_avx512(float *dst, int64_t n) {
+  for (int64_t i = 0; i < n; i += 16)
+    _mm512_storeu_ps(dst + i, _mm512_setzero_ps());
+}
+#endif
+
+/* dst[0, n) = src[0, n); may write dst[n, n + 16). */
+static void copy_floats(int64_t flags, float *dst, const float *src, int64_t n) {
+#ifdef STEEDK_X86
+  if ((flags & DW_ISA_MASK) == 2) {
+    copy_avx512(dst, src, n);
+    return;
+  }
+#endif
+  (void)flags;
+  memcpy(dst, src, (size_t)n * sizeof(float));
+}
+
+/* dst[0, n) = 0; may write dst[n, n + 16). */
+static void zero_floats(int64_t flags, float *dst, int64_t n) {
+#ifdef STEEDK_X86
+  if ((flags & DW_ISA_MASK) == 2) {
+    zero_avx512(dst, n);
+    return;
+  }
+#endif
+  (void)flags;
+  memset(dst, 0, (size_t)n * sizeof(float));
+}
+
+/* Sub row for input row xrow (NULL: outside the input, all zeros): phase
+ * rx, element t = input column t*sw + rx - pl. */
+static void fill_sub_row(const dw_job *j, const dw_geom *g, const float *xrow, int64_t rx,
+                         float *dst) {
+  int64_t p = g->p;
+  if (!xrow) {
+    zero_floats(j->flags, dst, p);
+    return;
+  }
+  int64_t lo = g->lo[rx], hi = g->hi[rx];
+  /* left padding, the input's columns, the right padding: each part may
+   * write past its end (copy_floats), the next one overwrites it */
+  for (int64_t t = 0; t < lo; ++t)
+    dst[t] = 0.0f;
+  const float *s = xrow + lo * j->sw + rx - j->pl;
+  if (j->sw == 1) {
+    copy_floats(j->flags, dst + lo, s, hi - lo);
+  } else if (j->sw == 2) {
+    switch (j->flags & DW_ISA_MASK) {
+#ifdef STEEDK_X86
+    case 2:
+      deinterleave2_avx512(dst + lo, s, hi - lo);
+      break;
+    case 1:
+      deinterleave2_avx2(dst + lo, s, hi - lo);
+      break;
+#endif
+    default:
+      for (int64_t t = lo; t < hi; ++t, s += 2)
+        dst[t] = *s;
+    }
+  } else {
+    for (int64_t t = lo; t < hi; ++t, s += j->sw)
+      dst[t] = *s;
+  }
+  if (p > hi)
+    zero_floats(j->flags, dst + hi, p - hi);
+}
+
+/* The input of output rows [oy0, oy0 + nb) into buf. */
+static void fill_band(const dw_job *j, const dw_geom *g, const float *xp, int64_t oy0,
+                      int64_t nb, float *buf) {
+  for (int64_t ry = 0; ry < j->sh; ++ry)
+    for (int64_t rx = 0; rx < j->sw; ++rx) {
+      float *sub = buf + (ry * j->sw + rx) * g->sub;
+      for (int64_t i = 0; i < nb + g->qy; ++i) {
+        int64_t iy = (oy0 + i) * j->sh + ry - j->pt;
+        fill_sub_row(j, g, iy >= 0 && iy < j->h ? xp + iy * j->w : 0, rx, sub + i * g->p);
+      }
+    }
+}
+
+/* out[f] (= init, or += with mode 0 where out holds Y) + taps, for
+ * f < n (rounded up to the vector steps; out and buf have slack). */
+static inline __attribute__((always_inline)) void
+band_generic(const float *buf, const int64_t *tap, const float *wp, int64_t taps, float init,
+             int mode, float *out, int64_t n) {
+  for (int64_t f = 0; f < n; f += 16) {
+    float acc[16];
+    for (int i = 0; i < 16; ++i)
+      acc[i] = mode ? init : out[f + i];
+    for (int64_t t = 0; t < taps; ++t) {
+      const float *s = buf + tap[t] + f;
+      float wv = wp[t];
+      for (int i = 0; i < 16; ++i)
+        acc[i] += wv * s[i];
+    }
+    for (int i = 0; i < 16; ++i)
+      out[f + i] = acc[i];
+  }
+}
+
+#ifdef STEEDK_X86
+__attribute__((target("avx512f"))) static inline __attribute__((always_inline)) void
+band_avx512(const float *buf, const int64_t *tap, const float *wp, int64_t taps, float init,
+            int mode, float *out, int64_t n) {
+  int64_t f = 0;
+  for (; f + 64 <= n + 15; f += 64) {
+    __m512 a0, a1, a2, a3;
+    if (mode) {
+      a0 = a1 = a2 = a3 = _mm512_set1_ps(init);
+    } else {
+      a0 = _mm512_loadu_ps(out + f);
+      a1 = _mm512_loadu_ps(out + f + 16);
+      a2 = _mm512_loadu_ps(out + f + 32);
+      a3 = _mm512_loadu_ps(out + f + 48);
+    }
+    for (int64_t t = 0; t < taps; ++t) {
+      const float *s = buf + tap[t] + f;
+      __m512 wv = _mm512_set1_ps(wp[t]);
+      a0 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(s), a0);
+      a1 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(s + 16), a1);
+      a2 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(s + 32), a2);
+      a3 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(s + 48), a3);
+    }
+    _mm512_storeu_ps(out + f, a0);
+    _mm512_storeu_ps(out + f + 16, a1);
+    _mm512_storeu_ps(out + f + 32, a2);
+    _mm512_storeu_ps(out + f + 48, a3);
+  }
+  for (; f < n; f += 16) {
+    __m512 a0 = mode ? _mm512_set1_ps(init) : _mm512_loadu_ps(out + f);
+    for (int64_t t = 0; t < taps; ++t)
+      a0 = _mm512_fmadd_ps(_mm512_set1_ps(wp[t]), _mm512_loadu_ps(buf + tap[t] + f), a0);
+    _mm512_storeu_ps(out + f, a0);
+  }
+}
+
+__attribute__((target("avx2,fma"))) static inline __attribute__((always_inline)) void
+band_avx2(const float *buf, const int64_t *tap, const float *wp, int64_t taps, float init,
+          int mode, float *out, int64_t n) {
+  int64_t f = 0;
+  for (; f + 32 <= n + 7; f += 32) {
+    __m256 a0, a1, a2, a3;
+    if (mode) {
+      a0 = a1 = a2 = a3 = _mm256_set1_ps(init);
+    } else {
+      a0 = _mm256_loadu_ps(out + f);
+      a1 = _mm256_loadu_ps(out + f + 8);
+      a2 = _mm256_loadu_ps(out + f + 16);
+      a3 = _mm256_loadu_ps(out + f + 24);
+    }
+    for (int64_t t = 0; t < taps; ++t) {
+      const float *s = buf + tap[t] + f;
+      __m256 wv = _mm256_set1_ps(wp[t]);
+      a0 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s), a0);
+      a1 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + 8), a1);
+      a2 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + 16), a2);
+      a3 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + 24), a3);
+    }
+    _mm256_storeu_ps(out + f, a0);
+    _mm256_storeu_ps(out + f + 8, a1);
+    _mm256_storeu_ps(out + f + 16, a2);
+    _mm256_storeu_ps(out + f + 24, a3);
+  }
+  for (; f < n; f += 8) {
+    __m256 a0 = mode ? _mm256_set1_ps(init) : _mm256_loadu_ps(out + f);
+    for (int64_t t = 0; t < taps; ++t)
+      a0 = _mm256_fmadd_ps(_mm256_set1_ps(wp[t]), _mm256_loadu_ps(buf + tap[t] + f), a0);
+    _mm256_storeu_ps(out + f, a0);
+  }
+}
+#endif
+
+/* The taps of one band; 3x3 and 5x5 unrolled (constant tap count). */
+#define DW_DEFINE_BAND(NAME, BAND, ATTR)                                       \
+  ATTR static void NAME(const float *buf, const int64_t *tap, const float *wp, \
+                        int64_t taps, float init, int mode, float *out,        \
+                        int64_t n) {                                           \
+    if (taps == 9)                                                             \
+      BAND(buf, tap, wp, 9, init, mode, out, n);                               \
+    else if (taps == 25)                                                       \
+      BAND(buf, tap, wp, 25, init, mode, out, n);                              \
+    else                                                                       \
+      BAND(buf, tap, wp, taps, init, mode, out, n);                            \
+  }
+DW_DEFINE_BAND(taps_generic, band_generic, )
+#ifdef STEEDK_X86
+DW_DEFINE_BAND(taps_avx512, band_avx512, __attribute__((target("avx512f"))))
+DW_DEFINE_BAND(taps_avx2, band_avx2, __attribute__((target("avx2,fma"))))
+#endif
+
+/* 3x3 and 5x5 filters, strides 1 and 2, no dilation: everything but the
+ * row pitch p and the sub size is a constant, so the taps' addresses are
+ * KH*SW row pointers plus constant displacements and the weights stay in
+ * registers. */
+#define DW_SPEC(NAME, ATTR, VEC, VL, SET1, LOADU, STOREU, FMA)                 \
+  ATTR static inline __attribute__((always_inline)) void NAME(                 \
+      const float *buf, int64_t sub, int64_t p, const float *wp, float init,   \
+      int mode, float *restrict out, int64_t n, const int KH, const int KW,    \
+      const int SH, const int SW) {                                            \
+    VEC wv[25];                                                                \
+    const float *rb[5][2];                                                     \
+    for (int t = 0; t < KH * KW; ++t)                                          \
+      wv[t] = SET1(wp[t]);                                                     \
+    for (int ky = 0; ky < KH; ++ky)                                            \
+      for (int rx = 0; rx < SW; ++rx)                                          \
+        rb[ky][rx] = buf + ((ky % SH) * SW + rx) * sub + (ky / SH) * p;        \
+    int64_t f = 0;                                                             \
+    for (; f + 4 * VL <= n + VL - 1; f += 4 * VL) {                            \
+      VEC a0, a1, a2, a3;                                                      \
+      if (mode) {                                                              \
+        a0 = a1 = a2 = a3 = SET1(init);                                        \
+      } else {                                                                 \
+        a0 = LOADU(out + f);                                                   \
+        a1 = LOADU(out + f + VL);                                              \
+        a2 = LOADU(out + f + 2 * VL);                                          \
+        a3 = LOADU(out + f + 3 * VL);                                          \
+      }                                                                        \
+      for (int ky = 0; ky < KH; ++ky)                                          \
+        for (int kx = 0; kx < KW; ++kx) {                                      \
+          const float *r = rb[ky][kx % SW] + f + kx / SW;                      \
+          VEC w = wv[ky * KW + kx];                                            \
+          a0 = FMA(w, LOADU(r), a0);                                           \
+          a1 = FMA(w, LOADU(r + VL), a1);                                      \
+          a2 = FMA(w, LOADU(r + 2 * VL), a2);                                  \
+          a3 = FMA(w, LOADU(r + 3 * VL), a3);                                  \
+        }                                                                      \
+      STOREU(out + f, a0);                                                     \
+      STOREU(out + f + VL, a1);                                                \
+      STOREU(out + f + 2 * VL, a2);                                            \
+      STOREU(out + f + 3 * VL, a3);                                            \
+    }                                                                          \
+    for (; f < n; f += VL) {                                                   \
+      VEC a0 = mode ? SET1(init) : LOADU(out + f);                             \
+      for (int ky = 0; ky < KH; ++ky)                                          \
+        for (int kx = 0; kx < KW; ++kx)                                        \
+          a0 = FMA(wv[ky * KW + kx], LOADU(rb[ky][kx % SW] + f + kx / SW), a0); \
+      STOREU(out + f, a0);                                                     \
+    }                                                                          \
+  }
+
+#define DW_DEFINE_SPECS(NAME, SPEC, ATTR)                                      \
+  ATTR static int NAME(const dw_job *j, const dw_geom *g, const float *wp,     \
+                       float init, int mode, const float *buf, float *out,     \
+                       int64_t n) {                                            \
+    if (j->dh != 1 || j->dw != 1 || j->kh != j->kw ||                          \
+        (j->kh != 3 && j->kh != 5) || j->sh != j->sw || j->sh > 2)             \
+      return 0;                                                                \
+    if (j->kh == 3 && j->sh == 1)                                              \
+      SPEC(buf, g->sub, g->p, wp, init, mode, out, n, 3, 3, 1, 1);             \
+    else if (j->kh == 3)                                                       \
+      SPEC(buf, g->sub, g->p, wp, init, mode, out, n, 3, 3, 2, 2);             \
+    else if (j->sh == 1)                                                       \
+      SPEC(buf, g->sub, g->p, wp, init, mode, out, n, 5, 5, 1, 1);             \
+    else                                                                       \
+      SPEC(buf, g->sub, g->p, wp, init, mode, out, n, 5, 5, 2, 2);             \
+    return 1;                                                                  \
+  }
+
+#ifdef STEEDK_X86
+DW_SPEC(spec_avx512, __attribute__((target("avx512f"))), __m512, 16, _mm512_set1_ps,
+        _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps)
+DW_SPEC(spec_avx2, __attribute__((target("avx2,fma"))), __m256, 8, _mm256_set1_ps,
+        _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps)
+DW_DEFINE_SPECS(specs_avx512, spec_avx512, __attribute__((target("avx512f"))))
+DW_DEFINE_SPECS(specs_avx2, spec_avx2, __attribute__((target("avx2,fma"))))
+#endif
+
+static void compute_band(const dw_job *j, const dw_geom *g, const float *wp, float init,
+                         int mode, const float *buf, float *out, int64_t n) {
+  int64_t taps = j->kh * j->kw;
+  switch (j->flags & DW_ISA_MASK) {
+#ifdef STEEDK_X86
+  case 2:
+    if (specs_avx512(j, g, wp, init, mode, buf, out, n))
+      break;
+    taps_avx512(buf, g->tap, wp, taps, init, mode, out, n);
+    break;
+  case 1:
+    if (specs_avx2(j, g, wp, init, mode, buf, out, n))
+      break;
+    taps_avx2(buf, g->tap, wp, taps, init, mode, out, n);
+    break;
+#endif
+  default:
+    taps_generic(buf, g->tap, wp, taps, init, mode, out, n);
+    break;
+  }
+}
+
+/* With mode 0 (accumulate), the band's output rows into out first. */
+static void load_band(const dw_job *j, const dw_geom *g, const float *yp, int64_t oy0,
+                      int64_t nb, float *out) {
+  for (int64_t r = 0; r < nb; ++r)
+    copy_floats(j->flags, out + r * g->p, yp + (oy0 + r) * j->ow, j->ow);
+}
+
+/* The band's output rows from out into Y: rows in order, each overwriting
+ * what the previous one wrote past its end; exactly the band's last row
+ * (the next band, in accumulate mode, reads Y first) and rows whose
+ * overshoot would leave the plane (the next plane may belong to another
+ * thread, or be past the end of Y). */
+static void store_band(const dw_job *j, const dw_geom *g, float *yp, int64_t oy0, int64_t nb,
+                       const float *out) {
+  int64_t planeEnd = j->oh * j->ow;
+  for (int64_t r = 0; r < nb; ++r) {
+    int64_t at = (oy0 + r) * j->ow;
+    if (r + 1 < nb && at + j->ow + 16 <= planeEnd)
+      copy_floats(j->flags, yp + at, out + r * g->p, j->ow);
+    else
+      memcpy(yp + at, out + r * g->p, (size_t)j->ow * sizeof(float));
+  }
+}
+
+/* One channel plane, band by band. */
+static void plane_bands(const dw_job *j, const dw_geom *g, const float *xp, const float *wp,
+                        float *yp, float init, int mode, float *buf, float *out) {
+  for (int64_t oy0 = 0; oy0 < j->oh; oy0 += g->nb) {
+    int64_t nb = j->oh - oy0 < g->nb ? j->oh - oy0 : g->nb;
+    fill_band(j, g, xp, oy0, nb, buf);
+    if (!mode)
+      load_band(j, g, yp, oy0, nb, out);
+    compute_band(j, g, wp, init, mode, buf, out, nb * g->p);
+    store_band(j, g, yp, oy0, nb, out);
+  }
+}
+
+/* Direct, bounds-checked loops: shapes whose rows do not fit the buffers. */
+static void plane_direct(const dw_job *j, const float *xp, const float *wp, float *yp,
+                         float init, int mode) {
+  for (int64_t oy = 0; oy < j->oh; ++oy)
+    for (int64_t ox = 0; ox < j->ow; ++ox) {
+      float acc = mode ? init : yp[oy * j->ow + ox];
+      for (int64_t ky = 0; ky < j->kh; ++ky) {
+        int64_t iy = oy * j->sh + ky * j->dh - j->pt;
+        if (iy < 0 || iy >= j->h)
+          continue;
+        for (int64_t kx = 0; kx < j->kw; ++kx) {
+          int64_t ix = ox * j->sw + kx * j->dw - j->pl;
+          if (ix >= 0 && ix < j->w)
+            acc += wp[ky * j->kw + kx] * xp[iy * j->w + ix];
+        }
+      }
+      yp[oy * j->ow + ox] = acc;
+    }
+}
+
+static void run_planes(void *arg, int64_t begin, int64_t end) {
+  const dw_job *j = (const dw_job *)arg;
+  dw_geom g;
+  int fits = band_geometry(j, &g);
+  /* Two input and two output band buffers: a plane that is one band is
+   * filled one plane ahead and stored one plane behind its computation, so
+   * the vector loads do not wait on the stores that just wrote their data. */
+  _Alignas(64) float buf[2][DW_BUF];
+  _Alignas(64) float out[2][DW_OUT];
+  int mode = (j->flags & (DW_INIT_BIAS | DW_INIT_ZERO)) != 0;
+  if (!fits) {
+    for (int64_t p = begin; p < end; ++p) {
+      int64_t ch = p % j->c;
+      plane_direct(j, j->x + p * j->h * j->w, j->wt + ch * j->kh * j->kw,
+                   j->y + p * j->oh * j->ow,
+                   (j->flags & DW_INIT_BIAS) ? j->bias[ch] : 0.0f, mode);
+    }
+    return;
+  }
+  /* The slack after the subs and the output rows is only read for outputs
+   * that are dropped; keep it finite. */
+  memset(buf, 0, sizeof buf);
+  memset(out, 0, sizeof out);
+  int single = g.nb >= j->oh;
+  int64_t planeIn = j->h * j->w, planeOut = j->oh * j->ow;
+  if (single && begin < end)
+    fill_band(j, &g, j->x + begin * planeIn, 0, j->oh, buf[0]);
+  for (int64_t p = begin; p < end; ++p) {
+    int64_t ch = p % j->c, k = (p - begin) & 1;
+    const float *wp = j->wt + ch * j->kh * j->kw;
+    float *yp = j->y + p * planeOut;
+    float init = (j->flags & DW_INIT_BIAS) ? j->bias[ch] : 0.0f;
+    if (!single) {
+      plane_bands(j, &g, j->x + p * planeIn, wp, yp, init, mode, buf[0], out[0]);
+      continue;
+    }
+    if (p + 1 < end)
+      fill_band(j, &g, j->x + (p + 1) * planeIn, 0, j->oh, buf[k ^ 1]);
+    if (!mode)
+      load_band(j, &g, yp, 0, j->oh, out[k]);
+    compute_band(j, &g, wp, init, mode, buf[k], out[k], j->oh * g.p);
+    if (p > begin)
+      store_band(j, &g, yp - planeOut, 0, j->oh, out[k ^ 1]);
+  }
+  if (single && begin < end)
+    store_band(j, &g, j->y + (end - 1) * planeOut, 0, j->oh, out[(end - 1 - begin) & 1]);
+}
+
+/* Y[n][c][oy][ox] (=, or +=) sum over ky, kx of W[c][ky][kx] *
+ *   X[n][c][oy*sh + ky*dh - pt][ox*sw + kx*dw - pl]
+ * with X [N][C][H][W] unpadded (reads outside it are zeros; the bottom and
+ * right padding follow from OH, OW), W [C][KH][KW], Y [N][C][OH][OW], all
+ * contiguous. With DW_INIT_BIAS, Y starts from bias[c] (B [C]); with
+ * DW_INIT_ZERO from zero; otherwise Y's contents are accumulated into.
+ * Pointers are passed as integers (the MLIR side's index values); `kc` is
+ * the run's steed_kernel_context (or 0: one thread). */
+void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xOff,
+                     int64_t h, int64_t w, intptr_t wt, int64_t wOff, int64_t kh,
+                     int64_t kw, intptr_t bias, int64_t bOff, intptr_t y, int64_t yOff,
+                     int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
+                     int64_t pt, int64_t pl, intptr_t kcp) {
+  if (n <= 0 || c <= 0 || oh <= 0 || ow <= 0)
+    return;
+  dw_job j;
+  memset(&j, 0, sizeof j);
+  j.flags = flags;
+  j.planes = n * c;
+  j.c = c;
+  j.h = h;
+  j.w = w;
+  j.kh = kh;
+  j.kw = kw;
+  j.oh = oh;
+  j.ow = ow;
+  j.sh = sh;
+  j.sw = sw;
+  j.dh = dh;
+  j.dw = dw;
+  j.pt = pt;
+  j.pl = pl;
+  j.x = (const float *)x + xOff;
+  j.wt = (const float *)wt + wOff;
+  j.bias = (flags & DW_INIT_BIAS) ? (const float *)bias + bOff : 0;
+  j.y = (float *)y + yOff;
+  const steed_kernel_context *kc = (const steed_kernel_context *)kcp;
+  int threads = kc && kc->parallel_for && kc->num_threads > 1;
+  /* Below ~64K multiply-adds a second thread costs more than it saves. */
+  if (threads && j.planes > 1 && j.planes * oh * ow * kh * kw >= 65536)
+    kc->parallel_for(kc->pool, j.planes, run_planes, &j);
+  else
+    run_planes(&j, 0, j.planes);
+}

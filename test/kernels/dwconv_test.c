@@ -1,0 +1,137 @@
+/*===- dwconv_test.c - steedk_dwconv2d against a direct reference ---------===*
+ *
+ * Calls the depthwise kernel of the model kernel library
+ * (targets/cpu/kernels/dwconv.c) directly, on every ISA path the host can
+ * run (portable C, AVX2+FMA, AVX-512F), in its three output modes (start
+ * from the bias, from zero, accumulate into Y), with a fake thread pool that
+ * runs the chunks of a parallel_for in reverse order, and checks against a
+ * float64 reference. Y sits between guard zones: the kernel must not write
+ * a single float outside it (its vector stores may run past a row, never
+ * past the tensor). The mode that accumulates into Y is not reachable from
+ * ONNX models today, hence this test.
+ *===----------------------------------------------------------------------===*/
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steed/kernel_abi.h"
+
+void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xOff,
+                     int64_t h, int64_t w, intptr_t wt, int64_t wOff, int64_t kh,
+                     int64_t kw, intptr_t bias, int64_t bOff, intptr_t y, int64_t yOff,
+                     int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
+                     int64_t pt, int64_t pl, intptr_t kc);
+
+enum { INIT_BIAS = 16, INIT_ZERO = 32, GUARD = 64 };
+
+/* Two chunks, the second one first. */
+static void reverse_parallel_for(void *pool, int64_t n, steed_parallel_body body, void *arg) {
+  (void)pool;
+  int64_t mid = n / 2;
+  body(arg, mid, n);
+  body(arg, 0, mid);
+}
+
+static uint32_t seed = 12345;
+static float frand(void) {
+  seed = seed * 1664525u + 1013904223u;
+  return (float)((seed >> 8) & 0xFFFF) / 32768.0f - 1.0f;
+}
+
+typedef struct {
+  int64_t n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
+} shape;
+
+static int run(const shape *s, int isa, int mode, int threads) {
+  int64_t oh = (s->h + s->pt + s->pb - (s->kh - 1) * s->dh - 1) / s->sh + 1;
+  int64_t ow = (s->w + s->pl + s->pr - (s->kw - 1) * s->dw - 1) / s->sw + 1;
+  int64_t nx = s->n * s->c * s->h * s->w, ny = s->n * s->c * oh * ow;
+  float *x = malloc(nx * sizeof(float)), *wt = malloc(s->c * s->kh * s->kw * sizeof(float));
+  float *b = malloc(s->c * sizeof(float)), *ybuf = malloc((ny + 2 * GUARD) * sizeof(float));
+  float *y0 = malloc(ny * sizeof(float)), *y = ybuf + GUARD;
+  for (int64_t i = 0; i < nx; ++i)
+    x[i] = frand();
+  for (int64_t i = 0; i < s->c * s->kh * s->kw; ++i)
+    wt[i] = frand();
+  for (int64_t i = 0; i < s->c; ++i)
+    b[i] = frand();
+  for (int64_t i = 0; i < ny + 2 * GUARD; ++i)
+    ybuf[i] = 1234.5f;
+  for (int64_t i = 0; i < ny; ++i)
+    y[i] = y0[i] = frand();
+  steed_kernel_context kc = {STEED_KERNEL_ABI_VERSION, 2, 0, reverse_parallel_for};
+  int64_t flags = isa | (mode == 0 ? INIT_BIAS : mode == 1 ? INIT_ZERO : 0);
+  steedk_dwconv2d(flags, s->n, s->c, (intptr_t)x, 0, s->h, s->w, (intptr_t)wt, 0, s->kh, s->kw,
+                  (intptr_t)b, 0, (intptr_t)ybuf, GUARD, oh, ow, s->sh, s->sw, s->dh, s->dw,
+                  s->pt, s->pl, threads > 1 ? (intptr_t)&kc : 0);
+  int bad = 0;
+  for (int64_t i = 0; i < GUARD && !bad; ++i)
+    if (ybuf[i] != 1234.5f || y[ny + i] != 1234.5f) {
+      printf("FAIL isa %d mode %d threads %d: write outside Y\n", isa, mode, threads);
+      bad = 1;
+    }
+  for (int64_t p = 0; p < s->n * s->c && !bad; ++p)
+    for (int64_t oy = 0; oy < oh && !bad; ++oy)
+      for (int64_t ox = 0; ox < ow && !bad; ++ox) {
+        int64_t ch = p % s->c, at = (p * oh + oy) * ow + ox;
+        double acc = mode == 0 ? b[ch] : mode == 1 ? 0.0 : y0[at];
+        for (int64_t ky = 0; ky < s->kh; ++ky)
+          for (int64_t kx = 0; kx < s->kw; ++kx) {
+            int64_t iy = oy * s->sh + ky * s->dh - s->pt, ix = ox * s->sw + kx * s->dw - s->pl;
+            if (iy >= 0 && iy < s->h && ix >= 0 && ix < s->w)
+              acc += (double)wt[(ch * s->kh + ky) * s->kw + kx] * x[(p * s->h + iy) * s->w + ix];
+          }
+        if (fabs(y[at] - acc) > 1e-5 * (1 + fabs(acc))) {
+          printf("FAIL isa %d mode %d threads %d: plane %lld (%lld, %lld): got %g, want %g\n",
+                 isa, mode, threads, (long long)p, (long long)oy, (long long)ox, y[at], acc);
+          bad = 1;
+        }
+      }
+  free(x);
+  free(wt);
+  free(b);
+  free(ybuf);
+  free(y0);
+  return bad;
+}
+
+int main(void) {
+  /* n c h w kh kw sh sw dh dw pt pl pb pr */
+  static const shape shapes[] = {
+      {1, 3, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},         /* ow < 16 */
+      {2, 5, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},       /* stride 2 */
+      {1, 4, 17, 33, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},       /* 5x5 */
+      {1, 3, 20, 19, 5, 5, 2, 2, 1, 1, 1, 2, 2, 1},       /* 5x5 s2, asymmetric */
+      {1, 2, 112, 112, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},     /* several bands */
+      {1, 2, 113, 111, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1},     /* several bands, s2 */
+      {1, 3, 12, 10, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},       /* dilation */
+      {1, 2, 11, 23, 3, 5, 2, 1, 1, 2, 0, 3, 1, 0},       /* mixed */
+      {1, 2, 10, 40, 7, 7, 3, 3, 1, 1, 3, 3, 3, 3},       /* 7x7, stride 3 */
+      {1, 2, 4, 3, 3, 3, 1, 1, 1, 1, 4, 3, 2, 5},         /* padding > input */
+      {1, 2, 9, 1500, 3, 3, 1, 1, 5, 1, 5, 1, 5, 1},      /* direct fallback */
+  };
+  int isas[3], nisa = 0;
+  isas[nisa++] = 0;
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    isas[nisa++] = 1;
+  if (__builtin_cpu_supports("avx512f"))
+    isas[nisa++] = 2;
+#endif
+  int failures = 0, runs = 0;
+  for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; ++i)
+    for (int k = 0; k < nisa; ++k)
+      for (int mode = 0; mode < 3; ++mode)
+        for (int threads = 1; threads <= 2; ++threads) {
+          ++runs;
+          if (run(&shapes[i], isas[k], mode, threads)) {
+            printf("  in shape %zu\n", i);
+            ++failures;
+          }
+        }
+  printf("%d runs, %d failures\n", runs, failures);
+  return failures != 0;
+}
