@@ -360,11 +360,15 @@ struct ReuseInputAsInit : OpRewritePattern<linalg::GenericOp> {
 struct FuseElementwisePass : steed::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    // Fuse a producer only into its single consumer: nothing is computed
-    // twice.
+    // Fuse a producer only into its single consumer, and only when the
+    // consumer reads each of its elements once (a permutation, no
+    // broadcast): nothing is computed twice. (The sqrt of a LayerNorm's
+    // variance stays a loop over rows instead of running per element.)
     linalg::populateElementwiseOpsFusionPatterns(patterns, [](OpOperand *operand) {
       Operation *producer = operand->get().getDefiningOp();
-      return producer && producer->hasOneUse();
+      auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+      return producer && producer->hasOneUse() && consumer &&
+             consumer.getMatchingIndexingMap(operand).isPermutation();
     });
     patterns.add<ReuseInputAsInit>(&getContext());
     FrozenRewritePatternSet frozen(std::move(patterns));
