@@ -72,3 +72,40 @@ func.func @multi_use_and_inputs(%x: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor
   }
   return %r#0, %r#1 : tensor<2x4xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d0)>
+#vec = affine_map<(d0) -> (d0)>
+
+// Must not fire: the consumer broadcasts the producer's result (a row's
+// sqrt read by every element of the row); fusing would compute the sqrt
+// per element instead of per row.
+// CHECK-LABEL: func.func @no_broadcast_recompute
+// CHECK:         %[[S:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<2xf32>)
+// CHECK:           math.sqrt
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}}, %[[S]] : tensor<2x4xf32>, tensor<2xf32>)
+// CHECK-NOT:       math.sqrt
+// CHECK:           arith.divf
+func.func @no_broadcast_recompute(%x: tensor<2x4xf32>, %v: tensor<2xf32>) -> tensor<2x4xf32> {
+  %r = exec.group(%x, %v) : (tensor<2x4xf32>, tensor<2xf32>) -> tensor<2x4xf32> {
+  ^bb0(%a: tensor<2x4xf32>, %b: tensor<2xf32>):
+    %e0 = tensor.empty() : tensor<2xf32>
+    %s = linalg.generic {indexing_maps = [#vec, #vec], iterator_types = ["parallel"]}
+        ins(%b : tensor<2xf32>) outs(%e0 : tensor<2xf32>) {
+    ^bb0(%i: f32, %o: f32):
+      %m = math.sqrt %i : f32
+      linalg.yield %m : f32
+    } -> tensor<2xf32>
+    %e1 = tensor.empty() : tensor<2x4xf32>
+    %d = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%a, %s : tensor<2x4xf32>, tensor<2xf32>) outs(%e1 : tensor<2x4xf32>) {
+    ^bb0(%i: f32, %j: f32, %o: f32):
+      %m = arith.divf %i, %j : f32
+      linalg.yield %m : f32
+    } -> tensor<2x4xf32>
+    exec.yield %d : tensor<2x4xf32>
+  }
+  return %r : tensor<2x4xf32>
+}
