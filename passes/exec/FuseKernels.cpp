@@ -169,7 +169,9 @@ struct FuseKernelsPass : steed::impl::FuseKernelsBase<FuseKernelsPass> {
       for (Operation *user : r.getUsers())
         if (user != consumer)
           return std::nullopt;
-    const GroupInfo &p = info(producer), &c = info(consumer);
+    // Copies: the second lookup may grow the map.
+    GroupInfo p = info(producer);
+    GroupInfo c = info(consumer);
     if (p.kind == Kind::Opaque || c.kind == Kind::Opaque || c.kind == Kind::Anchor)
       return std::nullopt;
     if (p.numOps + c.numOps > maxOps)
