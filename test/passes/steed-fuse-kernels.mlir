@@ -133,3 +133,23 @@ func.func @data_dependent(%x: tensor<4xf32>) -> tensor<1x?xi64> {
   %m = onnx.Neg %c : tensor<1x?xi64> -> tensor<1x?xi64> loc("neg")
   return %m : tensor<1x?xi64>
 }
+
+// -----
+
+// Must not fire: a control-flow op keeps its group; neither its operand's
+// producer nor its consumer joins it.
+// CHECK-LABEL: func.func @control_flow
+// CHECK:       exec.group(%arg1) {nodes = ["neg"]}
+// CHECK:       exec.group({{.*}}) {nodes = ["if"]}
+// CHECK:       exec.group({{.*}}) {nodes = ["relu"]}
+func.func @control_flow(%c: tensor<i1>, %x: tensor<100xf32>) -> tensor<100xf32> {
+  %n = onnx.Neg %x : tensor<100xf32> -> tensor<100xf32> loc("neg")
+  %r = onnx.If %c : (tensor<i1>) -> tensor<100xf32> {
+    %a = onnx.Add %n, %n : (tensor<100xf32>, tensor<100xf32>) -> tensor<100xf32>
+    onnx.Yield %a : tensor<100xf32>
+  } else {
+    onnx.Yield %n : tensor<100xf32>
+  } loc("if")
+  %y = onnx.Relu %r : tensor<100xf32> -> tensor<100xf32> loc("relu")
+  return %y : tensor<100xf32>
+}
