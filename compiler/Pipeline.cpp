@@ -104,14 +104,17 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     Stage stage;
     const char *pipeline;
   };
-  static const StageSpec stages[] = {
+  const StageSpec stages[] = {
       {Stage::ONNX, ""},
       // Folding can turn shape operands into constants (Shape -> Gather ->
       // Concat -> Reshape), which makes more result types static: re-infer.
       {Stage::ONNXOpt, "canonicalize,func.func(steed-infer-shapes),canonicalize,"
                        "func.func(steed-infer-shapes)"},
-      {Stage::Kernels, "func.func(steed-form-kernels),canonicalize"},
-      {Stage::Linalg, "steed-lower-onnx,canonicalize"},
+      {Stage::Kernels, options.fusion
+                           ? "func.func(steed-form-kernels,steed-fuse-kernels),canonicalize"
+                           : "func.func(steed-form-kernels),canonicalize"},
+      {Stage::Linalg, options.fusion ? "steed-lower-onnx,canonicalize,steed-fuse-elementwise,canonicalize"
+                                     : "steed-lower-onnx,canonicalize"},
       {Stage::Plan, "steed-outline-kernels,canonicalize,symbol-dce"},
       // Loop bodies (Loop, Scan) yield buffers equivalent to their
       // iteration arguments, so their temporaries never outlive an

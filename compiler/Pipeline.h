@@ -43,6 +43,9 @@ struct CompileOptions {
   Stage emit = Stage::Lib;
   /// Print each kernel with the ONNX nodes it computes (to stdout).
   bool reportKernels = false;
+  /// Merge kernels (steed-fuse-kernels) and fuse the elementwise loops
+  /// inside them (steed-fuse-elementwise); off: one kernel per onnx op.
+  bool fusion = true;
   ImportOptions import;
   TargetOptions targetOptions;
 };

@@ -61,6 +61,88 @@ def FormKernels : Pass<"steed-form-kernels", "mlir::func::FuncOp"> {
   let dependentDialects = ["steed::exec::ExecDialect"];
 }
 
+def FuseKernels : Pass<"steed-fuse-kernels", "mlir::func::FuncOp"> {
+  let summary = "Merges exec.groups: epilogues, elementwise chains, normalizations";
+  let description = [{
+    Merges a producer group into its consumer when every use of the
+    producer's results is in that consumer (nothing is computed twice) and
+    the pair is one of:
+
+    * an epilogue: an elementwise consumer (Add, Relu, Cast, Clip, Where,
+      ... with broadcasting of its other operands) whose results have the
+      shape of the producer's results or of the producer's domain
+      (conv/matmul/gemm + bias + activation + residual add; chains of
+      elementwise ops; `x - mean(x)` after a reduction);
+    * a prologue: an elementwise producer of the tensor a reduction
+      consumer reduces (`Pow -> ReduceMean`);
+    * two reductions, or an anchor (conv, matmul, any other op) and a
+      reduction, over the same domain (decomposed LayerNorm, Softmax after
+      a MatMul).
+
+    The domain of a group is the iteration space of its main op: the result
+    of an anchor or elementwise op, the first operand of a reduction
+    (ReduceX, Softmax, LogSoftmax, LayerNormalization). Two anchors never
+    merge; neither do groups with regions (If, Loop, Scan), data-dependent
+    ops (NonZero, Unique, ...) or tensors whose shapes are not static. The
+    merged group sits at the consumer's place; its `nodes` are the
+    producer's followed by the consumer's.
+
+    ```mlir
+    // before
+    %c = exec.group(%x, %w) {nodes = ["conv"]} : (...) -> tensor<1x8x4x4xf32> {...}
+    %r = exec.group(%c) {nodes = ["relu"]} : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+    ^bb0(%a: tensor<1x8x4x4xf32>):
+      %0 = onnx.Relu %a : tensor<1x8x4x4xf32> -> tensor<1x8x4x4xf32>
+      exec.yield %0 : tensor<1x8x4x4xf32>
+    }
+    // after
+    %r = exec.group(%x, %w) {nodes = ["conv", "relu"]} : (...) -> tensor<1x8x4x4xf32> {
+    ^bb0(%a: tensor<1x3x4x4xf32>, %b: tensor<8x3x1x1xf32>):
+      %0 = onnx.Conv %a, %b, ... 
+      %1 = onnx.Relu %0 : tensor<1x8x4x4xf32> -> tensor<1x8x4x4xf32>
+      exec.yield %1 : tensor<1x8x4x4xf32>
+    }
+    ```
+  }];
+  let options = [
+    Option<"maxOps", "max-ops", "int64_t", "64",
+           "Groups never grow beyond this many onnx ops (constants not counted)">,
+  ];
+  let dependentDialects = ["steed::exec::ExecDialect"];
+}
+
+def FuseElementwise : Pass<"steed-fuse-elementwise", "mlir::ModuleOp"> {
+  let summary = "Fuses the elementwise linalg.generics inside each exec.group";
+  let description = [{
+    Runs after steed-lower-onnx: upstream elementwise fusion
+    (`linalg::populateElementwiseOpsFusionPatterns`, a producer only into
+    its single consumer) inside every group, so that a fused group's chain
+    of elementwise ops becomes one loop nest; and an all-parallel generic
+    that writes a fresh tensor shaped like an input that nothing else reads
+    writes over that input instead (the epilogue of a conv runs in the
+    conv's buffer). Named ops (conv, matmul) are left as they are.
+
+    ```mlir
+    // before
+    %c = linalg.conv_2d_nchw_fchw ins(%x, %w : ...) outs(%b : tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+    %e = tensor.empty() : tensor<1x8x4x4xf32>
+    %r = linalg.generic {...} ins(%c : tensor<1x8x4x4xf32>) outs(%e : tensor<1x8x4x4xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %m = arith.maximumf %in, %zero : f32
+      linalg.yield %m : f32
+    } -> tensor<1x8x4x4xf32>
+    // after
+    %c = linalg.conv_2d_nchw_fchw ins(%x, %w : ...) outs(%b : tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+    %r = linalg.generic {...} outs(%c : tensor<1x8x4x4xf32>) {
+    ^bb0(%out: f32):
+      %m = arith.maximumf %out, %zero : f32
+      linalg.yield %m : f32
+    } -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
 def LowerONNX : Pass<"steed-lower-onnx", "mlir::ModuleOp"> {
   let summary = "Lowers onnx ops to linalg, tensor, arith and math";
   let description = [{

@@ -45,6 +45,10 @@ static cl::opt<bool> listOps("list-ops",
 static cl::opt<bool> reportKernels(
     "report-kernels", cl::desc("Print each kernel and the ONNX nodes it computes"),
     cl::cat(category));
+static cl::opt<bool> fusion(
+    "fusion", cl::desc("Fuse onnx ops into bigger kernels (default true; "
+                       "--fusion=false: one kernel per op)"),
+    cl::init(true), cl::cat(category));
 static cl::opt<bool> listTargets("list-targets", cl::desc("Print the targets"),
                                  cl::cat(category));
 
@@ -112,6 +116,7 @@ int main(int argc, char **argv) {
     return usageError("--emit=" + emit + " is not a stage (" + steed::stageNames() + ")");
   options.emit = *stage;
   options.reportKernels = reportKernels;
+  options.fusion = fusion;
   bool binary = *stage == steed::Stage::Obj || *stage == steed::Stage::Lib;
   if (!outputFile.empty())
     options.outputPath = outputFile;
