@@ -80,4 +80,30 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def CPUApproximateMath : Pass<"steed-cpu-approximate-math"> {
+  let summary = "Replaces f32 transcendentals with inline polynomial approximations";
+  let description = [{
+    Runs in the CPU lowering before the math ops reach convert-math-to-libm:
+    f32 `math.exp`, `math.expm1`, `math.tanh`, `math.erf`, `math.log`,
+    `math.log1p`, `math.log2` (option `ops`) become MLIR's polynomial
+    approximations (mlir/Dialect/Math/Transforms: range reduction plus a
+    minimax polynomial, a few ulp from libm, special values kept), built of
+    arith/math ops with vector forms, so LLVM vectorizes the loops around
+    them instead of calling libm element by element. f64 (and f16/bf16,
+    computed in f32 by the lowering) ops and other functions are left alone.
+
+    ```mlir
+    // before
+    %y = math.exp %x : f32
+    // after: arith.mulf / math.fma / math.floor / arith.bitcast ... no call
+    ```
+  }];
+  let options = [
+    ListOption<"ops", "ops", "std::string",
+               "math op mnemonics to approximate (f32 only); empty: the list above">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 #endif
