@@ -109,10 +109,13 @@ def CPUReductionLoops : Pass<"steed-cpu-reduction-loops"> {
   let summary = "Lowers innermost reductions to loops with register accumulators";
   let description = [{
     Runs in the CPU lowering before convert-linalg-to-loops, on the bufferized
-    kernels. A `linalg.generic` on memrefs whose reduction dimensions are
-    the innermost loops and whose outputs are indexed by the parallel
-    dimensions only (row sums, max, mean, variance: Softmax, LayerNorm,
-    ReduceX, GlobalAveragePool) becomes scf.for loops in which the
+    kernels. A linalg op on memrefs (`linalg.generic` or a named op) whose
+    reduction dimensions are the innermost loops and whose outputs are
+    indexed by the parallel dimensions only (row sums, max, mean, variance:
+    Softmax, LayerNorm, ReduceX, GlobalAveragePool; pooling windows,
+    depthwise convolutions) becomes scf.for loops, the parallel ones in the
+    order of the first output's dimensions (its contiguous dimension
+    innermost, whatever the op's loop order), in which the
     accumulators are iter_args: loaded once before the reduction loops and
     stored once after them, instead of a load and a store of the output
     buffer per iteration, which LLVM cannot promote to a register (the

@@ -3,8 +3,10 @@
 // convert-linalg-to-loops keeps a reduction's accumulator in the output
 // buffer: every iteration loads and stores it, and LLVM cannot keep it in a
 // register (it cannot prove the output does not overlap the inputs), so the
-// loop stays scalar. For a linalg.generic whose reduction dimensions are the
-// innermost ones, this pass builds the loops itself: parallel loops outside,
+// loop stays scalar. For a linalg op (generic or named) whose reduction
+// dimensions are the innermost ones, this pass builds the loops itself:
+// parallel loops outside, in the output's dimension order (a depthwise
+// convolution's channel loop is not innermost then),
 // the initial values loaded once, the reduction loops carrying them as
 // scf.for iter_args, one store after. The combining op (addf, mulf, max/min)
 // gets the `reassoc` fast-math flag, which lets LLVM's loop vectorizer
@@ -31,7 +33,7 @@ namespace {
 
 /// Number of leading parallel loops when all reduction loops are trailing
 /// and there is at least one; -1 otherwise.
-int64_t leadingParallel(linalg::GenericOp op) {
+int64_t leadingParallel(linalg::LinalgOp op) {
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   int64_t p = 0;
   while (p < (int64_t)iters.size() && iters[p] == utils::IteratorType::parallel)
@@ -44,7 +46,7 @@ int64_t leadingParallel(linalg::GenericOp op) {
   return p;
 }
 
-bool applicable(linalg::GenericOp op) {
+bool applicable(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() == 0)
     return false;
   int64_t p = leadingParallel(op);
@@ -60,7 +62,7 @@ bool applicable(linalg::GenericOp op) {
         return false;
   }
   // A plain body: no regions, no ops with memory effects.
-  for (Operation &inner : op.getBody()->without_terminator())
+  for (Operation &inner : op.getBlock()->without_terminator())
     if (inner.getNumRegions() != 0 || !isMemoryEffectFree(&inner))
       return false;
   return true;
@@ -95,19 +97,36 @@ void allowReassociation(Value yielded, BlockArgument acc) {
                                              flags | arith::FastMathFlags::reassoc));
 }
 
-void lower(linalg::GenericOp op) {
+void lower(linalg::LinalgOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   int64_t p = leadingParallel(op);
-  SmallVector<Range> ranges = cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, loc);
+  SmallVector<Range> ranges = op.createLoopRanges(b, loc);
   SmallVector<Value> lbs, ubs, steps;
   for (Range &r : ranges) {
     lbs.push_back(getValueOrCreateConstantIndexOp(b, loc, r.offset));
     ubs.push_back(getValueOrCreateConstantIndexOp(b, loc, r.size));
     steps.push_back(getValueOrCreateConstantIndexOp(b, loc, r.stride));
   }
-  Block *body = op.getBody();
-  auto buildBody = [&](OpBuilder &b, Location loc, ValueRange outer) {
+  // Parallel loops in the order of the first output's dimensions (its
+  // innermost, contiguous dimension innermost), then any others.
+  SmallVector<int64_t> order;
+  for (AffineExpr e : op.getMatchingIndexingMap(op.getDpsInitOperand(0)).getResults())
+    order.push_back(cast<AffineDimExpr>(e).getPosition());
+  for (int64_t d = 0; d < p; ++d)
+    if (!llvm::is_contained(order, d))
+      order.insert(order.begin(), d);
+  SmallVector<Value> plbs, pubs, psteps;
+  for (int64_t d : order) {
+    plbs.push_back(lbs[d]);
+    pubs.push_back(ubs[d]);
+    psteps.push_back(steps[d]);
+  }
+  Block *body = op.getBlock();
+  auto buildBody = [&](OpBuilder &b, Location loc, ValueRange permuted) {
+    SmallVector<Value> outer(p);
+    for (auto [k, d] : llvm::enumerate(order))
+      outer[d] = permuted[k];
     SmallVector<Value> inits;
     SmallVector<SmallVector<Value>> outIdx;
     for (OpOperand &init : op.getDpsInitsMutable()) {
@@ -151,20 +170,19 @@ void lower(linalg::GenericOp op) {
     for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable()))
       memref::StoreOp::create(b, loc, nest.results[i], init.get(), outIdx[i]);
   };
-  ArrayRef<Value> pl(lbs), pu(ubs), ps(steps);
-  scf::buildLoopNest(b, loc, pl.take_front(p), pu.take_front(p), ps.take_front(p), buildBody);
+  scf::buildLoopNest(b, loc, plbs, pubs, psteps, buildBody);
   op.erase();
 }
 
 struct CPUReductionLoopsPass : steed::impl::CPUReductionLoopsBase<CPUReductionLoopsPass> {
   using Base::Base;
   void runOnOperation() override {
-    SmallVector<linalg::GenericOp> ops;
-    getOperation()->walk([&](linalg::GenericOp op) {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation()->walk([&](linalg::LinalgOp op) {
       if (applicable(op))
         ops.push_back(op);
     });
-    for (linalg::GenericOp op : ops)
+    for (linalg::LinalgOp op : ops)
       lower(op);
   }
 };

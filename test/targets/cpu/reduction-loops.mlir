@@ -69,6 +69,26 @@ func.func @argmax_like(%x: memref<8x16xf32>, %s: memref<8xi64>) {
   return
 }
 
+// Named ops too: a depthwise convolution (reductions kh, kw innermost).
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT:   linalg.depthwise_conv_2d_nchw_chw
+// Parallel loops in the output's order (n, c, oh, ow: ow innermost).
+// CHECK:       scf.for %[[N:[a-z0-9]+]] =
+// CHECK:       scf.for %[[C:[a-z0-9]+]] =
+// CHECK:       scf.for %[[OH:[a-z0-9]+]] =
+// CHECK:       scf.for %[[OW:[a-z0-9]+]] =
+// CHECK:       %[[INIT:.*]] = memref.load %{{.*}}[%[[N]], %[[C]], %[[OH]], %[[OW]]] : memref<1x8x6x6xf32>
+// CHECK:       scf.for {{.*}} iter_args(%[[A0:.*]] = %[[INIT]]) -> (f32)
+// CHECK:         scf.for {{.*}} iter_args(%[[A1:.*]] = %[[A0]]) -> (f32)
+// CHECK:           %[[P:.*]] = arith.mulf
+// CHECK:           arith.addf %[[A1]], %[[P]] fastmath<reassoc> : f32
+// CHECK:       memref.store
+func.func @depthwise(%x: memref<1x8x8x8xf32>, %w: memref<8x3x3xf32>, %y: memref<1x8x6x6xf32>) {
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<1x8x8x8xf32>, memref<8x3x3xf32>) outs(%y : memref<1x8x6x6xf32>)
+  return
+}
+
 // Must not fire: a reduction loop outside a parallel one, an output indexed
 // by the reduction dimension, a purely parallel generic, tensors.
 // CHECK-LABEL: func.func @keep
