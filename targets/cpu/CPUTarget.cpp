@@ -54,6 +54,7 @@ public:
     std::string pipeline =
         "steed-lower-launches,steed-cpu-microkernels{isa=" +
         std::to_string(kernelISA(options)) + "},steed-cpu-expand-strided-copies,"
+        "func.func(steed-cpu-approximate-math),func.func(steed-cpu-reduction-loops),"
         "func.func(convert-linalg-to-loops),"
         "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
         "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"

@@ -88,4 +88,72 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def CPUApproximateMath : Pass<"steed-cpu-approximate-math"> {
+  let summary = "Replaces f32 transcendentals with inline polynomial approximations";
+  let description = [{
+    Runs in the CPU lowering before the math ops reach convert-math-to-libm:
+    f32 `math.exp`, `math.expm1`, `math.tanh`, `math.erf`, `math.log`,
+    `math.log1p`, `math.log2` (option `ops`) become MLIR's polynomial
+    approximations (mlir/Dialect/Math/Transforms: range reduction plus a
+    minimax polynomial, a few ulp from libm, special values kept), built of
+    arith/math ops with vector forms, so LLVM vectorizes the loops around
+    them instead of calling libm element by element. f64 (and f16/bf16,
+    computed in f32 by the lowering) ops and other functions are left alone.
+
+    ```mlir
+    // before
+    %y = math.exp %x : f32
+    // after: arith.mulf / math.fma / math.floor / arith.bitcast ... no call
+    ```
+  }];
+  let options = [
+    ListOption<"ops", "ops", "std::string",
+               "math op mnemonics to approximate (f32 only); empty: the list above">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+def CPUReductionLoops : Pass<"steed-cpu-reduction-loops"> {
+  let summary = "Lowers innermost reductions to loops with register accumulators";
+  let description = [{
+    Runs in the CPU lowering before convert-linalg-to-loops, on the bufferized
+    kernels. A linalg op on memrefs (`linalg.generic` or a named op) whose
+    reduction dimensions are the innermost loops and whose outputs are
+    indexed by the parallel dimensions only (row sums, max, mean, variance:
+    Softmax, LayerNorm, ReduceX, GlobalAveragePool; pooling windows,
+    depthwise convolutions) becomes scf.for loops, the parallel ones in the
+    order of the first output's dimensions (its contiguous dimension
+    innermost, whatever the op's loop order), in which the
+    accumulators are iter_args: loaded once before the reduction loops and
+    stored once after them, instead of a load and a store of the output
+    buffer per iteration, which LLVM cannot promote to a register (the
+    output may overlap the inputs as far as it knows). The op combining an
+    accumulator with the new value (`addf`, `mulf`, `maximumf`, `minimumf`,
+    `maxnumf`, `minnumf`) gets `fastmath<reassoc>` so that LLVM's loop
+    vectorizer may split the reduction into vector lanes (a different
+    rounding order; the sums stay in f32, as before).
+
+    ```mlir
+    // before
+    linalg.generic {iterator_types = ["parallel", "reduction"]}
+        ins(%x : memref<8x128xf32>) outs(%s : memref<8xf32>) {...}
+    // after
+    scf.for %i = %c0 to %c8 step %c1 {
+      %init = memref.load %s[%i] : memref<8xf32>
+      %sum = scf.for %j = %c0 to %c128 step %c1 iter_args(%acc = %init) -> (f32) {
+        %v = memref.load %x[%i, %j] : memref<8x128xf32>
+        %n = arith.addf %acc, %v fastmath<reassoc> : f32
+        scf.yield %n : f32
+      }
+      memref.store %sum, %s[%i] : memref<8xf32>
+    }
+    ```
+    Generics with a reduction before a parallel loop, outputs indexed by a
+    reduction dimension, or bodies with side effects keep
+    convert-linalg-to-loops.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect", "mlir::affine::AffineDialect"];
+}
+
 #endif

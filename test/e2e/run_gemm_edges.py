@@ -46,6 +46,19 @@ def cases():
                [('a', a)], [('b', b)], a.astype(np.float64) @ b)
         yield (f'matmul_rt_{m}x{k}x{n}', helper.make_node('MatMul', ['a', 'b'], ['y']),
                [('a', a), ('b', b)], [], a.astype(np.float64) @ b)
+    # Small M (1..4 rows) against a constant B: the streaming path (column
+    # tails of 1..31 below and above 16, many panels to split over threads,
+    # odd K for the k-unrolled loop, a batch, a transposed A).
+    for m, k, n in [(1, 1024, 1000), (2, 7, 16), (4, 33, 600), (2, 64, 47), (4, 1, 5)]:
+        a, b = rand(m, k), rand(k, n)
+        yield (f'matmul_small_m_{m}x{k}x{n}', helper.make_node('MatMul', ['a', 'b'], ['y']),
+               [('a', a)], [('b', b)], a.astype(np.float64) @ b)
+    a, b = rand(3, 2, 45), rand(45, 70)
+    yield ('matmul_small_m_batched', helper.make_node('MatMul', ['a', 'b'], ['y']),
+           [('a', a)], [('b', b)], a.astype(np.float64) @ b)
+    a, b, c = rand(37, 3), rand(70, 37), rand(70)
+    yield ('gemm_small_m_t11', helper.make_node('Gemm', ['a', 'b', 'c'], ['y'], transA=1, transB=1),
+           [('a', a)], [('b', b), ('c', c)], a.T.astype(np.float64) @ b.T + c)
     # Constant A (left operand prepacked).
     a, b = rand(19, 45), rand(45, 40)
     yield ('matmul_const_a', helper.make_node('MatMul', ['a', 'b'], ['y']), [('b', b)],

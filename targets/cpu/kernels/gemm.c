@@ -382,6 +382,198 @@ static void run_job(job *j, intptr_t kcp) {
     run_tasks(j, 0, tasks);
 }
 
+/* ---- Small M: 1..SMALL_M rows against prepacked B ----------------------
+ * A GEMM with a few rows (a Linear layer at batch 1) is bound by reading
+ * B: the tiled path packs A into a zero-padded 8-row panel and runs the
+ * 8 x 32 micro-kernel, 8x the FLOPs for M = 1. Here each prepacked NR-column
+ * panel of B ([K][NR], zero padded) is streamed once, front to back, with
+ * the M rows of A broadcast from where they are (no packing) and the
+ * accumulators in registers; C is updated once per panel. */
+#define SMALL_M 4
+
+#ifdef STEEDK_X86
+/* AVX-512: 2 zmm per row and two k-parity sets (independent FMA chains),
+ * at most 16 accumulators. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+smallm_panel_avx512(const int m, int64_t K, const float *a, int64_t rsa, int64_t csa,
+                    const float *b, float *c, int64_t rsc, int64_t cols) {
+  __m512 acc[SMALL_M][2][2];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < SMALL_M; ++i)
+#pragma clang loop unroll(full)
+    for (int h = 0; h < 2; ++h)
+      acc[i][h][0] = acc[i][h][1] = _mm512_setzero_ps();
+  int64_t k = 0;
+  for (; k + 2 <= K; k += 2, b += 2 * NR) {
+#pragma clang loop unroll(full)
+    for (int u = 0; u < 2; ++u) {
+      __m512 b0 = _mm512_load_ps(b + u * NR), b1 = _mm512_load_ps(b + u * NR + 16);
+#pragma clang loop unroll(full)
+      for (int i = 0; i < SMALL_M; ++i) {
+        if (i >= m)
+          break;
+        __m512 x = _mm512_set1_ps(a[i * rsa + (k + u) * csa]);
+        acc[i][0][u] = _mm512_fmadd_ps(x, b0, acc[i][0][u]);
+        acc[i][1][u] = _mm512_fmadd_ps(x, b1, acc[i][1][u]);
+      }
+    }
+  }
+  if (k < K) {
+    __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < SMALL_M; ++i) {
+      if (i >= m)
+        break;
+      __m512 x = _mm512_set1_ps(a[i * rsa + k * csa]);
+      acc[i][0][0] = _mm512_fmadd_ps(x, b0, acc[i][0][0]);
+      acc[i][1][0] = _mm512_fmadd_ps(x, b1, acc[i][1][0]);
+    }
+  }
+  __mmask16 m0 = cols >= 16 ? 0xffff : (__mmask16)((1u << cols) - 1);
+  __mmask16 m1 = cols >= 32 ? 0xffff : cols > 16 ? (__mmask16)((1u << (cols - 16)) - 1) : 0;
+#pragma clang loop unroll(full)
+  for (int i = 0; i < SMALL_M; ++i) {
+    if (i >= m)
+      break;
+    float *ci = c + i * rsc;
+    __m512 s0 = _mm512_add_ps(acc[i][0][0], acc[i][0][1]);
+    __m512 s1 = _mm512_add_ps(acc[i][1][0], acc[i][1][1]);
+    _mm512_mask_storeu_ps(ci, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, ci), s0));
+    _mm512_mask_storeu_ps(ci + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, ci + 16), s1));
+  }
+}
+
+/* AVX2: the panel in two 16-column halves (2 ymm per row each). */
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+smallm_panel_avx2(const int m, int64_t K, const float *a, int64_t rsa, int64_t csa,
+                  const float *b0, float *c, int64_t rsc, int64_t cols) {
+  float t[SMALL_M][NR];
+  for (int h = 0; h < 2; ++h) {
+    __m256 acc[SMALL_M][2];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < SMALL_M; ++i)
+      acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    const float *b = b0 + 16 * h;
+    for (int64_t k = 0; k < K; ++k, b += NR) {
+      __m256 y0 = _mm256_load_ps(b), y1 = _mm256_load_ps(b + 8);
+#pragma clang loop unroll(full)
+      for (int i = 0; i < SMALL_M; ++i) {
+        if (i >= m)
+          break;
+        __m256 x = _mm256_broadcast_ss(a + i * rsa + k * csa);
+        acc[i][0] = _mm256_fmadd_ps(x, y0, acc[i][0]);
+        acc[i][1] = _mm256_fmadd_ps(x, y1, acc[i][1]);
+      }
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < SMALL_M; ++i) {
+      if (i >= m)
+        break;
+      _mm256_storeu_ps(&t[i][16 * h], acc[i][0]);
+      _mm256_storeu_ps(&t[i][16 * h + 8], acc[i][1]);
+    }
+  }
+  for (int i = 0; i < m; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      c[i * rsc + j] += t[i][j];
+}
+#endif
+
+static void smallm_panel_generic(int m, int64_t K, const float *a, int64_t rsa,
+                                 int64_t csa, const float *b, float *c, int64_t rsc,
+                                 int64_t cols) {
+  float t[SMALL_M][NR];
+  memset(t, 0, sizeof t);
+  for (int64_t k = 0; k < K; ++k, b += NR)
+    for (int i = 0; i < m; ++i) {
+      float x = a[i * rsa + k * csa];
+      for (int j = 0; j < NR; ++j)
+        t[i][j] += x * b[j];
+    }
+  for (int i = 0; i < m; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      c[i * rsc + j] += t[i][j];
+}
+
+/* Panels [p0, p1) of one problem, per ISA (constant row counts: the row
+ * loops unroll). */
+#define SMALLM_PANELS(NAME, ATTR, PANEL)                                        \
+  ATTR static void NAME(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa, \
+                        int64_t csa, const float *Bp, float *C, int64_t p0, int64_t p1, \
+                        int64_t rsc) {                                          \
+    for (int64_t p = p0; p < p1; ++p) {                                         \
+      const float *b = Bp + p * K * NR;                                         \
+      float *c = C + p * NR;                                                    \
+      int64_t cols = N - p * NR < NR ? N - p * NR : NR;                         \
+      switch (M) {                                                              \
+      case 1: PANEL(1, K, A, rsa, csa, b, c, rsc, cols); break;                 \
+      case 2: PANEL(2, K, A, rsa, csa, b, c, rsc, cols); break;                 \
+      case 3: PANEL(3, K, A, rsa, csa, b, c, rsc, cols); break;                 \
+      default: PANEL(4, K, A, rsa, csa, b, c, rsc, cols); break;                \
+      }                                                                         \
+    }                                                                           \
+  }
+#ifdef STEEDK_X86
+SMALLM_PANELS(smallm_avx512, __attribute__((target("avx512f"))), smallm_panel_avx512)
+SMALLM_PANELS(smallm_avx2, __attribute__((target("avx2,fma"))), smallm_panel_avx2)
+#endif
+SMALLM_PANELS(smallm_generic, , smallm_panel_generic)
+#undef SMALLM_PANELS
+
+static void smallm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
+                   int64_t rsa, int64_t csa, const float *Bp, float *C, int64_t rsc,
+                   int64_t p0, int64_t p1) {
+#ifdef STEEDK_X86
+  if ((flags & STEEDK_ISA_MASK) == 2) {
+    smallm_avx512(M, N, K, A, rsa, csa, Bp, C, p0, p1, rsc);
+    return;
+  }
+  if ((flags & STEEDK_ISA_MASK) == 1) {
+    smallm_avx2(M, N, K, A, rsa, csa, Bp, C, p0, p1, rsc);
+    return;
+  }
+#endif
+  smallm_generic(M, N, K, A, rsa, csa, Bp, C, p0, p1, rsc);
+}
+
+typedef struct {
+  int64_t flags, M, N, K, panels, chunk;
+  const float *A, *B;
+  float *C;
+  int64_t bsa, rsa, csa, bsb, bsc, rsc;
+} smallm_job;
+
+/* Task t: problem t / (tasks per problem), a chunk of its panels. */
+static void smallm_tasks(void *arg, int64_t begin, int64_t end) {
+  const smallm_job *j = (const smallm_job *)arg;
+  int64_t per = (j->panels + j->chunk - 1) / j->chunk;
+  for (int64_t t = begin; t < end; ++t) {
+    int64_t p = t / per, p0 = (t % per) * j->chunk;
+    int64_t p1 = p0 + j->chunk < j->panels ? p0 + j->chunk : j->panels;
+    smallm(j->flags, j->M, j->N, j->K, j->A + p * j->bsa, j->rsa, j->csa, j->B + p * j->bsb,
+           j->C + p * j->bsc, j->rsc, p0, p1);
+  }
+}
+
+static void run_smallm(smallm_job *j, int64_t problems, intptr_t kcp) {
+  const steed_kernel_context *kc = (const steed_kernel_context *)kcp;
+  int64_t threads = kc && kc->parallel_for && kc->num_threads > 1 ? kc->num_threads : 1;
+  j->panels = (j->N + NR - 1) / NR;
+  /* Several threads: each gets contiguous column panels (two chunks per
+   * thread over all problems); one thread: whole problems. */
+  j->chunk = j->panels;
+  if (threads > 1) {
+    int64_t want = 2 * threads;
+    int64_t per = problems >= want ? 1 : (want + problems - 1) / problems;
+    j->chunk = (j->panels + per - 1) / per;
+  }
+  int64_t tasks = problems * ((j->panels + j->chunk - 1) / j->chunk);
+  if (threads > 1 && tasks > 1)
+    kc->parallel_for(kc->pool, tasks, smallm_tasks, j);
+  else
+    smallm_tasks(j, 0, tasks);
+}
+
 /* C[b] += A[b] * B[b] for b in [0, batch): element strides (batch, row,
  * column) per operand; C's column stride is 1. A prepacked operand ignores
  * its row/column strides and its batch stride counts elements of the packed
@@ -391,6 +583,13 @@ void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
                   intptr_t a, int64_t aOff, int64_t bsa, int64_t rsa, int64_t csa,
                   intptr_t b, int64_t bOff, int64_t bsb, int64_t rsb, int64_t csb,
                   intptr_t c, int64_t cOff, int64_t bsc, int64_t rsc, intptr_t kc) {
+  if ((flags & STEEDK_B_PACKED) && !(flags & STEEDK_A_PACKED) && M >= 1 && M <= SMALL_M &&
+      N > 0 && K > 0 && batch > 0) {
+    smallm_job s = {flags, M, N, K, 0, 0, (const float *)a + aOff, (const float *)b + bOff,
+                    (float *)c + cOff, bsa, rsa, csa, bsb, bsc, rsc};
+    run_smallm(&s, batch, kc);
+    return;
+  }
   job j;
   memset(&j, 0, sizeof j);
   j.flags = flags;
