@@ -47,30 +47,77 @@ enum {
   STEEDK_ISA_MASK = 3,      /* 0 generic C, 1 AVX2+FMA, 2 AVX-512F */
   STEEDK_A_PACKED = 4,      /* A is [ceil(M/MR)][K][MR], zero padded */
   STEEDK_B_PACKED = 8,      /* B is [ceil(N/NR)][K][NR], zero padded */
+  /* Epilogue folded into the C update (Microkernels.cpp removes the ops
+   * that did it): */
+  STEEDK_C_INIT = 16,       /* C is not read: the first K slice writes
+                               A*B (+ bias) instead of adding to C */
+  STEEDK_BIAS_ROW = 32,     /* with C_INIT: + bias[i] (conv: per channel) */
+  STEEDK_BIAS_COL = 64,     /* with C_INIT: + bias[j] */
+  STEEDK_RESIDUAL = 128,    /* last K slice: + R (R laid out as C) */
+  STEEDK_ACT_MIN = 256,     /* last K slice, after R: max(x, lo) */
+  STEEDK_ACT_MAX = 512,     /* last K slice, after R: min(x, hi) */
+  STEEDK_FIRST_SLICE = STEEDK_C_INIT | STEEDK_BIAS_ROW | STEEDK_BIAS_COL,
+  STEEDK_LAST_SLICE = STEEDK_RESIDUAL | STEEDK_ACT_MIN | STEEDK_ACT_MAX,
 };
 
-typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c,
-                           int64_t rsc);
+/* The epilogue of one tile for one K slice: `flags` holds the bits above
+ * that apply to it (first slice: C_INIT/BIAS_*, last: the others); `bias`
+ * points at the tile's first row (BIAS_ROW) or column (BIAS_COL) value,
+ * `res` at its first R element (row stride rsr). */
+typedef struct {
+  int64_t flags;
+  const float *bias;
+  const float *res;
+  int64_t rsr;
+  float lo, hi;
+} epilogue;
 
-/* C[MR x NR] (row stride rsc) += a[kc][MR] * b[kc][NR]. */
+typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c,
+                           int64_t rsc, const epilogue *e);
+
+/* C[i][j] (i < mr, j < nr, row stride rsc) = epilogue(C, t[i][j]) for a
+ * tile t (row stride ldt) of A*B sums; e = 0: C += t. */
+static void store_tile(float *c, int64_t rsc, const float *t, int64_t ldt, int64_t mr,
+                       int64_t nr, const epilogue *e) {
+  int64_t f = e ? e->flags : 0;
+  for (int64_t i = 0; i < mr; ++i)
+    for (int64_t j = 0; j < nr; ++j) {
+      float v = t[i * ldt + j];
+      if (!(f & STEEDK_C_INIT))
+        v += c[i * rsc + j];
+      else if (f & STEEDK_BIAS_ROW)
+        v += e->bias[i];
+      else if (f & STEEDK_BIAS_COL)
+        v += e->bias[j];
+      if (f & STEEDK_RESIDUAL)
+        v += e->res[i * e->rsr + j];
+      if ((f & STEEDK_ACT_MIN) && v < e->lo) /* NaN stays NaN */
+        v = e->lo;
+      if ((f & STEEDK_ACT_MAX) && v > e->hi)
+        v = e->hi;
+      c[i * rsc + j] = v;
+    }
+}
+
+/* C[MR x NR] (row stride rsc) += a[kc][MR] * b[kc][NR], or with e, the
+ * epilogue's update. */
 static void ukernel_generic(int64_t kc, const float *a, const float *b, float *c,
-                            int64_t rsc) {
+                            int64_t rsc, const epilogue *e) {
   float acc[MR][NR];
   memset(acc, 0, sizeof acc);
   for (int64_t k = 0; k < kc; ++k, a += MR, b += NR)
     for (int i = 0; i < MR; ++i)
       for (int j = 0; j < NR; ++j)
         acc[i][j] += a[i] * b[j];
-  for (int i = 0; i < MR; ++i)
-    for (int j = 0; j < NR; ++j)
-      c[i * rsc + j] += acc[i][j];
+  store_tile(c, rsc, &acc[0][0], NR, MR, NR, e);
 }
 
 #ifdef STEEDK_X86
 #define NV (NR / 16)
 /* MR x NV zmm accumulators (16); the C tile is prefetched while they fill. */
 __attribute__((target("avx512f"))) static void
-ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc) {
+ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc,
+               const epilogue *e) {
   __m512 acc[MR][NV];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; ++i) {
@@ -93,17 +140,56 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc
         acc[i][j] = _mm512_fmadd_ps(x, bv[j], acc[i][j]);
     }
   }
+  if (!e) {
 #pragma clang loop unroll(full)
-  for (int i = 0; i < MR; ++i)
+    for (int i = 0; i < MR; ++i)
 #pragma clang loop unroll(full)
-    for (int j = 0; j < NV; ++j)
-      _mm512_storeu_ps(c + i * rsc + 16 * j,
-                       _mm512_add_ps(_mm512_loadu_ps(c + i * rsc + 16 * j), acc[i][j]));
+      for (int j = 0; j < NV; ++j)
+        _mm512_storeu_ps(c + i * rsc + 16 * j,
+                         _mm512_add_ps(_mm512_loadu_ps(c + i * rsc + 16 * j), acc[i][j]));
+    return;
+  }
+  /* The epilogue while the tile is in registers. NaN: max/min return the
+   * second operand when one is NaN, so x stays NaN as in the loop kernels
+   * (maximumf/minimumf propagate NaN). */
+  int64_t f = e->flags;
+  __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i) {
+    __m512 rowBias = (f & STEEDK_BIAS_ROW) ? _mm512_set1_ps(e->bias[i]) : _mm512_setzero_ps();
+#pragma clang loop unroll(full)
+    for (int j = 0; j < NV; ++j) {
+      __m512 v = acc[i][j];
+      if (!(f & STEEDK_C_INIT))
+        v = _mm512_add_ps(v, _mm512_loadu_ps(c + i * rsc + 16 * j));
+      else if (f & STEEDK_BIAS_ROW)
+        v = _mm512_add_ps(v, rowBias);
+      else if (f & STEEDK_BIAS_COL)
+        v = _mm512_add_ps(v, _mm512_loadu_ps(e->bias + 16 * j));
+      if (f & STEEDK_RESIDUAL)
+        v = _mm512_add_ps(v, _mm512_loadu_ps(e->res + i * e->rsr + 16 * j));
+      if (f & STEEDK_ACT_MIN)
+        v = _mm512_max_ps(lo, v);
+      if (f & STEEDK_ACT_MAX)
+        v = _mm512_min_ps(hi, v);
+      _mm512_storeu_ps(c + i * rsc + 16 * j, v);
+    }
+  }
 }
 
 /* AVX2: the 8 x 32 tile as four 4 x 16 blocks (8 ymm accumulators each). */
 __attribute__((target("avx2,fma"))) static void
-ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc) {
+ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc,
+             const epilogue *e) {
+  if (e) {
+    /* The epilogue through a tile buffer (the AVX-512 kernel does it in
+     * registers). */
+    _Alignas(32) float t[MR * NR];
+    memset(t, 0, sizeof t);
+    ukernel_avx2(kc, a0, b0, t, NR, 0);
+    store_tile(c, rsc, t, NR, MR, NR, e);
+    return;
+  }
   for (int ib = 0; ib < MR; ib += 4)
     for (int jb = 0; jb < NR; jb += 16) {
       const float *a = a0 + ib, *b = b0 + jb;
@@ -225,19 +311,18 @@ static void pack_b_im2col(const im2col_view *v, int64_t k0, int64_t kc, int64_t 
   }
 }
 
-/* Runs the micro-kernel on an MR x NR tile with mr x nr valid elements. */
+/* Runs the micro-kernel on an MR x NR tile with mr x nr valid elements
+ * (e: the tile's epilogue for this K slice, or 0). */
 static inline void tile(ukernel_fn uk, int64_t kc, const float *a, const float *b,
-                        float *c, int64_t rsc, int64_t mr, int64_t nr) {
+                        float *c, int64_t rsc, int64_t mr, int64_t nr, const epilogue *e) {
   if (mr == MR && nr == NR) {
-    uk(kc, a, b, c, rsc);
+    uk(kc, a, b, c, rsc, e);
     return;
   }
   float t[MR * NR];
   memset(t, 0, sizeof t);
-  uk(kc, a, b, t, NR);
-  for (int64_t i = 0; i < mr; ++i)
-    for (int64_t j = 0; j < nr; ++j)
-      c[i * rsc + j] += t[i * NR + j];
+  uk(kc, a, b, t, NR, 0);
+  store_tile(c, rsc, t, NR, mr, nr, e);
 }
 
 /* B's source: a strided matrix, prepacked panels, or an im2col view. */
@@ -248,10 +333,12 @@ typedef struct {
 } b_source;
 
 /* Rows [i0, i1) and columns [j0, j1) of C[M,N] (row stride rsc, unit
- * column stride) += A * B; i0 is a multiple of MR, j0 of NR. */
+ * column stride) += A * B; i0 is a multiple of MR, j0 of NR. The epilogue
+ * bits of `flags` apply with ep's bias (indexed by C's row or column) and
+ * residual (row stride ep->rsr) at C's origin. */
 static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
                  int64_t rsa, int64_t csa, const b_source *B, float *C, int64_t rsc,
-                 int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+                 int64_t i0, int64_t i1, int64_t j0, int64_t j1, const epilogue *ep) {
   (void)M;
   (void)N;
   if (i1 <= i0 || j1 <= j0 || K <= 0)
@@ -266,6 +353,8 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
     int64_t nc = j1 - jc < NC ? j1 - jc : NC;
     for (int64_t pc = 0; pc < K; pc += kStep) {
       int64_t kc = K - pc < kStep ? K - pc : kStep;
+      int64_t sliceFlags = (pc == 0 ? flags & STEEDK_FIRST_SLICE : 0) |
+                           (pc + kc >= K ? flags & STEEDK_LAST_SLICE : 0);
       const float *bp;
       int64_t bPanel; /* distance between NR panels */
       if (bPacked) {
@@ -296,8 +385,20 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
           int64_t nr = nc - jr < NR ? nc - jr : NR;
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int64_t mr = mc - ir < MR ? mc - ir : MR;
-            tile(uk, kc, ap + (ir / MR) * aPanel, b, C + (ic + ir) * rsc + jc + jr, rsc, mr,
-                 nr);
+            int64_t row = ic + ir, col = jc + jr;
+            epilogue te;
+            if (sliceFlags) {
+              te = *ep;
+              te.flags = sliceFlags;
+              if (sliceFlags & STEEDK_BIAS_ROW)
+                te.bias = ep->bias + row;
+              else if (sliceFlags & STEEDK_BIAS_COL)
+                te.bias = ep->bias + col;
+              if (sliceFlags & STEEDK_RESIDUAL)
+                te.res = ep->res + row * ep->rsr + col;
+            }
+            tile(uk, kc, ap + (ir / MR) * aPanel, b, C + row * rsc + col, rsc, mr, nr,
+                 sliceFlags ? &te : 0);
           }
         }
       }
@@ -316,6 +417,10 @@ typedef struct {
   int64_t bsa, rsa, csa, bsb, rsb, csb, bsc, rsc;
   /* convolution: X [n][c][h][w], groups, filter group stride aGroup */
   int64_t groups, c, h, w, f, kh, kw, oh, ow, sh, sw, dh, dw, aGroup;
+  /* epilogue: bias (per row of each problem's C) and residual R (laid out
+   * as C) */
+  const float *bias, *res;
+  float lo, hi;
 } job;
 
 static void run_task(const job *j, int64_t t) {
@@ -324,10 +429,13 @@ static void run_task(const job *j, int64_t t) {
   int64_t rc = t % j->rowChunks, p = t / j->rowChunks;
   int64_t i0 = rc * j->rowStep, i1 = i0 + j->rowStep < j->M ? i0 + j->rowStep : j->M;
   int64_t j0 = cc * j->colStep, j1 = j0 + j->colStep < j->N ? j0 + j->colStep : j->N;
+  epilogue ep = {0, j->bias, 0, j->rsc, j->lo, j->hi};
   if (!j->conv) {
     b_source src = {j->B + p * j->bsb, j->rsb, j->csb, 0};
+    if (j->res)
+      ep.res = j->res + p * j->bsc;
     gemm(j->flags, j->M, j->N, j->K, j->A + p * j->bsa, j->rsa, j->csa, &src,
-         j->C + p * j->bsc, j->rsc, i0, i1, j0, j1);
+         j->C + p * j->bsc, j->rsc, i0, i1, j0, j1, &ep);
     return;
   }
   int64_t n = p / j->groups, g = p % j->groups, cg = j->c / j->groups;
@@ -343,8 +451,13 @@ static void run_task(const job *j, int64_t t) {
     src.cs = 1;
     src.im2col = 0;
   }
+  ep.rsr = P;
+  if (j->bias)
+    ep.bias = j->bias + g * j->M;
+  if (j->res)
+    ep.res = j->res + (n * j->f + g * j->M) * P;
   gemm(j->flags & ~STEEDK_B_PACKED, j->M, P, j->K, j->A + g * j->aGroup, j->K, 1, &src,
-       j->C + (n * j->f + g * j->M) * P, P, i0, i1, j0, j1);
+       j->C + (n * j->f + g * j->M) * P, P, i0, i1, j0, j1, &ep);
 }
 
 static void run_tasks(void *arg, int64_t begin, int64_t end) {
@@ -382,15 +495,39 @@ static void run_job(job *j, intptr_t kcp) {
     run_tasks(j, 0, tasks);
 }
 
+static float f32_bits(int64_t bits) {
+  uint32_t u = (uint32_t)bits;
+  float v;
+  memcpy(&v, &u, sizeof v);
+  return v;
+}
+
+/* The epilogue arguments shared by both entry points: flags' epilogue bits
+ * (STEEDK_C_INIT ...), the bias vector (bias + biasOff), the residual
+ * (res + resOff, same strides as C), and the activation bounds as f32 bit
+ * patterns. */
+static void set_epilogue(job *j, intptr_t bias, int64_t biasOff, intptr_t res,
+                         int64_t resOff, int64_t loBits, int64_t hiBits) {
+  if (j->flags & (STEEDK_BIAS_ROW | STEEDK_BIAS_COL))
+    j->bias = (const float *)bias + biasOff;
+  if (j->flags & STEEDK_RESIDUAL)
+    j->res = (const float *)res + resOff;
+  j->lo = f32_bits(loBits);
+  j->hi = f32_bits(hiBits);
+}
+
 /* C[b] += A[b] * B[b] for b in [0, batch): element strides (batch, row,
  * column) per operand; C's column stride is 1. A prepacked operand ignores
  * its row/column strides and its batch stride counts elements of the packed
- * form. Pointers are passed as integers (the MLIR side's index values);
- * `kc` is the run's steed_kernel_context (or 0: one thread). */
+ * form. With the epilogue flags: C[b] = act(A[b] * B[b] (+ C[b] or + bias)
+ * (+ R[b])). Pointers are passed as integers (the MLIR side's index
+ * values); `kc` is the run's steed_kernel_context (or 0: one thread). */
 void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
                   intptr_t a, int64_t aOff, int64_t bsa, int64_t rsa, int64_t csa,
                   intptr_t b, int64_t bOff, int64_t bsb, int64_t rsb, int64_t csb,
-                  intptr_t c, int64_t cOff, int64_t bsc, int64_t rsc, intptr_t kc) {
+                  intptr_t c, int64_t cOff, int64_t bsc, int64_t rsc, intptr_t bias,
+                  int64_t biasOff, intptr_t res, int64_t resOff, int64_t loBits,
+                  int64_t hiBits, intptr_t kc) {
   job j;
   memset(&j, 0, sizeof j);
   j.flags = flags;
@@ -409,6 +546,7 @@ void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
   j.csb = csb;
   j.bsc = bsc;
   j.rsc = rsc;
+  set_epilogue(&j, bias, biasOff, res, resOff, loBits, hiBits);
   run_job(&j, kc);
 }
 
@@ -416,11 +554,15 @@ void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
  *   X[n][g*C/G + c][oh*sh + kh*dh][ow*sw + kw*dw]
  * over a padded, contiguous X [N][C][H][W], W [F][C/G][KH][KW] (or, with
  * STEEDK_A_PACKED, each group's [F/G][C/G*KH*KW] matrix prepacked, groups
- * one after the other) and contiguous Y [N][F][OH][OW]. */
+ * one after the other) and contiguous Y [N][F][OH][OW]. Epilogue as for
+ * steedk_sgemm (bias per output channel: STEEDK_BIAS_ROW; R [N][F][OH][OW]
+ * contiguous). */
 void steedk_sconv2d(int64_t flags, int64_t n, int64_t groups, intptr_t x, int64_t xOff,
                     int64_t c, int64_t h, int64_t w, intptr_t wt, int64_t wOff, int64_t f,
                     int64_t kh, int64_t kw, intptr_t y, int64_t yOff, int64_t oh, int64_t ow,
-                    int64_t sh, int64_t sw, int64_t dh, int64_t dw, intptr_t kc) {
+                    int64_t sh, int64_t sw, int64_t dh, int64_t dw, intptr_t bias,
+                    int64_t biasOff, intptr_t res, int64_t resOff, int64_t loBits,
+                    int64_t hiBits, intptr_t kc) {
   job j;
   memset(&j, 0, sizeof j);
   int64_t cg = c / groups, fg = f / groups, K = cg * kh * kw;
@@ -447,5 +589,6 @@ void steedk_sconv2d(int64_t flags, int64_t n, int64_t groups, intptr_t x, int64_
   j.dh = dh;
   j.dw = dw;
   j.aGroup = (flags & STEEDK_A_PACKED) ? ((fg + MR - 1) / MR) * MR * K : fg * K;
+  set_epilogue(&j, bias, biasOff, res, resOff, loBits, hiBits);
   run_job(&j, kc);
 }
