@@ -38,6 +38,7 @@ namespace {
 // Must match targets/cpu/kernels/gemm.c.
 constexpr int64_t kMR = 8, kNR = 32;
 constexpr int64_t kAPacked = 4, kBPacked = 8;
+constexpr int64_t kSmallM = 4; // rows of gemm.c's small-M path (SMALL_M)
 constexpr const char *kSgemm = "steedk_sgemm", *kSconv = "steedk_sconv2d";
 // Epilogue flags of steedk_sgemm/steedk_sconv2d.
 constexpr int64_t kCInit = 16, kBiasRow = 32, kBiasCol = 64, kResidual = 128,
@@ -496,16 +497,10 @@ struct Rewriter {
       if (cast<AffineDimExpr>(e).getPosition() == kLoop)
         k = aType.getDimSize(i);
 
-    Epilogue ep;
-    if (k > 0) {
-      matchInitOp(op, c, o, o + 1, ep);
-      matchEpilogueOp(op, c, ep);
-    }
-
     OpBuilder b(op);
     Location loc = op.getLoc();
     Value zero = idx(b, loc, 0);
-    int64_t flags = isaFlags | ep.flags;
+    int64_t flags = isaFlags;
 
     // Constant operands that do not vary over the batch are prepacked.
     auto staticLoopStrides = [&](Value v, AffineMap map) -> std::optional<SmallVector<int64_t>> {
@@ -538,6 +533,15 @@ struct Rewriter {
     };
     Value aPacked = tryPack(a, maps[0], false, m, k, mLoop, kLoop);
     Value bPacked = tryPack(bm, maps[1], true, k, n, kLoop, nLoop);
+
+    // The epilogue; not for 1-4 rows against a prepacked B (the library's
+    // small-M path streams B once and updates C itself).
+    Epilogue ep;
+    if (k > 0 && !(bPacked && !aPacked && m <= kSmallM)) {
+      matchInitOp(op, c, o, o + 1, ep);
+      matchEpilogueOp(op, c, ep);
+    }
+    flags |= ep.flags;
 
     auto operandArgs = [&](Value v, Value packed, AffineMap map, int64_t rowLoop,
                            int64_t colLoop, SmallVectorImpl<Value> &args) -> bool {

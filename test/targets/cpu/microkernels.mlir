@@ -260,3 +260,27 @@ func.func @no_fold_read_between(%a: memref<9x20xf32>, %b: memref<20x40xf32>, %c:
   }
   return
 }
+
+// Must not fold: 1-4 rows against a prepacked B take the library's small-M
+// path, which does not take an epilogue: the fill and the ReLU stay, flags
+// 2 | 8 B_PACKED.
+// CHECK-LABEL: func.func @no_fold_small_m
+// CHECK:       linalg.fill
+// CHECK:       %[[FLAGS:.*]] = arith.constant 10 : index
+// CHECK:       call @steedk_sgemm(%[[FLAGS]],
+// CHECK:       linalg.generic
+// CHECK:       arith.maximumf
+memref.global "private" constant @w_small : memref<3x5xf32> = dense<1.0>
+func.func @no_fold_small_m(%a: memref<2x3xf32>, %c: memref<2x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.get_global @w_small : memref<3x5xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x5xf32>)
+  linalg.matmul ins(%a, %w : memref<2x3xf32>, memref<3x5xf32>) outs(%c : memref<2x5xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    outs(%c : memref<2x5xf32>) {
+  ^bb0(%out: f32):
+    %m = arith.maximumf %out, %zero : f32
+    linalg.yield %m : f32
+  }
+  return
+}
