@@ -77,26 +77,29 @@ typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c,
 
 /* C[i][j] (i < mr, j < nr, row stride rsc) = epilogue(C, t[i][j]) for a
  * tile t (row stride ldt) of A*B sums; e = 0: C += t. */
+static inline void store1(float *c, int64_t rsc, float v, int64_t i, int64_t j,
+                          const epilogue *e) {
+  int64_t f = e ? e->flags : 0;
+  if (!(f & STEEDK_C_INIT))
+    v += c[i * rsc + j];
+  else if (f & STEEDK_BIAS_ROW)
+    v += e->bias[i];
+  else if (f & STEEDK_BIAS_COL)
+    v += e->bias[j];
+  if (f & STEEDK_RESIDUAL)
+    v += e->res[i * e->rsr + j];
+  if ((f & STEEDK_ACT_MIN) && v < e->lo) /* NaN stays NaN */
+    v = e->lo;
+  if ((f & STEEDK_ACT_MAX) && v > e->hi)
+    v = e->hi;
+  c[i * rsc + j] = v;
+}
+
 static void store_tile(float *c, int64_t rsc, const float *t, int64_t ldt, int64_t mr,
                        int64_t nr, const epilogue *e) {
-  int64_t f = e ? e->flags : 0;
   for (int64_t i = 0; i < mr; ++i)
-    for (int64_t j = 0; j < nr; ++j) {
-      float v = t[i * ldt + j];
-      if (!(f & STEEDK_C_INIT))
-        v += c[i * rsc + j];
-      else if (f & STEEDK_BIAS_ROW)
-        v += e->bias[i];
-      else if (f & STEEDK_BIAS_COL)
-        v += e->bias[j];
-      if (f & STEEDK_RESIDUAL)
-        v += e->res[i * e->rsr + j];
-      if ((f & STEEDK_ACT_MIN) && v < e->lo) /* NaN stays NaN */
-        v = e->lo;
-      if ((f & STEEDK_ACT_MAX) && v > e->hi)
-        v = e->hi;
-      c[i * rsc + j] = v;
-    }
+    for (int64_t j = 0; j < nr; ++j)
+      store1(c, rsc, t[i * ldt + j], i, j, e);
 }
 
 /* C[MR x NR] (row stride rsc) += a[kc][MR] * b[kc][NR], or with e, the
@@ -175,6 +178,100 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc
       _mm512_storeu_ps(c + i * rsc + 16 * j, v);
     }
   }
+}
+
+/* The last, narrow NR panel of a row of tiles (all MR rows valid, nr < NR
+ * columns; N = 49 for a 7x7 image is 32 + 17): NZ (0 or 1) 16-column zmm
+ * blocks under `mask` at columns [0, 16), then NT (< 8) single columns at
+ * 16 * NZ, each computed along M (the packed A's MR values of one k are one
+ * ymm, times a broadcast B value): 1 ymm FMA per column and k instead of
+ * the 8 zmm FMAs of a zero-padded 16-column block. C is written in place
+ * (masked), not through a tile buffer. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+edge_avx512(const int NZ, const int NT, int64_t kc, const float *a, const float *b, float *c,
+            int64_t rsc, const epilogue *e, __mmask16 mask) {
+  __m512 acc[MR];
+  __m256 tacc[8];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i)
+    acc[i] = _mm512_setzero_ps();
+#pragma clang loop unroll(full)
+  for (int t = 0; t < 8; ++t)
+    tacc[t] = _mm256_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
+    if (NZ) {
+      __m512 bv = _mm512_load_ps(b);
+#pragma clang loop unroll(full)
+      for (int i = 0; i < MR; ++i)
+        acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), bv, acc[i]);
+    }
+    if (NT) {
+      __m256 av = _mm256_loadu_ps(a);
+#pragma clang loop unroll(full)
+      for (int t = 0; t < 8; ++t)
+        if (t < NT)
+          tacc[t] = _mm256_fmadd_ps(av, _mm256_set1_ps(b[16 * NZ + t]), tacc[t]);
+    }
+  }
+  int64_t f = e ? e->flags : 0;
+  if (NZ) {
+    __m512 lo = _mm512_set1_ps(e ? e->lo : 0), hi = _mm512_set1_ps(e ? e->hi : 0);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; ++i) {
+      __m512 v = acc[i];
+      float *ci = c + i * rsc;
+      if (!(f & STEEDK_C_INIT))
+        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ci));
+      else if (f & STEEDK_BIAS_ROW)
+        v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[i]));
+      else if (f & STEEDK_BIAS_COL)
+        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, e->bias));
+      if (f & STEEDK_RESIDUAL)
+        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, e->res + i * e->rsr));
+      if (f & STEEDK_ACT_MIN)
+        v = _mm512_max_ps(lo, v);
+      if (f & STEEDK_ACT_MAX)
+        v = _mm512_min_ps(hi, v);
+      _mm512_mask_storeu_ps(ci, mask, v);
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int t = 0; t < 8; ++t) {
+    if (t >= NT)
+      break;
+    float col[MR];
+    _mm256_storeu_ps(col, tacc[t]);
+    for (int i = 0; i < MR; ++i)
+      store1(c, rsc, col[i], i, 16 * NZ + t, e);
+  }
+}
+
+/* Runs edge_avx512 for an MR x nr tile when that saves work: nr = 16 + r or
+ * r with r < 8, or nr <= 16 (one masked block); returns 0 otherwise. */
+__attribute__((target("avx512f"))) static int
+edge_tile_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc,
+                 int64_t nr, const epilogue *e) {
+  int64_t r = nr % 16;
+  if (nr > 16 && r >= 8)
+    return 0;
+  if (nr < 16 && r >= 8) {
+    edge_avx512(1, 0, kc, a, b, c, rsc, e, (__mmask16)((1u << nr) - 1));
+    return 1;
+  }
+  int nz = nr >= 16;
+  switch (r) {
+#define EDGE_CASE(R)                                                           \
+  case R:                                                                      \
+    if (nz)                                                                    \
+      edge_avx512(1, R, kc, a, b, c, rsc, e, 0xffff);                          \
+    else                                                                       \
+      edge_avx512(0, R, kc, a, b, c, rsc, e, 0);                               \
+    return 1;
+    EDGE_CASE(0) EDGE_CASE(1) EDGE_CASE(2) EDGE_CASE(3)
+    EDGE_CASE(4) EDGE_CASE(5) EDGE_CASE(6) EDGE_CASE(7)
+#undef EDGE_CASE
+  }
+  return 0;
 }
 
 /* AVX2: the 8 x 32 tile as four 4 x 16 blocks (8 ymm accumulators each). */
@@ -319,6 +416,10 @@ static inline void tile(ukernel_fn uk, int64_t kc, const float *a, const float *
     uk(kc, a, b, c, rsc, e);
     return;
   }
+#ifdef STEEDK_X86
+  if (mr == MR && uk == ukernel_avx512 && edge_tile_avx512(kc, a, b, c, rsc, nr, e))
+    return;
+#endif
   float t[MR * NR];
   memset(t, 0, sizeof t);
   uk(kc, a, b, t, NR, 0);
