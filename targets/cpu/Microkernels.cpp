@@ -45,7 +45,7 @@ constexpr int64_t kCInit = 16, kBiasRow = 32, kBiasCol = 64, kResidual = 128,
                   kActMin = 256, kActMax = 512;
 // Must match targets/cpu/kernels/dwconv.c.
 constexpr const char *kDwconv = "steedk_dwconv2d";
-constexpr int64_t kDwInitBias = 16, kDwInitZero = 32;
+constexpr int64_t kDwInitBias = 16, kDwInitZero = 32, kDwActMin = 64, kDwActMax = 128;
 
 /// The float values of a constant operand: a memref.get_global of a constant
 /// global with a dense initializer, possibly reshaped (collapse/expand keep
@@ -805,6 +805,13 @@ struct Rewriter {
     auto is = cast<MemRefType>(input.getType()).getShape();
     InitFold init = matchInit(op, y, pad ? ArrayRef<Operation *>(pad->ops)
                                          : ArrayRef<Operation *>());
+    // A ReLU/Clip right after it (no residual): the kernel clamps its output.
+    Epilogue act;
+    matchEpilogueOp(op, y, act);
+    if (act.flags & kResidual)
+      act = Epilogue();
+    int64_t actFlags = ((act.flags & kActMin) ? kDwActMin : 0) |
+                       ((act.flags & kActMax) ? kDwActMax : 0);
 
     OpBuilder b(op);
     Location loc = op.getLoc();
@@ -816,7 +823,7 @@ struct Rewriter {
       biasPtr = bv.ptr;
       biasOff = bv.offset;
     }
-    SmallVector<Value> args{idx(b, loc, isaFlags | init.flag),
+    SmallVector<Value> args{idx(b, loc, isaFlags | init.flag | actFlags),
                             idx(b, loc, xs[0]),
                             idx(b, loc, xs[1]),
                             xv.ptr,
@@ -839,12 +846,16 @@ struct Rewriter {
                             idx(b, loc, dv[1]),
                             idx(b, loc, pad ? pad->pt : 0),
                             idx(b, loc, pad ? pad->pl : 0),
+                            idx(b, loc, llvm::bit_cast<uint32_t>(act.lo)),
+                            idx(b, loc, llvm::bit_cast<uint32_t>(act.hi)),
                             kernelContext(op->getParentOfType<func::FuncOp>())};
     declare(kDwconv, args.size());
     func::CallOp::create(b, loc, kDwconv, TypeRange{}, args);
     op->erase();
     if (init.op)
       init.op->erase();
+    for (Operation *dead : act.ops)
+      dead->erase();
     if (pad)
       for (Operation *dead : pad->ops)
         dead->erase();
