@@ -85,7 +85,8 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
     [0, 0, top, left]), the call reads the real input with that padding and
     the fill/copy go; when the output's last writer before it is a
     broadcast of a [C] bias (or a zero fill), the call starts from it and
-    that op goes too.
+    that op goes too; so does a ReLU/Clip generic updating the output in
+    place right after it (the kernel clamps its output).
     Other element types, dynamic shapes and other convolutions keep their
     linalg form (loops).
   }];
