@@ -274,19 +274,35 @@ edge_tile_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t r
   return 0;
 }
 
+/* C[i][j, j + 8) of a tile (row stride rsc) += v, or with e, the
+ * epilogue's update. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+store8_avx2(float *c, int64_t rsc, __m256 v, int i, int j, const epilogue *e) {
+  float *p = c + i * rsc + j;
+  if (!e) {
+    _mm256_storeu_ps(p, _mm256_add_ps(_mm256_loadu_ps(p), v));
+    return;
+  }
+  int64_t f = e->flags;
+  if (!(f & STEEDK_C_INIT))
+    v = _mm256_add_ps(v, _mm256_loadu_ps(p));
+  else if (f & STEEDK_BIAS_ROW)
+    v = _mm256_add_ps(v, _mm256_set1_ps(e->bias[i]));
+  else if (f & STEEDK_BIAS_COL)
+    v = _mm256_add_ps(v, _mm256_loadu_ps(e->bias + j));
+  if (f & STEEDK_RESIDUAL)
+    v = _mm256_add_ps(v, _mm256_loadu_ps(e->res + i * e->rsr + j));
+  if (f & STEEDK_ACT_MIN) /* NaN stays NaN: max/min return the second operand */
+    v = _mm256_max_ps(_mm256_set1_ps(e->lo), v);
+  if (f & STEEDK_ACT_MAX)
+    v = _mm256_min_ps(_mm256_set1_ps(e->hi), v);
+  _mm256_storeu_ps(p, v);
+}
+
 /* AVX2: the 8 x 32 tile as four 4 x 16 blocks (8 ymm accumulators each). */
 __attribute__((target("avx2,fma"))) static void
 ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc,
              const epilogue *e) {
-  if (e) {
-    /* The epilogue through a tile buffer (the AVX-512 kernel does it in
-     * registers). */
-    _Alignas(32) float t[MR * NR];
-    memset(t, 0, sizeof t);
-    ukernel_avx2(kc, a0, b0, t, NR, 0);
-    store_tile(c, rsc, t, NR, MR, NR, e);
-    return;
-  }
   for (int ib = 0; ib < MR; ib += 4)
     for (int jb = 0; jb < NR; jb += 16) {
       const float *a = a0 + ib, *b = b0 + jb;
@@ -304,11 +320,9 @@ ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc
         ROW(0) ROW(1) ROW(2) ROW(3)
 #undef ROW
       }
-      float *cc = c + ib * rsc + jb;
 #define STORE(i)                                                               \
-  _mm256_storeu_ps(cc + i * rsc, _mm256_add_ps(_mm256_loadu_ps(cc + i * rsc), c##i##0)); \
-  _mm256_storeu_ps(cc + i * rsc + 8,                                           \
-                   _mm256_add_ps(_mm256_loadu_ps(cc + i * rsc + 8), c##i##1));
+  store8_avx2(c, rsc, c##i##0, ib + i, jb, e);                                 \
+  store8_avx2(c, rsc, c##i##1, ib + i, jb + 8, e);
       STORE(0) STORE(1) STORE(2) STORE(3)
 #undef STORE
     }
