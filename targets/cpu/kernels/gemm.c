@@ -181,8 +181,9 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc
 }
 
 /* The last, narrow NR panel of a row of tiles (all MR rows valid, nr < NR
- * columns; N = 49 for a 7x7 image is 32 + 17): NZ (0 or 1) 16-column zmm
- * blocks under `mask` at columns [0, 16), then NT (< 8) single columns at
+ * columns; N = 49 for a 7x7 image is 32 + 17): NZ (0..2) 16-column zmm
+ * blocks at columns [0, 16 * NZ), the last one under `mask`, then NT (< 8,
+ * only with NZ < 2) single columns at
  * 16 * NZ, each computed along M (the packed A's MR values of one k are one
  * ymm, times a broadcast B value): 1 ymm FMA per column and k instead of
  * the 8 zmm FMAs of a zero-padded 16-column block. C is written in place
@@ -190,20 +191,29 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc
 __attribute__((target("avx512f"), always_inline)) static inline void
 edge_avx512(const int NZ, const int NT, int64_t kc, const float *a, const float *b, float *c,
             int64_t rsc, const epilogue *e, __mmask16 mask) {
-  __m512 acc[MR];
+  __m512 acc[MR][2];
   __m256 tacc[8];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; ++i)
-    acc[i] = _mm512_setzero_ps();
+    acc[i][0] = acc[i][1] = _mm512_setzero_ps();
 #pragma clang loop unroll(full)
   for (int t = 0; t < 8; ++t)
     tacc[t] = _mm256_setzero_ps();
   for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
     if (NZ) {
-      __m512 bv = _mm512_load_ps(b);
+      __m512 bv[2];
 #pragma clang loop unroll(full)
-      for (int i = 0; i < MR; ++i)
-        acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), bv, acc[i]);
+      for (int z = 0; z < 2; ++z)
+        if (z < NZ)
+          bv[z] = _mm512_load_ps(b + 16 * z);
+#pragma clang loop unroll(full)
+      for (int i = 0; i < MR; ++i) {
+        __m512 x = _mm512_set1_ps(a[i]);
+#pragma clang loop unroll(full)
+        for (int z = 0; z < 2; ++z)
+          if (z < NZ)
+            acc[i][z] = _mm512_fmadd_ps(x, bv[z], acc[i][z]);
+      }
     }
     if (NT) {
       __m256 av = _mm256_loadu_ps(a);
@@ -217,23 +227,28 @@ edge_avx512(const int NZ, const int NT, int64_t kc, const float *a, const float 
   if (NZ) {
     __m512 lo = _mm512_set1_ps(e ? e->lo : 0), hi = _mm512_set1_ps(e ? e->hi : 0);
 #pragma clang loop unroll(full)
-    for (int i = 0; i < MR; ++i) {
-      __m512 v = acc[i];
-      float *ci = c + i * rsc;
-      if (!(f & STEEDK_C_INIT))
-        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ci));
-      else if (f & STEEDK_BIAS_ROW)
-        v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[i]));
-      else if (f & STEEDK_BIAS_COL)
-        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, e->bias));
-      if (f & STEEDK_RESIDUAL)
-        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, e->res + i * e->rsr));
-      if (f & STEEDK_ACT_MIN)
-        v = _mm512_max_ps(lo, v);
-      if (f & STEEDK_ACT_MAX)
-        v = _mm512_min_ps(hi, v);
-      _mm512_mask_storeu_ps(ci, mask, v);
-    }
+    for (int i = 0; i < MR; ++i)
+#pragma clang loop unroll(full)
+      for (int z = 0; z < 2; ++z) {
+        if (z >= NZ)
+          break;
+        __mmask16 m = z == NZ - 1 ? mask : (__mmask16)0xffff;
+        __m512 v = acc[i][z];
+        float *ci = c + i * rsc + 16 * z;
+        if (!(f & STEEDK_C_INIT))
+          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, ci));
+        else if (f & STEEDK_BIAS_ROW)
+          v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[i]));
+        else if (f & STEEDK_BIAS_COL)
+          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->bias + 16 * z));
+        if (f & STEEDK_RESIDUAL)
+          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->res + i * e->rsr + 16 * z));
+        if (f & STEEDK_ACT_MIN)
+          v = _mm512_max_ps(lo, v);
+        if (f & STEEDK_ACT_MAX)
+          v = _mm512_min_ps(hi, v);
+        _mm512_mask_storeu_ps(ci, m, v);
+      }
   }
 #pragma clang loop unroll(full)
   for (int t = 0; t < 8; ++t) {
@@ -246,14 +261,18 @@ edge_avx512(const int NZ, const int NT, int64_t kc, const float *a, const float 
   }
 }
 
-/* Runs edge_avx512 for an MR x nr tile when that saves work: nr = 16 + r or
- * r with r < 8, or nr <= 16 (one masked block); returns 0 otherwise. */
+/* Runs edge_avx512 for an MR x nr tile (nr < NR): nr = 16 + r or r with
+ * r < 8 (columns along M), nr <= 16 (one masked block), 24..31 (two blocks,
+ * the second masked). Returns 0 when it did not. */
 __attribute__((target("avx512f"))) static int
 edge_tile_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc,
                  int64_t nr, const epilogue *e) {
   int64_t r = nr % 16;
-  if (nr > 16 && r >= 8)
-    return 0;
+  if (nr > 16 && r >= 8) {
+    /* 24..31 columns: the full kernel's work, stored with a mask. */
+    edge_avx512(2, 0, kc, a, b, c, rsc, e, (__mmask16)((1u << r) - 1));
+    return 1;
+  }
   if (nr < 16 && r >= 8) {
     edge_avx512(1, 0, kc, a, b, c, rsc, e, (__mmask16)((1u << nr) - 1));
     return 1;
