@@ -38,10 +38,14 @@ namespace {
 // Must match targets/cpu/kernels/gemm.c.
 constexpr int64_t kMR = 8, kNR = 32;
 constexpr int64_t kAPacked = 4, kBPacked = 8;
+constexpr int64_t kSmallM = 4; // rows of gemm.c's small-M path (SMALL_M)
 constexpr const char *kSgemm = "steedk_sgemm", *kSconv = "steedk_sconv2d";
+// Epilogue flags of steedk_sgemm/steedk_sconv2d.
+constexpr int64_t kCInit = 16, kBiasRow = 32, kBiasCol = 64, kResidual = 128,
+                  kActMin = 256, kActMax = 512;
 // Must match targets/cpu/kernels/dwconv.c.
 constexpr const char *kDwconv = "steedk_dwconv2d";
-constexpr int64_t kDwInitBias = 16, kDwInitZero = 32;
+constexpr int64_t kDwInitBias = 16, kDwInitZero = 32, kDwActMin = 64, kDwActMax = 128;
 
 /// The float values of a constant operand: a memref.get_global of a constant
 /// global with a dense initializer, possibly reshaped (collapse/expand keep
@@ -269,6 +273,182 @@ struct Rewriter {
     return out;
   }
 
+  /// What a matmul/convolution call folds into its C update: the op that
+  /// initializes C right before it (a zero fill, or the broadcast of a bias
+  /// along one dimension of C) and the elementwise generic that updates C
+  /// in place right after it (relu, clip, + a residual, relu(+ residual)).
+  struct Epilogue {
+    int64_t flags = 0;
+    Value bias, res;
+    float lo = 0, hi = 0;
+    SmallVector<Operation *> ops; // erased with the matmul/convolution
+  };
+
+  /// The op right before `op` that writes its output `c` (rank r), when it
+  /// is `linalg.fill 0` (-> kCInit) or a broadcast of a contiguous vector
+  /// along dimension `rowDim` (-> kBiasRow) or `colDim` (-> kBiasCol) of c:
+  /// `linalg.generic ins(bias) outs(c) { yield %in }`. Only side-effect-free
+  /// ops may sit in between.
+  static void matchInitOp(Operation *op, Value c, int64_t rowDim, int64_t colDim,
+                          Epilogue &ep) {
+    Operation *prev = op->getPrevNode();
+    while (prev && isMemoryEffectFree(prev))
+      prev = prev->getPrevNode();
+    if (!prev)
+      return;
+    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
+      if (fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == c &&
+          isZeroFloat(fill.getDpsInputs()[0])) {
+        ep.flags |= kCInit;
+        ep.ops.push_back(prev);
+      }
+      return;
+    }
+    auto g = dyn_cast<linalg::GenericOp>(prev);
+    auto cType = cast<MemRefType>(c.getType());
+    int64_t rank = cType.getRank();
+    if (!g || !g.hasPureBufferSemantics() || g.getNumDpsInputs() != 1 ||
+        g.getNumDpsInits() != 1 || g.getDpsInits()[0] != c ||
+        g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != rank)
+      return;
+    MLIRContext *ctx = prev->getContext();
+    SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+    if (!maps[1].isIdentity() || maps[0].getNumResults() != 1)
+      return;
+    auto dim = dyn_cast<AffineDimExpr>(maps[0].getResult(0));
+    if (!dim || (dim.getPosition() != rowDim && dim.getPosition() != colDim))
+      return;
+    (void)ctx;
+    Block &body = g.getRegion().front();
+    auto yield = dyn_cast<linalg::YieldOp>(body.front());
+    if (!yield || yield.getNumOperands() != 1 || yield.getOperand(0) != body.getArgument(0))
+      return;
+    Value bias = g.getDpsInputs()[0];
+    if (!isContiguousF32(bias, {cType.getDimSize(dim.getPosition())}))
+      return;
+    ep.flags |= kCInit | (dim.getPosition() == rowDim ? kBiasRow : kBiasCol);
+    ep.bias = bias;
+    ep.ops.push_back(prev);
+  }
+
+  /// The op right after `op` (only side-effect-free ops in between), when
+  /// it is an all-parallel linalg.generic that updates `c` in place
+  /// (identity maps) with a chain of: `addf(out, r)` with r an identically
+  /// laid out buffer other than c, then `maximumf(x, lo)` or `x < lo ? lo :
+  /// x`, then `minimumf(x, hi)` or `x > hi ? hi : x` (lo, hi constants), and
+  /// nothing else.
+  static void matchEpilogueOp(Operation *op, Value c, Epilogue &ep) {
+    Operation *next = op->getNextNode();
+    while (next && isMemoryEffectFree(next))
+      next = next->getNextNode();
+    auto g = dyn_cast_or_null<linalg::GenericOp>(next);
+    auto cType = cast<MemRefType>(c.getType());
+    if (!g || !g.hasPureBufferSemantics() || g.getNumDpsInits() != 1 ||
+        g.getDpsInits()[0] != c || g.getNumDpsInputs() > 1 ||
+        g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != cType.getRank() ||
+        !llvm::all_of(g.getIndexingMapsArray(), [](AffineMap m) { return m.isIdentity(); }))
+      return;
+    Block &body = g.getRegion().front();
+    Value in = g.getNumDpsInputs() ? body.getArgument(0) : Value();
+    Value x = body.getArgument(g.getNumDpsInputs());
+    if (in) {
+      // The residual: same shape and static strides as c, another buffer.
+      Value r = g.getDpsInputs()[0];
+      auto rType = dyn_cast<MemRefType>(r.getType());
+      SmallVector<int64_t> cs, rs;
+      int64_t co, ro;
+      if (!rType || rType.getElementType() != cType.getElementType() ||
+          rType.getShape() != cType.getShape() ||
+          failed(cType.getStridesAndOffset(cs, co)) ||
+          failed(rType.getStridesAndOffset(rs, ro)) || cs != rs ||
+          ShapedType::isDynamicShape(cs) || rootBuffer(r) == rootBuffer(c))
+        return;
+    }
+    Epilogue found;
+    int stage = 0; // 0: add, 1: max, 2: min, 3: done
+    auto constant = [](Value v, float &out) {
+      FloatAttr f;
+      if (!matchPattern(v, m_Constant(&f)))
+        return false;
+      out = f.getValue().convertToFloat();
+      return true;
+    };
+    auto ops = body.without_terminator();
+    for (auto it = ops.begin(); it != ops.end();) {
+      Operation &bop = *it++;
+      if (auto cmp = dyn_cast<arith::CmpFOp>(bop)) {
+        // Clip's lowering: `x < lo ? lo : x` (cmpf olt + select; NaN stays),
+        // `x > hi ? hi : x` (cmpf ogt).
+        auto sel = it != ops.end() ? dyn_cast<arith::SelectOp>(*it++) : arith::SelectOp();
+        float bound;
+        if (!sel || cmp.getLhs() != x || !constant(cmp.getRhs(), bound) ||
+            sel.getCondition() != cmp.getResult() || sel.getTrueValue() != cmp.getRhs() ||
+            sel.getFalseValue() != x || !cmp->hasOneUse() ||
+            !llvm::all_of(x.getUsers(), [&](Operation *u) { return u == cmp || u == sel; }))
+          return;
+        if (cmp.getPredicate() == arith::CmpFPredicate::OLT && stage <= 1) {
+          found.flags |= kActMin;
+          found.lo = bound;
+          stage = 2;
+        } else if (cmp.getPredicate() == arith::CmpFPredicate::OGT && stage <= 2) {
+          found.flags |= kActMax;
+          found.hi = bound;
+          stage = 3;
+        } else {
+          return;
+        }
+        x = sel.getResult();
+        continue;
+      }
+      // Each op consumes the previous value, which nothing else reads.
+      if (!x.hasOneUse() || bop.getNumResults() != 1 || bop.getNumOperands() != 2 ||
+          !llvm::is_contained(bop.getOperands(), x))
+        return;
+      Value other = bop.getOperand(0) == x ? bop.getOperand(1) : bop.getOperand(0);
+      if (isa<arith::AddFOp>(bop) && stage == 0 && in && other == in && in.hasOneUse()) {
+        found.flags |= kResidual;
+        found.res = g.getDpsInputs()[0];
+        stage = 1;
+      } else if (isa<arith::MaximumFOp>(bop) && stage <= 1 && constant(other, found.lo)) {
+        found.flags |= kActMin;
+        stage = 2;
+      } else if (isa<arith::MinimumFOp>(bop) && stage <= 2 && constant(other, found.hi)) {
+        found.flags |= kActMax;
+        stage = 3;
+      } else {
+        return;
+      }
+      x = bop.getResult(0);
+    }
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    if (!found.flags || yield.getNumOperands() != 1 || yield.getOperand(0) != x ||
+        (in && !(found.flags & kResidual)))
+      return;
+    ep.flags |= found.flags;
+    ep.res = found.res;
+    ep.lo = found.lo;
+    ep.hi = found.hi;
+    ep.ops.push_back(next);
+  }
+
+  /// The epilogue arguments of steedk_sgemm/steedk_sconv2d (before the
+  /// kernel context): bias pointer and offset, residual pointer and offset,
+  /// the clip bounds as f32 bit patterns.
+  void appendEpilogueArgs(OpBuilder &b, Location loc, const Epilogue &ep,
+                          SmallVectorImpl<Value> &args) {
+    Value zero = idx(b, loc, 0);
+    for (Value v : {ep.bias, ep.res}) {
+      if (v) {
+        View vv = view(b, loc, v);
+        args.append({vv.ptr, vv.offset});
+      } else {
+        args.append({zero, zero});
+      }
+    }
+    args.push_back(idx(b, loc, llvm::bit_cast<uint32_t>(ep.lo)));
+    args.push_back(idx(b, loc, llvm::bit_cast<uint32_t>(ep.hi)));
+  }
+
   /// matmul: loops (m, n, k); batch_matmul: loops (b, m, n, k).
   LogicalResult rewriteMatmul(linalg::LinalgOp op, bool batched) {
     if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
@@ -354,6 +534,15 @@ struct Rewriter {
     Value aPacked = tryPack(a, maps[0], false, m, k, mLoop, kLoop);
     Value bPacked = tryPack(bm, maps[1], true, k, n, kLoop, nLoop);
 
+    // The epilogue; not for 1-4 rows against a prepacked B (the library's
+    // small-M path streams B once and updates C itself).
+    Epilogue ep;
+    if (k > 0 && !(bPacked && !aPacked && m <= kSmallM)) {
+      matchInitOp(op, c, o, o + 1, ep);
+      matchEpilogueOp(op, c, ep);
+    }
+    flags |= ep.flags;
+
     auto operandArgs = [&](Value v, Value packed, AffineMap map, int64_t rowLoop,
                            int64_t colLoop, SmallVectorImpl<Value> &args) -> bool {
       if (packed) {
@@ -377,10 +566,13 @@ struct Rewriter {
     View cv = view(b, loc, c);
     args.append({cv.ptr, cv.offset, batched ? cv.strides[0] : zero, cv.strides[o]});
     args[0] = idx(b, loc, flags);
+    appendEpilogueArgs(b, loc, ep, args);
     args.push_back(kernelContext(op->getParentOfType<func::FuncOp>()));
     declare(kSgemm, args.size());
     func::CallOp::create(b, loc, kSgemm, TypeRange{}, args);
     op->erase();
+    for (Operation *dead : ep.ops)
+      dead->erase();
     return success();
   }
 
@@ -412,9 +604,15 @@ struct Rewriter {
     auto sv = llvm::to_vector(stridesAttr.getValues<int64_t>());
     auto dv = llvm::to_vector(dilationsAttr.getValues<int64_t>());
 
+    Epilogue ep;
+    if (!grouped && c * kh * kw > 0) {
+      matchInitOp(op, y, /*rowDim=*/1, /*colDim=*/-1, ep);
+      matchEpilogueOp(op, y, ep);
+    }
+
     OpBuilder b(op);
     Location loc = op.getLoc();
-    int64_t flags = isaFlags;
+    int64_t flags = isaFlags | ep.flags;
     Value wArg = w;
     memref::GlobalOp global;
     if (auto values = constantValues(w, &global, symbols, launches)) {
@@ -435,11 +633,14 @@ struct Rewriter {
                             wv.offset,         idx(b, loc, f),  idx(b, loc, kh),
                             idx(b, loc, kw),   yv.ptr,          yv.offset,
                             idx(b, loc, oh),   idx(b, loc, ow), idx(b, loc, sv[0]),
-                            idx(b, loc, sv[1]), idx(b, loc, dv[0]), idx(b, loc, dv[1]),
-                            kernelContext(op->getParentOfType<func::FuncOp>())};
+                            idx(b, loc, sv[1]), idx(b, loc, dv[0]), idx(b, loc, dv[1])};
+    appendEpilogueArgs(b, loc, ep, args);
+    args.push_back(kernelContext(op->getParentOfType<func::FuncOp>()));
     declare(kSconv, args.size());
     func::CallOp::create(b, loc, kSconv, TypeRange{}, args);
     op->erase();
+    for (Operation *dead : ep.ops)
+      dead->erase();
     return success();
   }
 
@@ -604,6 +805,13 @@ struct Rewriter {
     auto is = cast<MemRefType>(input.getType()).getShape();
     InitFold init = matchInit(op, y, pad ? ArrayRef<Operation *>(pad->ops)
                                          : ArrayRef<Operation *>());
+    // A ReLU/Clip right after it (no residual): the kernel clamps its output.
+    Epilogue act;
+    matchEpilogueOp(op, y, act);
+    if (act.flags & kResidual)
+      act = Epilogue();
+    int64_t actFlags = ((act.flags & kActMin) ? kDwActMin : 0) |
+                       ((act.flags & kActMax) ? kDwActMax : 0);
 
     OpBuilder b(op);
     Location loc = op.getLoc();
@@ -615,7 +823,7 @@ struct Rewriter {
       biasPtr = bv.ptr;
       biasOff = bv.offset;
     }
-    SmallVector<Value> args{idx(b, loc, isaFlags | init.flag),
+    SmallVector<Value> args{idx(b, loc, isaFlags | init.flag | actFlags),
                             idx(b, loc, xs[0]),
                             idx(b, loc, xs[1]),
                             xv.ptr,
@@ -638,12 +846,16 @@ struct Rewriter {
                             idx(b, loc, dv[1]),
                             idx(b, loc, pad ? pad->pt : 0),
                             idx(b, loc, pad ? pad->pl : 0),
+                            idx(b, loc, llvm::bit_cast<uint32_t>(act.lo)),
+                            idx(b, loc, llvm::bit_cast<uint32_t>(act.hi)),
                             kernelContext(op->getParentOfType<func::FuncOp>())};
     declare(kDwconv, args.size());
     func::CallOp::create(b, loc, kDwconv, TypeRange{}, args);
     op->erase();
     if (init.op)
       init.op->erase();
+    for (Operation *dead : act.ops)
+      dead->erase();
     if (pad)
       for (Operation *dead : pad->ops)
         dead->erase();

@@ -54,6 +54,15 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
     the library's panel layout, as a new private global; the original is
     erased when nothing else reads it.
 
+    The output's initialization right before the call (zero fill, or a
+    bias broadcast along C's rows / a conv's channels, or C's columns) and
+    the in-place elementwise generic right after it (`+ r` with r laid out
+    as the output, then ReLU `maximumf 0` or Clip's `cmpf`/`select`
+    bounds, nothing else) are folded into the call (flags C_INIT,
+    BIAS_ROW/BIAS_COL, RESIDUAL, ACT_MIN/ACT_MAX; bias and residual pointer
+    and offset, bounds as f32 bits) and erased, except for 1-4 rows against
+    a prepacked B (the library's small-M path).
+
     The last operand of each call is the run's `steed_kernel_context`
     pointer (as an index), through which the library uses the thread pool:
     the plan (`exec.plan`) and the kernels it calls get it as a new last
@@ -76,7 +85,8 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
     [0, 0, top, left]), the call reads the real input with that padding and
     the fill/copy go; when the output's last writer before it is a
     broadcast of a [C] bias (or a zero fill), the call starts from it and
-    that op goes too.
+    that op goes too; so does a ReLU/Clip generic updating the output in
+    place right after it (the kernel clamps its output).
     Other element types, dynamic shapes and other convolutions keep their
     linalg form (loops).
   }];

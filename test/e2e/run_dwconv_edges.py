@@ -15,6 +15,7 @@ Needs Debian's /usr/bin/python3 (onnx, numpy, torch).
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,9 +32,9 @@ def rand(*shape):
     return rng.standard_normal(shape).astype(np.float32)
 
 
-def model(name, node, inputs, initializers, out_shape):
+def model(name, nodes, inputs, initializers, out_shape):
     graph = helper.make_graph(
-        [node], name,
+        nodes if isinstance(nodes, list) else [nodes], name,
         [helper.make_tensor_value_info(n, TensorProto.FLOAT, a.shape) for n, a in inputs],
         [helper.make_tensor_value_info('y', TensorProto.FLOAT, out_shape)],
         [numpy_helper.from_array(a, n) for n, a in initializers])
@@ -57,6 +58,11 @@ def cases():
         dict(n=1, c=2, h=4, w=3, k=(3, 3), s=(1, 1), d=(1, 1), pads=(4, 3, 2, 5)),
         dict(n=1, c=2, h=9, w=1500, k=(3, 3), s=(1, 1), d=(5, 1), pads=(5, 1, 5, 1)),
         dict(n=1, c=40, h=28, w=28, k=(3, 3), s=(1, 1), d=(1, 1), pads=(1, 1, 1, 1), bias=False),
+        # ReLU6 / ReLU after it: folded into the kernel's output store.
+        dict(n=1, c=5, h=16, w=16, k=(3, 3), s=(1, 1), d=(1, 1), pads=(1, 1, 1, 1), act='clip'),
+        dict(n=2, c=6, h=15, w=15, k=(3, 3), s=(2, 2), d=(1, 1), pads=(1, 1, 1, 1), act='clip'),
+        dict(n=1, c=3, h=24, w=131, k=(3, 3), s=(2, 2), d=(1, 1), pads=(0, 0, 1, 1), act='relu'),
+        dict(n=1, c=2, h=9, w=1500, k=(3, 3), s=(1, 1), d=(5, 1), pads=(5, 1, 5, 1), act='clip'),
     ]
     for p in convs:
         x = rand(p['n'], p['c'], p['h'], p['w'])
@@ -69,12 +75,38 @@ def cases():
             None if bias is None else torch.from_numpy(bias).double(),
             stride=p['s'], dilation=p['d'], groups=p['c']).numpy()
         ins = ['x', 'w'] + (['b'] if bias is not None else [])
-        node = helper.make_node('Conv', ins, ['y'], strides=list(p['s']), pads=[t, l, b, r],
-                                dilations=list(p['d']), group=p['c'], kernel_shape=list(p['k']))
+        act = p.get('act')
+        node = helper.make_node('Conv', ins, ['t' if act else 'y'], strides=list(p['s']),
+                                pads=[t, l, b, r], dilations=list(p['d']), group=p['c'],
+                                kernel_shape=list(p['k']))
         inits = [('w', w)] + ([('b', bias)] if bias is not None else [])
+        if act == 'clip':
+            # Scaled so that both bounds clamp some outputs.
+            node = [node, helper.make_node('Clip', ['t', 'lo', 'hi'], ['y'])]
+            inits += [('lo', np.array(-0.5, np.float32)), ('hi', np.array(1.0, np.float32))]
+            ref = np.clip(ref, -0.5, 1.0)
+        elif act == 'relu':
+            node = [node, helper.make_node('Relu', ['t'], ['y'])]
+            ref = np.maximum(ref, 0)
         name = 'dw_' + '_'.join(f'{k}{"x".join(map(str, v)) if isinstance(v, tuple) else v}'
                                 for k, v in p.items())
         yield name, node, [('x', x)], inits, ref
+
+
+def call_flags(llvm_ir):
+    """The flags operand of each steedk_dwconv2d call in --emit=llvm output
+    (constants are numbered per function)."""
+    consts, flags = {}, []
+    for line in llvm_ir.splitlines():
+        if line.lstrip().startswith('llvm.func'):
+            consts = {}
+        m = re.match(r'\s*(%\d+) = llvm.mlir.constant\((-?\d+) : (?:index|i64)\)', line)
+        if m:
+            consts[m.group(1)] = int(m.group(2))
+        m = re.search(r'llvm.call @steedk_dwconv2d\((%\w+)', line)
+        if m and m.group(1) in consts:
+            flags.append(consts[m.group(1)])
+    return flags
 
 
 def main():
@@ -111,6 +143,10 @@ def main():
                                        capture_output=True, text=True)
                     if 'call @steedk_dwconv2d' not in r.stdout:
                         print(f'FAIL {name}: no steedk_dwconv2d call in --emit=llvm')
+                        failures += 1
+                    # An activation must be folded into the call (flags 64/128).
+                    if isinstance(node, list) and not any(f & 192 for f in call_flags(r.stdout)):
+                        print(f'FAIL {name}: activation not folded, flags {call_flags(r.stdout)}')
                         failures += 1
                 for threads in ((1, 2) if not cpu else (1,)):
                     r = subprocess.run([args.steed_run, so, *cmd_in, f'--threads={threads}',

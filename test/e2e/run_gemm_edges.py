@@ -4,7 +4,9 @@
 Builds small ONNX models (MatMul, Gemm, Conv) whose shapes are not multiples
 of the library's blocks (8x32 tiles, 128-row / 256-column tasks, 256-deep K
 slices), with constant and run-time operands, batches, transposes, groups,
-strides, padding and dilations; compiles each with steedc and compares
+strides, padding and dilations, and with the epilogues the library folds
+into its C update (bias, Relu, Clip, residual Add: the case names the flag
+bits the kernel call must carry); compiles each with steedc and compares
 steed-run's output on 1 and 2 threads, and with the AVX2 (--mcpu=haswell)
 and portable (--mcpu=x86-64) kernels, with a float64 reference (torch).
 Needs Debian's /usr/bin/python3 (onnx, numpy, torch).
@@ -13,6 +15,7 @@ Needs Debian's /usr/bin/python3 (onnx, numpy, torch).
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,9 +32,9 @@ def rand(*shape):
     return rng.standard_normal(shape).astype(np.float32)
 
 
-def model(name, node, inputs, initializers, out_shape):
+def model(name, nodes, inputs, initializers, out_shape):
     graph = helper.make_graph(
-        [node], name,
+        nodes if isinstance(nodes, list) else [nodes], name,
         [helper.make_tensor_value_info(n, TensorProto.FLOAT, a.shape) for n, a in inputs],
         [helper.make_tensor_value_info('y', TensorProto.FLOAT, out_shape)],
         [numpy_helper.from_array(a, n) for n, a in initializers])
@@ -97,17 +100,124 @@ def cases():
                                 pads=[p['pad']] * 4, dilations=[p['dil']] * 2, group=p['group'])
         name = 'conv_' + '_'.join(f'{k}{v}' for k, v in p.items())
         yield name, node, [('x', x)], [('w', w), ('b', bias)], ref
+    yield from epilogue_cases()
+
+
+# Epilogue flag bits of steedk_sgemm/steedk_sconv2d (targets/cpu/kernels/gemm.c).
+C_INIT, BIAS_ROW, BIAS_COL, RESIDUAL, ACT_MIN, ACT_MAX = 16, 32, 64, 128, 256, 512
+
+
+def epilogue_cases():
+    """Conv/Gemm/MatMul + bias + Relu/Clip/Add(residual) chains whose
+    epilogue is folded into the kernel call: odd shapes, K over one to three
+    256-deep slices, batches and groups of problems."""
+    clip_bounds = [('lo', np.array(0, np.float32)), ('hi', np.array(6, np.float32))]
+
+    def chain(first, kind, ref):
+        """first (output 't') -> [Add(t, r)] -> [Relu | Clip] -> 'y'."""
+        nodes, bits, cur = [first], C_INIT, 't'
+        steps = kind.split('_')
+        for i, step in enumerate(steps):
+            out = 'y' if i == len(steps) - 1 else f's{i}'
+            if step == 'add':
+                nodes.append(helper.make_node('Add', [cur, 'r'], [out]))
+                bits |= RESIDUAL
+            elif step == 'relu':
+                nodes.append(helper.make_node('Relu', [cur], [out]))
+                ref, bits = np.maximum(ref, 0), bits | ACT_MIN
+            else:
+                nodes.append(helper.make_node('Clip', [cur, 'lo', 'hi'], [out]))
+                ref, bits = np.clip(ref, 0, 6), bits | ACT_MIN | ACT_MAX
+            cur = out
+        return nodes, ref, bits
+
+    convs = [  # n, c, h, w, f, k, stride, pad
+        (1, 30, 20, 20, 70, 3, 1, 1),   # K = 270: two slices, F = 70 (8 x 8 + 6)
+        (2, 70, 9, 11, 33, 3, 2, 1),    # K = 630: three slices, batch 2
+        (1, 40, 7, 7, 19, 1, 1, 0),     # 1x1: B is X itself, N = 49
+        (1, 3, 17, 17, 8, 7, 2, 3),     # the stem's shape: K = 147
+    ]
+    for n, c, h, w, f, k, stride, pad in convs:
+        x, wt, bias = rand(n, c, h, w), rand(f, c, k, k), rand(f)
+        conv = torch.nn.functional.conv2d(
+            torch.from_numpy(x).double(), torch.from_numpy(wt).double(),
+            torch.from_numpy(bias).double(), stride=stride, padding=pad).numpy()
+        r = rand(*conv.shape)
+        node = helper.make_node('Conv', ['x', 'w', 'b'], ['t'], strides=[stride] * 2,
+                                pads=[pad] * 4)
+        base = f'epi_conv_n{n}c{c}h{h}w{w}f{f}k{k}s{stride}'
+        for kind in ('relu', 'clip', 'add', 'add_relu'):
+            residual = kind.startswith('add')
+            nodes, ref, bits = chain(node, kind, conv + r if residual else conv)
+            inputs = [('x', x)] + ([('r', r)] if residual else [])
+            inits = [('w', wt), ('b', bias)] + (clip_bounds if kind == 'clip' else [])
+            yield f'{base}_{kind}', nodes, inputs, inits, ref, bits | BIAS_ROW
+    # Conv without bias: the zero fill goes (C_INIT alone).
+    x, wt = rand(1, 30, 12, 12), rand(20, 30, 3, 3)
+    ref = np.maximum(torch.nn.functional.conv2d(torch.from_numpy(x).double(),
+                                                torch.from_numpy(wt).double(), padding=1).numpy(), 0)
+    yield ('epi_conv_nobias_relu',
+           [helper.make_node('Conv', ['x', 'w'], ['t'], pads=[1] * 4),
+            helper.make_node('Relu', ['t'], ['y'])],
+           [('x', x)], [('w', wt)], ref, C_INIT | ACT_MIN)
+    # Gemm (bias along the columns) + Relu / + residual; MatMul (zero fill) +
+    # Clip, + residual + Relu; a batch of MatMuls + Relu. 1-4 rows against a
+    # constant B take the library's small-M path, which keeps its epilogue
+    # ops (no bits expected).
+    for m, k, n in [(7, 13, 33), (130, 600, 45), (1, 300, 70)]:
+        small = 0 if m <= 4 else ~0
+        a, b, c = rand(m, k), rand(n, k), rand(n)
+        mm = a.astype(np.float64) @ b.T.astype(np.float64)
+        gemm = helper.make_node('Gemm', ['a', 'b', 'c'], ['t'], transB=1)
+        nodes, ref, bits = chain(gemm, 'relu', mm + c)
+        yield (f'epi_gemm_{m}x{k}x{n}_relu', nodes, [('a', a)], [('b', b), ('c', c)], ref,
+               (bits | BIAS_COL) & small)
+        r = rand(m, n)
+        nodes, ref, bits = chain(gemm, 'add', mm + c + r)
+        yield (f'epi_gemm_{m}x{k}x{n}_add', nodes, [('a', a), ('r', r)], [('b', b), ('c', c)],
+               ref, (bits | BIAS_COL) & small)
+        bt = np.ascontiguousarray(b.T)
+        matmul = helper.make_node('MatMul', ['a', 'b'], ['t'])
+        nodes, ref, bits = chain(matmul, 'clip', mm)
+        yield (f'epi_matmul_{m}x{k}x{n}_clip', nodes, [('a', a), ('b', bt)], clip_bounds, ref,
+               bits)
+        nodes, ref, bits = chain(matmul, 'add_relu', mm + r)
+        yield (f'epi_matmul_{m}x{k}x{n}_add_relu', nodes, [('a', a), ('r', r)], [('b', bt)],
+               ref, bits & small)
+    a, b = rand(3, 17, 300), rand(3, 300, 35)
+    yield ('epi_matmul_batched_relu',
+           [helper.make_node('MatMul', ['a', 'b'], ['t']), helper.make_node('Relu', ['t'], ['y'])],
+           [('a', a), ('b', b)], [], np.maximum(a.astype(np.float64) @ b, 0), C_INIT | ACT_MIN)
+
+
+def call_flags(llvm_ir):
+    """The flags operand of each steedk_sgemm/steedk_sconv2d call in
+    --emit=llvm output (constants are numbered per function)."""
+    consts, flags = {}, []
+    for line in llvm_ir.splitlines():
+        if line.lstrip().startswith('llvm.func'):
+            consts = {}
+        m = re.match(r'\s*(%\d+) = llvm.mlir.constant\((-?\d+) : (?:index|i64)\)', line)
+        if m:
+            consts[m.group(1)] = int(m.group(2))
+        m = re.search(r'llvm.call @steedk_s(?:gemm|conv2d)\((%\w+)', line)
+        if m and m.group(1) in consts:
+            flags.append(consts[m.group(1)])
+    return flags
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--steedc', required=True)
     ap.add_argument('--steed-run', required=True)
+    ap.add_argument('--filter', default='', help='only the cases whose name contains this')
     args = ap.parse_args()
     failures = 0
     total = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for name, node, inputs, inits, ref in cases():
+        for name, node, inputs, inits, ref, *bits in cases():
+            if args.filter not in name:
+                continue
             total += 1
             d = os.path.join(tmp, name)
             os.makedirs(d)
@@ -133,6 +243,12 @@ def main():
                                        capture_output=True, text=True)
                     if 'call @steedk_' not in r.stdout:
                         print(f'FAIL {name}: no kernel library call in --emit=llvm')
+                        failures += 1
+                    # Epilogue cases: the epilogue must be folded into the call.
+                    flags = call_flags(r.stdout)
+                    if bits and not any((f & 0x3f0) == bits[0] for f in flags):
+                        print(f'FAIL {name}: kernel call flags {flags}, want epilogue bits '
+                              f'{bits[0]}')
                         failures += 1
                 for threads in ((1, 2) if not cpu else (1,)):
                     r = subprocess.run([args.steed_run, so, *cmd_in, f'--threads={threads}',

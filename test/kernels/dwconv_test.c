@@ -22,9 +22,15 @@ void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xO
                      int64_t h, int64_t w, intptr_t wt, int64_t wOff, int64_t kh,
                      int64_t kw, intptr_t bias, int64_t bOff, intptr_t y, int64_t yOff,
                      int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
-                     int64_t pt, int64_t pl, intptr_t kc);
+                     int64_t pt, int64_t pl, int64_t loBits, int64_t hiBits, intptr_t kc);
 
-enum { INIT_BIAS = 16, INIT_ZERO = 32, GUARD = 64 };
+enum { INIT_BIAS = 16, INIT_ZERO = 32, ACT_MIN = 64, ACT_MAX = 128, GUARD = 64 };
+
+static int64_t f32_bits(float v) {
+  uint32_t u;
+  memcpy(&u, &v, sizeof u);
+  return u;
+}
 
 /* Two chunks, the second one first. */
 static void reverse_parallel_for(void *pool, int64_t n, steed_parallel_body body, void *arg) {
@@ -62,10 +68,14 @@ static int run(const shape *s, int isa, int mode, int threads) {
   for (int64_t i = 0; i < ny; ++i)
     y[i] = y0[i] = frand();
   steed_kernel_context kc = {STEED_KERNEL_ABI_VERSION, 2, 0, reverse_parallel_for};
-  int64_t flags = isa | (mode == 0 ? INIT_BIAS : mode == 1 ? INIT_ZERO : 0);
+  /* modes: 0 bias, 1 zero, 2 accumulate, 3 bias + clamp [-0.25, 0.5],
+   * 4 accumulate + ReLU */
+  const float lo = mode == 3 ? -0.25f : 0.0f, hi = 0.5f;
+  int64_t flags = isa | (mode == 0 || mode == 3 ? INIT_BIAS : mode == 1 ? INIT_ZERO : 0) |
+                  (mode == 3 ? ACT_MIN | ACT_MAX : mode == 4 ? ACT_MIN : 0);
   steedk_dwconv2d(flags, s->n, s->c, (intptr_t)x, 0, s->h, s->w, (intptr_t)wt, 0, s->kh, s->kw,
                   (intptr_t)b, 0, (intptr_t)ybuf, GUARD, oh, ow, s->sh, s->sw, s->dh, s->dw,
-                  s->pt, s->pl, threads > 1 ? (intptr_t)&kc : 0);
+                  s->pt, s->pl, f32_bits(lo), f32_bits(hi), threads > 1 ? (intptr_t)&kc : 0);
   int bad = 0;
   for (int64_t i = 0; i < GUARD && !bad; ++i)
     if (ybuf[i] != 1234.5f || y[ny + i] != 1234.5f) {
@@ -76,13 +86,17 @@ static int run(const shape *s, int isa, int mode, int threads) {
     for (int64_t oy = 0; oy < oh && !bad; ++oy)
       for (int64_t ox = 0; ox < ow && !bad; ++ox) {
         int64_t ch = p % s->c, at = (p * oh + oy) * ow + ox;
-        double acc = mode == 0 ? b[ch] : mode == 1 ? 0.0 : y0[at];
+        double acc = mode == 0 || mode == 3 ? b[ch] : mode == 1 ? 0.0 : y0[at];
         for (int64_t ky = 0; ky < s->kh; ++ky)
           for (int64_t kx = 0; kx < s->kw; ++kx) {
             int64_t iy = oy * s->sh + ky * s->dh - s->pt, ix = ox * s->sw + kx * s->dw - s->pl;
             if (iy >= 0 && iy < s->h && ix >= 0 && ix < s->w)
               acc += (double)wt[(ch * s->kh + ky) * s->kw + kx] * x[(p * s->h + iy) * s->w + ix];
           }
+        if ((flags & ACT_MIN) && acc < lo)
+          acc = lo;
+        if ((flags & ACT_MAX) && acc > hi)
+          acc = hi;
         if (fabs(y[at] - acc) > 1e-5 * (1 + fabs(acc))) {
           printf("FAIL isa %d mode %d threads %d: plane %lld (%lld, %lld): got %g, want %g\n",
                  isa, mode, threads, (long long)p, (long long)oy, (long long)ox, y[at], acc);
@@ -124,7 +138,7 @@ int main(void) {
   int failures = 0, runs = 0;
   for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; ++i)
     for (int k = 0; k < nisa; ++k)
-      for (int mode = 0; mode < 3; ++mode)
+      for (int mode = 0; mode < 5; ++mode)
         for (int threads = 1; threads <= 2; ++threads) {
           ++runs;
           if (run(&shapes[i], isas[k], mode, threads)) {

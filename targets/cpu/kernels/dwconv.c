@@ -31,6 +31,8 @@ enum {
   DW_ISA_MASK = 3,  /* 0 generic C, 1 AVX2+FMA, 2 AVX-512F */
   DW_INIT_BIAS = 16, /* Y = bias[c] + conv (else Y += conv) */
   DW_INIT_ZERO = 32, /* Y = conv */
+  DW_ACT_MIN = 64,   /* Y = max(Y, lo) at the end (NaN stays NaN) */
+  DW_ACT_MAX = 128,  /* Y = min(Y, hi) at the end */
 };
 
 #define DW_BUF 4096   /* floats of phase-split input band (16 KB) */
@@ -42,6 +44,7 @@ typedef struct {
   int64_t flags, planes, c, h, w, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl;
   const float *x, *wt, *bias;
   float *y;
+  float lo, hi; /* -inf / +inf without DW_ACT_MIN / DW_ACT_MAX */
 } dw_job;
 
 /* Geometry of a band: the padded input is split into sh*sw phase planes
@@ -182,6 +185,49 @@ static void zero_floats(int64_t flags, float *dst, int64_t n) {
 #endif
   (void)flags;
   memset(dst, 0, (size_t)n * sizeof(float));
+}
+
+#ifdef STEEDK_X86
+__attribute__((target("avx512f"))) static void clamp_avx512(float *dst, const float *src,
+                                                            int64_t n, float lo, float hi) {
+  __m512 l = _mm512_set1_ps(lo), h = _mm512_set1_ps(hi);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm512_storeu_ps(dst + i, _mm512_min_ps(h, _mm512_max_ps(l, _mm512_loadu_ps(src + i))));
+  if (i < n) {
+    __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+    _mm512_mask_storeu_ps(dst + i, m,
+                          _mm512_min_ps(h, _mm512_max_ps(l, _mm512_maskz_loadu_ps(m, src + i))));
+  }
+}
+#endif
+
+static inline float clamp1(float v, float lo, float hi) {
+  if (v < lo) /* NaN stays NaN, as Clip's select and maximumf */
+    v = lo;
+  if (v > hi)
+    v = hi;
+  return v;
+}
+
+/* dst[0, n) = src[0, n), clamped with DW_ACT_MIN/DW_ACT_MAX (no write past
+ * dst + n), or copy_floats (exact = 0) / memcpy (exact = 1) without. */
+static void store_row(const dw_job *j, float *dst, const float *src, int64_t n, int exact) {
+  if (!(j->flags & (DW_ACT_MIN | DW_ACT_MAX))) {
+    if (exact)
+      memcpy(dst, src, (size_t)n * sizeof(float));
+    else
+      copy_floats(j->flags, dst, src, n);
+    return;
+  }
+#ifdef STEEDK_X86
+  if ((j->flags & DW_ISA_MASK) == 2) {
+    clamp_avx512(dst, src, n, j->lo, j->hi);
+    return;
+  }
+#endif
+  for (int64_t i = 0; i < n; ++i)
+    dst[i] = clamp1(src[i], j->lo, j->hi);
 }
 
 /* Sub row for input row xrow (NULL: outside the input, all zeros): phase
@@ -462,10 +508,7 @@ static void store_band(const dw_job *j, const dw_geom *g, float *yp, int64_t oy0
   int64_t planeEnd = j->oh * j->ow;
   for (int64_t r = 0; r < nb; ++r) {
     int64_t at = (oy0 + r) * j->ow;
-    if (r + 1 < nb && at + j->ow + 16 <= planeEnd)
-      copy_floats(j->flags, yp + at, out + r * g->p, j->ow);
-    else
-      memcpy(yp + at, out + r * g->p, (size_t)j->ow * sizeof(float));
+    store_row(j, yp + at, out + r * g->p, j->ow, !(r + 1 < nb && at + j->ow + 16 <= planeEnd));
   }
 }
 
@@ -498,7 +541,7 @@ static void plane_direct(const dw_job *j, const float *xp, const float *wp, floa
             acc += wp[ky * j->kw + kx] * xp[iy * j->w + ix];
         }
       }
-      yp[oy * j->ow + ox] = acc;
+      yp[oy * j->ow + ox] = clamp1(acc, j->lo, j->hi);
     }
 }
 
@@ -556,13 +599,15 @@ static void run_planes(void *arg, int64_t begin, int64_t end) {
  * right padding follow from OH, OW), W [C][KH][KW], Y [N][C][OH][OW], all
  * contiguous. With DW_INIT_BIAS, Y starts from bias[c] (B [C]); with
  * DW_INIT_ZERO from zero; otherwise Y's contents are accumulated into.
+ * DW_ACT_MIN/DW_ACT_MAX clamp the result to [lo, hi] (f32 bit patterns
+ * loBits, hiBits): ReLU / ReLU6 after the convolution.
  * Pointers are passed as integers (the MLIR side's index values); `kc` is
  * the run's steed_kernel_context (or 0: one thread). */
 void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xOff,
                      int64_t h, int64_t w, intptr_t wt, int64_t wOff, int64_t kh,
                      int64_t kw, intptr_t bias, int64_t bOff, intptr_t y, int64_t yOff,
                      int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
-                     int64_t pt, int64_t pl, intptr_t kcp) {
+                     int64_t pt, int64_t pl, int64_t loBits, int64_t hiBits, intptr_t kcp) {
   if (n <= 0 || c <= 0 || oh <= 0 || ow <= 0)
     return;
   dw_job j;
@@ -586,6 +631,13 @@ void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xO
   j.wt = (const float *)wt + wOff;
   j.bias = (flags & DW_INIT_BIAS) ? (const float *)bias + bOff : 0;
   j.y = (float *)y + yOff;
+  uint32_t lb = (uint32_t)loBits, hb = (uint32_t)hiBits;
+  memcpy(&j.lo, &lb, sizeof j.lo);
+  memcpy(&j.hi, &hb, sizeof j.hi);
+  if (!(flags & DW_ACT_MIN))
+    j.lo = -__builtin_inff();
+  if (!(flags & DW_ACT_MAX))
+    j.hi = __builtin_inff();
   const steed_kernel_context *kc = (const steed_kernel_context *)kcp;
   int threads = kc && kc->parallel_for && kc->num_threads > 1;
   /* Below ~64K multiply-adds a second thread costs more than it saves. */

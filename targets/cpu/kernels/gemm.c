@@ -47,30 +47,80 @@ enum {
   STEEDK_ISA_MASK = 3,      /* 0 generic C, 1 AVX2+FMA, 2 AVX-512F */
   STEEDK_A_PACKED = 4,      /* A is [ceil(M/MR)][K][MR], zero padded */
   STEEDK_B_PACKED = 8,      /* B is [ceil(N/NR)][K][NR], zero padded */
+  /* Epilogue folded into the C update (Microkernels.cpp removes the ops
+   * that did it): */
+  STEEDK_C_INIT = 16,       /* C is not read: the first K slice writes
+                               A*B (+ bias) instead of adding to C */
+  STEEDK_BIAS_ROW = 32,     /* with C_INIT: + bias[i] (conv: per channel) */
+  STEEDK_BIAS_COL = 64,     /* with C_INIT: + bias[j] */
+  STEEDK_RESIDUAL = 128,    /* last K slice: + R (R laid out as C) */
+  STEEDK_ACT_MIN = 256,     /* last K slice, after R: max(x, lo) */
+  STEEDK_ACT_MAX = 512,     /* last K slice, after R: min(x, hi) */
+  STEEDK_FIRST_SLICE = STEEDK_C_INIT | STEEDK_BIAS_ROW | STEEDK_BIAS_COL,
+  STEEDK_LAST_SLICE = STEEDK_RESIDUAL | STEEDK_ACT_MIN | STEEDK_ACT_MAX,
 };
 
-typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c,
-                           int64_t rsc);
+/* The epilogue of one tile for one K slice: `flags` holds the bits above
+ * that apply to it (first slice: C_INIT/BIAS_*, last: the others); `bias`
+ * points at the tile's first row (BIAS_ROW) or column (BIAS_COL) value,
+ * `res` at its first R element (row stride rsr). */
+typedef struct {
+  int64_t flags;
+  const float *bias;
+  const float *res;
+  int64_t rsr;
+  float lo, hi;
+} epilogue;
 
-/* C[MR x NR] (row stride rsc) += a[kc][MR] * b[kc][NR]. */
+typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c,
+                           int64_t rsc, const epilogue *e);
+
+/* C[i][j] (i < mr, j < nr, row stride rsc) = epilogue(C, t[i][j]) for a
+ * tile t (row stride ldt) of A*B sums; e = 0: C += t. */
+static inline void store1(float *c, int64_t rsc, float v, int64_t i, int64_t j,
+                          const epilogue *e) {
+  int64_t f = e ? e->flags : 0;
+  if (!(f & STEEDK_C_INIT))
+    v += c[i * rsc + j];
+  else if (f & STEEDK_BIAS_ROW)
+    v += e->bias[i];
+  else if (f & STEEDK_BIAS_COL)
+    v += e->bias[j];
+  if (f & STEEDK_RESIDUAL)
+    v += e->res[i * e->rsr + j];
+  if ((f & STEEDK_ACT_MIN) && v < e->lo) /* NaN stays NaN */
+    v = e->lo;
+  if ((f & STEEDK_ACT_MAX) && v > e->hi)
+    v = e->hi;
+  c[i * rsc + j] = v;
+}
+
+static void store_tile(float *c, int64_t rsc, const float *t, int64_t ldt, int64_t mr,
+                       int64_t nr, const epilogue *e) {
+  for (int64_t i = 0; i < mr; ++i)
+    for (int64_t j = 0; j < nr; ++j)
+      store1(c, rsc, t[i * ldt + j], i, j, e);
+}
+
+/* C[MR x NR] (row stride rsc) += a[kc][MR] * b[kc][NR], or with e, the
+ * epilogue's update. */
 static void ukernel_generic(int64_t kc, const float *a, const float *b, float *c,
-                            int64_t rsc) {
+                            int64_t rsc, const epilogue *e) {
   float acc[MR][NR];
   memset(acc, 0, sizeof acc);
   for (int64_t k = 0; k < kc; ++k, a += MR, b += NR)
     for (int i = 0; i < MR; ++i)
       for (int j = 0; j < NR; ++j)
         acc[i][j] += a[i] * b[j];
-  for (int i = 0; i < MR; ++i)
-    for (int j = 0; j < NR; ++j)
-      c[i * rsc + j] += acc[i][j];
+  store_tile(c, rsc, &acc[0][0], NR, MR, NR, e);
 }
 
 #ifdef STEEDK_X86
 #define NV (NR / 16)
 /* MR x NV zmm accumulators (16); the C tile is prefetched while they fill. */
 __attribute__((target("avx512f"))) static void
-ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc) {
+ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc,
+               const epilogue *e) {
   __m512 acc[MR][NV];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; ++i) {
@@ -93,17 +143,185 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc
         acc[i][j] = _mm512_fmadd_ps(x, bv[j], acc[i][j]);
     }
   }
+  if (!e) {
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; ++i)
+#pragma clang loop unroll(full)
+      for (int j = 0; j < NV; ++j)
+        _mm512_storeu_ps(c + i * rsc + 16 * j,
+                         _mm512_add_ps(_mm512_loadu_ps(c + i * rsc + 16 * j), acc[i][j]));
+    return;
+  }
+  /* The epilogue while the tile is in registers. NaN: max/min return the
+   * second operand when one is NaN, so x stays NaN as in the loop kernels
+   * (maximumf/minimumf propagate NaN). */
+  int64_t f = e->flags;
+  __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i) {
+    __m512 rowBias = (f & STEEDK_BIAS_ROW) ? _mm512_set1_ps(e->bias[i]) : _mm512_setzero_ps();
+#pragma clang loop unroll(full)
+    for (int j = 0; j < NV; ++j) {
+      __m512 v = acc[i][j];
+      if (!(f & STEEDK_C_INIT))
+        v = _mm512_add_ps(v, _mm512_loadu_ps(c + i * rsc + 16 * j));
+      else if (f & STEEDK_BIAS_ROW)
+        v = _mm512_add_ps(v, rowBias);
+      else if (f & STEEDK_BIAS_COL)
+        v = _mm512_add_ps(v, _mm512_loadu_ps(e->bias + 16 * j));
+      if (f & STEEDK_RESIDUAL)
+        v = _mm512_add_ps(v, _mm512_loadu_ps(e->res + i * e->rsr + 16 * j));
+      if (f & STEEDK_ACT_MIN)
+        v = _mm512_max_ps(lo, v);
+      if (f & STEEDK_ACT_MAX)
+        v = _mm512_min_ps(hi, v);
+      _mm512_storeu_ps(c + i * rsc + 16 * j, v);
+    }
+  }
+}
+
+/* The last, narrow NR panel of a row of tiles (all MR rows valid, nr < NR
+ * columns; N = 49 for a 7x7 image is 32 + 17): NZ (0..2) 16-column zmm
+ * blocks at columns [0, 16 * NZ), the last one under `mask`, then NT (< 8,
+ * only with NZ < 2) single columns at
+ * 16 * NZ, each computed along M (the packed A's MR values of one k are one
+ * ymm, times a broadcast B value): 1 ymm FMA per column and k instead of
+ * the 8 zmm FMAs of a zero-padded 16-column block. C is written in place
+ * (masked), not through a tile buffer. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+edge_avx512(const int NZ, const int NT, int64_t kc, const float *a, const float *b, float *c,
+            int64_t rsc, const epilogue *e, __mmask16 mask) {
+  __m512 acc[MR][2];
+  __m256 tacc[8];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; ++i)
+    acc[i][0] = acc[i][1] = _mm512_setzero_ps();
 #pragma clang loop unroll(full)
-    for (int j = 0; j < NV; ++j)
-      _mm512_storeu_ps(c + i * rsc + 16 * j,
-                       _mm512_add_ps(_mm512_loadu_ps(c + i * rsc + 16 * j), acc[i][j]));
+  for (int t = 0; t < 8; ++t)
+    tacc[t] = _mm256_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
+    if (NZ) {
+      __m512 bv[2];
+#pragma clang loop unroll(full)
+      for (int z = 0; z < 2; ++z)
+        if (z < NZ)
+          bv[z] = _mm512_load_ps(b + 16 * z);
+#pragma clang loop unroll(full)
+      for (int i = 0; i < MR; ++i) {
+        __m512 x = _mm512_set1_ps(a[i]);
+#pragma clang loop unroll(full)
+        for (int z = 0; z < 2; ++z)
+          if (z < NZ)
+            acc[i][z] = _mm512_fmadd_ps(x, bv[z], acc[i][z]);
+      }
+    }
+    if (NT) {
+      __m256 av = _mm256_loadu_ps(a);
+#pragma clang loop unroll(full)
+      for (int t = 0; t < 8; ++t)
+        if (t < NT)
+          tacc[t] = _mm256_fmadd_ps(av, _mm256_set1_ps(b[16 * NZ + t]), tacc[t]);
+    }
+  }
+  int64_t f = e ? e->flags : 0;
+  if (NZ) {
+    __m512 lo = _mm512_set1_ps(e ? e->lo : 0), hi = _mm512_set1_ps(e ? e->hi : 0);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; ++i)
+#pragma clang loop unroll(full)
+      for (int z = 0; z < 2; ++z) {
+        if (z >= NZ)
+          break;
+        __mmask16 m = z == NZ - 1 ? mask : (__mmask16)0xffff;
+        __m512 v = acc[i][z];
+        float *ci = c + i * rsc + 16 * z;
+        if (!(f & STEEDK_C_INIT))
+          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, ci));
+        else if (f & STEEDK_BIAS_ROW)
+          v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[i]));
+        else if (f & STEEDK_BIAS_COL)
+          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->bias + 16 * z));
+        if (f & STEEDK_RESIDUAL)
+          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->res + i * e->rsr + 16 * z));
+        if (f & STEEDK_ACT_MIN)
+          v = _mm512_max_ps(lo, v);
+        if (f & STEEDK_ACT_MAX)
+          v = _mm512_min_ps(hi, v);
+        _mm512_mask_storeu_ps(ci, m, v);
+      }
+  }
+#pragma clang loop unroll(full)
+  for (int t = 0; t < 8; ++t) {
+    if (t >= NT)
+      break;
+    float col[MR];
+    _mm256_storeu_ps(col, tacc[t]);
+    for (int i = 0; i < MR; ++i)
+      store1(c, rsc, col[i], i, 16 * NZ + t, e);
+  }
+}
+
+/* Runs edge_avx512 for an MR x nr tile (nr < NR): nr = 16 + r or r with
+ * r < 8 (columns along M), nr <= 16 (one masked block), 24..31 (two blocks,
+ * the second masked). Returns 0 when it did not. */
+__attribute__((target("avx512f"))) static int
+edge_tile_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc,
+                 int64_t nr, const epilogue *e) {
+  int64_t r = nr % 16;
+  if (nr > 16 && r >= 8) {
+    /* 24..31 columns: the full kernel's work, stored with a mask. */
+    edge_avx512(2, 0, kc, a, b, c, rsc, e, (__mmask16)((1u << r) - 1));
+    return 1;
+  }
+  if (nr < 16 && r >= 8) {
+    edge_avx512(1, 0, kc, a, b, c, rsc, e, (__mmask16)((1u << nr) - 1));
+    return 1;
+  }
+  int nz = nr >= 16;
+  switch (r) {
+#define EDGE_CASE(R)                                                           \
+  case R:                                                                      \
+    if (nz)                                                                    \
+      edge_avx512(1, R, kc, a, b, c, rsc, e, 0xffff);                          \
+    else                                                                       \
+      edge_avx512(0, R, kc, a, b, c, rsc, e, 0);                               \
+    return 1;
+    EDGE_CASE(0) EDGE_CASE(1) EDGE_CASE(2) EDGE_CASE(3)
+    EDGE_CASE(4) EDGE_CASE(5) EDGE_CASE(6) EDGE_CASE(7)
+#undef EDGE_CASE
+  }
+  return 0;
+}
+
+/* C[i][j, j + 8) of a tile (row stride rsc) += v, or with e, the
+ * epilogue's update. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+store8_avx2(float *c, int64_t rsc, __m256 v, int i, int j, const epilogue *e) {
+  float *p = c + i * rsc + j;
+  if (!e) {
+    _mm256_storeu_ps(p, _mm256_add_ps(_mm256_loadu_ps(p), v));
+    return;
+  }
+  int64_t f = e->flags;
+  if (!(f & STEEDK_C_INIT))
+    v = _mm256_add_ps(v, _mm256_loadu_ps(p));
+  else if (f & STEEDK_BIAS_ROW)
+    v = _mm256_add_ps(v, _mm256_set1_ps(e->bias[i]));
+  else if (f & STEEDK_BIAS_COL)
+    v = _mm256_add_ps(v, _mm256_loadu_ps(e->bias + j));
+  if (f & STEEDK_RESIDUAL)
+    v = _mm256_add_ps(v, _mm256_loadu_ps(e->res + i * e->rsr + j));
+  if (f & STEEDK_ACT_MIN) /* NaN stays NaN: max/min return the second operand */
+    v = _mm256_max_ps(_mm256_set1_ps(e->lo), v);
+  if (f & STEEDK_ACT_MAX)
+    v = _mm256_min_ps(_mm256_set1_ps(e->hi), v);
+  _mm256_storeu_ps(p, v);
 }
 
 /* AVX2: the 8 x 32 tile as four 4 x 16 blocks (8 ymm accumulators each). */
 __attribute__((target("avx2,fma"))) static void
-ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc) {
+ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc,
+             const epilogue *e) {
   for (int ib = 0; ib < MR; ib += 4)
     for (int jb = 0; jb < NR; jb += 16) {
       const float *a = a0 + ib, *b = b0 + jb;
@@ -121,11 +339,9 @@ ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc
         ROW(0) ROW(1) ROW(2) ROW(3)
 #undef ROW
       }
-      float *cc = c + ib * rsc + jb;
 #define STORE(i)                                                               \
-  _mm256_storeu_ps(cc + i * rsc, _mm256_add_ps(_mm256_loadu_ps(cc + i * rsc), c##i##0)); \
-  _mm256_storeu_ps(cc + i * rsc + 8,                                           \
-                   _mm256_add_ps(_mm256_loadu_ps(cc + i * rsc + 8), c##i##1));
+  store8_avx2(c, rsc, c##i##0, ib + i, jb, e);                                 \
+  store8_avx2(c, rsc, c##i##1, ib + i, jb + 8, e);
       STORE(0) STORE(1) STORE(2) STORE(3)
 #undef STORE
     }
@@ -225,19 +441,22 @@ static void pack_b_im2col(const im2col_view *v, int64_t k0, int64_t kc, int64_t 
   }
 }
 
-/* Runs the micro-kernel on an MR x NR tile with mr x nr valid elements. */
+/* Runs the micro-kernel on an MR x NR tile with mr x nr valid elements
+ * (e: the tile's epilogue for this K slice, or 0). */
 static inline void tile(ukernel_fn uk, int64_t kc, const float *a, const float *b,
-                        float *c, int64_t rsc, int64_t mr, int64_t nr) {
+                        float *c, int64_t rsc, int64_t mr, int64_t nr, const epilogue *e) {
   if (mr == MR && nr == NR) {
-    uk(kc, a, b, c, rsc);
+    uk(kc, a, b, c, rsc, e);
     return;
   }
+#ifdef STEEDK_X86
+  if (mr == MR && uk == ukernel_avx512 && edge_tile_avx512(kc, a, b, c, rsc, nr, e))
+    return;
+#endif
   float t[MR * NR];
   memset(t, 0, sizeof t);
-  uk(kc, a, b, t, NR);
-  for (int64_t i = 0; i < mr; ++i)
-    for (int64_t j = 0; j < nr; ++j)
-      c[i * rsc + j] += t[i * NR + j];
+  uk(kc, a, b, t, NR, 0);
+  store_tile(c, rsc, t, NR, mr, nr, e);
 }
 
 /* B's source: a strided matrix, prepacked panels, or an im2col view. */
@@ -248,10 +467,12 @@ typedef struct {
 } b_source;
 
 /* Rows [i0, i1) and columns [j0, j1) of C[M,N] (row stride rsc, unit
- * column stride) += A * B; i0 is a multiple of MR, j0 of NR. */
+ * column stride) += A * B; i0 is a multiple of MR, j0 of NR. The epilogue
+ * bits of `flags` apply with ep's bias (indexed by C's row or column) and
+ * residual (row stride ep->rsr) at C's origin. */
 static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
                  int64_t rsa, int64_t csa, const b_source *B, float *C, int64_t rsc,
-                 int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+                 int64_t i0, int64_t i1, int64_t j0, int64_t j1, const epilogue *ep) {
   (void)M;
   (void)N;
   if (i1 <= i0 || j1 <= j0 || K <= 0)
@@ -266,6 +487,8 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
     int64_t nc = j1 - jc < NC ? j1 - jc : NC;
     for (int64_t pc = 0; pc < K; pc += kStep) {
       int64_t kc = K - pc < kStep ? K - pc : kStep;
+      int64_t sliceFlags = (pc == 0 ? flags & STEEDK_FIRST_SLICE : 0) |
+                           (pc + kc >= K ? flags & STEEDK_LAST_SLICE : 0);
       const float *bp;
       int64_t bPanel; /* distance between NR panels */
       if (bPacked) {
@@ -296,8 +519,20 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
           int64_t nr = nc - jr < NR ? nc - jr : NR;
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int64_t mr = mc - ir < MR ? mc - ir : MR;
-            tile(uk, kc, ap + (ir / MR) * aPanel, b, C + (ic + ir) * rsc + jc + jr, rsc, mr,
-                 nr);
+            int64_t row = ic + ir, col = jc + jr;
+            epilogue te;
+            if (sliceFlags) {
+              te = *ep;
+              te.flags = sliceFlags;
+              if (sliceFlags & STEEDK_BIAS_ROW)
+                te.bias = ep->bias + row;
+              else if (sliceFlags & STEEDK_BIAS_COL)
+                te.bias = ep->bias + col;
+              if (sliceFlags & STEEDK_RESIDUAL)
+                te.res = ep->res + row * ep->rsr + col;
+            }
+            tile(uk, kc, ap + (ir / MR) * aPanel, b, C + row * rsc + col, rsc, mr, nr,
+                 sliceFlags ? &te : 0);
           }
         }
       }
@@ -316,6 +551,10 @@ typedef struct {
   int64_t bsa, rsa, csa, bsb, rsb, csb, bsc, rsc;
   /* convolution: X [n][c][h][w], groups, filter group stride aGroup */
   int64_t groups, c, h, w, f, kh, kw, oh, ow, sh, sw, dh, dw, aGroup;
+  /* epilogue: bias (per row of each problem's C) and residual R (laid out
+   * as C) */
+  const float *bias, *res;
+  float lo, hi;
 } job;
 
 static void run_task(const job *j, int64_t t) {
@@ -324,10 +563,13 @@ static void run_task(const job *j, int64_t t) {
   int64_t rc = t % j->rowChunks, p = t / j->rowChunks;
   int64_t i0 = rc * j->rowStep, i1 = i0 + j->rowStep < j->M ? i0 + j->rowStep : j->M;
   int64_t j0 = cc * j->colStep, j1 = j0 + j->colStep < j->N ? j0 + j->colStep : j->N;
+  epilogue ep = {0, j->bias, 0, j->rsc, j->lo, j->hi};
   if (!j->conv) {
     b_source src = {j->B + p * j->bsb, j->rsb, j->csb, 0};
+    if (j->res)
+      ep.res = j->res + p * j->bsc;
     gemm(j->flags, j->M, j->N, j->K, j->A + p * j->bsa, j->rsa, j->csa, &src,
-         j->C + p * j->bsc, j->rsc, i0, i1, j0, j1);
+         j->C + p * j->bsc, j->rsc, i0, i1, j0, j1, &ep);
     return;
   }
   int64_t n = p / j->groups, g = p % j->groups, cg = j->c / j->groups;
@@ -343,8 +585,13 @@ static void run_task(const job *j, int64_t t) {
     src.cs = 1;
     src.im2col = 0;
   }
+  ep.rsr = P;
+  if (j->bias)
+    ep.bias = j->bias + g * j->M;
+  if (j->res)
+    ep.res = j->res + (n * j->f + g * j->M) * P;
   gemm(j->flags & ~STEEDK_B_PACKED, j->M, P, j->K, j->A + g * j->aGroup, j->K, 1, &src,
-       j->C + (n * j->f + g * j->M) * P, P, i0, i1, j0, j1);
+       j->C + (n * j->f + g * j->M) * P, P, i0, i1, j0, j1, &ep);
 }
 
 static void run_tasks(void *arg, int64_t begin, int64_t end) {
@@ -574,16 +821,43 @@ static void run_smallm(smallm_job *j, int64_t problems, intptr_t kcp) {
     smallm_tasks(j, 0, tasks);
 }
 
+static float f32_bits(int64_t bits) {
+  uint32_t u = (uint32_t)bits;
+  float v;
+  memcpy(&v, &u, sizeof v);
+  return v;
+}
+
+/* The epilogue arguments shared by both entry points: flags' epilogue bits
+ * (STEEDK_C_INIT ...), the bias vector (bias + biasOff), the residual
+ * (res + resOff, same strides as C), and the activation bounds as f32 bit
+ * patterns. */
+static void set_epilogue(job *j, intptr_t bias, int64_t biasOff, intptr_t res,
+                         int64_t resOff, int64_t loBits, int64_t hiBits) {
+  if (j->flags & (STEEDK_BIAS_ROW | STEEDK_BIAS_COL))
+    j->bias = (const float *)bias + biasOff;
+  if (j->flags & STEEDK_RESIDUAL)
+    j->res = (const float *)res + resOff;
+  j->lo = f32_bits(loBits);
+  j->hi = f32_bits(hiBits);
+}
+
 /* C[b] += A[b] * B[b] for b in [0, batch): element strides (batch, row,
  * column) per operand; C's column stride is 1. A prepacked operand ignores
  * its row/column strides and its batch stride counts elements of the packed
- * form. Pointers are passed as integers (the MLIR side's index values);
- * `kc` is the run's steed_kernel_context (or 0: one thread). */
+ * form. With the epilogue flags: C[b] = act(A[b] * B[b] (+ C[b] or + bias)
+ * (+ R[b])). Pointers are passed as integers (the MLIR side's index
+ * values); `kc` is the run's steed_kernel_context (or 0: one thread). */
 void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
                   intptr_t a, int64_t aOff, int64_t bsa, int64_t rsa, int64_t csa,
                   intptr_t b, int64_t bOff, int64_t bsb, int64_t rsb, int64_t csb,
-                  intptr_t c, int64_t cOff, int64_t bsc, int64_t rsc, intptr_t kc) {
-  if ((flags & STEEDK_B_PACKED) && !(flags & STEEDK_A_PACKED) && M >= 1 && M <= SMALL_M &&
+                  intptr_t c, int64_t cOff, int64_t bsc, int64_t rsc, intptr_t bias,
+                  int64_t biasOff, intptr_t res, int64_t resOff, int64_t loBits,
+                  int64_t hiBits, intptr_t kc) {
+  /* The small-M path has no epilogue: Microkernels.cpp never folds one
+   * into a call that takes it (the flags are checked here as well). */
+  if ((flags & STEEDK_B_PACKED) && !(flags & STEEDK_A_PACKED) &&
+      !(flags & (STEEDK_FIRST_SLICE | STEEDK_LAST_SLICE)) && M >= 1 && M <= SMALL_M &&
       N > 0 && K > 0 && batch > 0) {
     smallm_job s = {flags, M, N, K, 0, 0, (const float *)a + aOff, (const float *)b + bOff,
                     (float *)c + cOff, bsa, rsa, csa, bsb, bsc, rsc};
@@ -608,6 +882,7 @@ void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
   j.csb = csb;
   j.bsc = bsc;
   j.rsc = rsc;
+  set_epilogue(&j, bias, biasOff, res, resOff, loBits, hiBits);
   run_job(&j, kc);
 }
 
@@ -615,11 +890,15 @@ void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
  *   X[n][g*C/G + c][oh*sh + kh*dh][ow*sw + kw*dw]
  * over a padded, contiguous X [N][C][H][W], W [F][C/G][KH][KW] (or, with
  * STEEDK_A_PACKED, each group's [F/G][C/G*KH*KW] matrix prepacked, groups
- * one after the other) and contiguous Y [N][F][OH][OW]. */
+ * one after the other) and contiguous Y [N][F][OH][OW]. Epilogue as for
+ * steedk_sgemm (bias per output channel: STEEDK_BIAS_ROW; R [N][F][OH][OW]
+ * contiguous). */
 void steedk_sconv2d(int64_t flags, int64_t n, int64_t groups, intptr_t x, int64_t xOff,
                     int64_t c, int64_t h, int64_t w, intptr_t wt, int64_t wOff, int64_t f,
                     int64_t kh, int64_t kw, intptr_t y, int64_t yOff, int64_t oh, int64_t ow,
-                    int64_t sh, int64_t sw, int64_t dh, int64_t dw, intptr_t kc) {
+                    int64_t sh, int64_t sw, int64_t dh, int64_t dw, intptr_t bias,
+                    int64_t biasOff, intptr_t res, int64_t resOff, int64_t loBits,
+                    int64_t hiBits, intptr_t kc) {
   job j;
   memset(&j, 0, sizeof j);
   int64_t cg = c / groups, fg = f / groups, K = cg * kh * kw;
@@ -646,5 +925,6 @@ void steedk_sconv2d(int64_t flags, int64_t n, int64_t groups, intptr_t x, int64_
   j.dh = dh;
   j.dw = dw;
   j.aGroup = (flags & STEEDK_A_PACKED) ? ((fg + MR - 1) / MR) * MR * K : fg * K;
+  set_epilogue(&j, bias, biasOff, res, resOff, loBits, hiBits);
   run_job(&j, kc);
 }

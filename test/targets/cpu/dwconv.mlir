@@ -131,3 +131,69 @@ func.func @dw_strided_input(%x: memref<1x2x6x6xf32, strided<[144, 72, 12, 2]>>, 
       ins(%x, %w : memref<1x2x6x6xf32, strided<[144, 72, 12, 2]>>, memref<2x3x3xf32>) outs(%y : memref<1x2x4x4xf32>)
   return
 }
+
+// Clip's lowering right after the convolution, in place: the kernel clamps
+// its output (flags 2 | 32 zero init | 64 ACT_MIN | 128 ACT_MAX = 226,
+// bounds 0.0 and 6.0 as f32 bits), the generic goes.
+// CHECK-LABEL: func.func @dw_clip
+// CHECK-NOT:   linalg.
+// CHECK-DAG:   %[[FLAGS:.*]] = arith.constant 226 : index
+// CHECK-DAG:   %[[HI:.*]] = arith.constant 1086324736 : index
+// CHECK:       call @steedk_dwconv2d(%[[FLAGS]], {{.*}}, %[[HI]], %{{[^,]*}})
+// CHECK-NOT:   linalg.
+// CHECK:       return
+func.func @dw_clip(%x: memref<1x4x8x8xf32>, %w: memref<4x3x3xf32>, %y: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x4x6x6xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<1x4x8x8xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%y : memref<1x4x6x6xf32>) {
+  ^bb0(%out: f32):
+    %0 = arith.cmpf olt, %out, %zero : f32
+    %1 = arith.select %0, %zero, %out : f32
+    %2 = arith.cmpf ogt, %1, %six : f32
+    %3 = arith.select %2, %six, %1 : f32
+    linalg.yield %3 : f32
+  }
+  return
+}
+
+// Must not fold: a residual add (the depthwise kernel only clamps), and a
+// generic that does more than ReLU (flags stay 2 | 32 zero init).
+// CHECK-LABEL: func.func @dw_no_act_fold
+// CHECK:       %[[F1:.*]] = arith.constant 34 : index
+// CHECK:       call @steedk_dwconv2d(%[[F1]],
+// CHECK:       linalg.generic
+// CHECK:       arith.addf
+// CHECK:       call @steedk_dwconv2d(%[[F1]],
+// CHECK:       linalg.generic
+// CHECK:       arith.maximumf
+// CHECK:       arith.mulf
+func.func @dw_no_act_fold(%x: memref<1x4x8x8xf32>, %w: memref<4x3x3xf32>, %r: memref<1x4x6x6xf32>,
+                          %y: memref<1x4x6x6xf32>, %y2: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x4x6x6xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<1x4x8x8xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%r : memref<1x4x6x6xf32>) outs(%y : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %out, %in : f32
+    %1 = arith.maximumf %0, %zero : f32
+    linalg.yield %1 : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%y2 : memref<1x4x6x6xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<1x4x8x8xf32>, memref<4x3x3xf32>) outs(%y2 : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%y2 : memref<1x4x6x6xf32>) {
+  ^bb0(%out: f32):
+    %0 = arith.maximumf %out, %zero : f32
+    %1 = arith.mulf %0, %0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}

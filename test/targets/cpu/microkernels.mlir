@@ -94,3 +94,193 @@ func.func private @k_mm(%a: memref<16x8xf32>, %b: memref<8x16xf32>, %c: memref<1
   linalg.matmul ins(%a, %b : memref<16x8xf32>, memref<8x16xf32>) outs(%c : memref<16x16xf32>)
   return
 }
+
+// Epilogue folding. resnet's conv + bias + Add + ReLU kernel: the bias
+// broadcast into y goes away (flags 2 | 16 C_INIT | 32 BIAS_ROW), and so
+// does the in-place generic (| 128 RESIDUAL | 256 ACT_MIN with lo = 0):
+// 434. The call gets the bias and the residual (pointer, offset) and the
+// bounds' f32 bit patterns.
+// CHECK-LABEL: func.func @conv_bias_add_relu
+// CHECK-NOT:   linalg.generic
+// CHECK-DAG:   %[[FLAGS:.*]] = arith.constant 434 : index
+// CHECK-DAG:   %[[BP:.*]] = memref.extract_aligned_pointer_as_index %arg2
+// CHECK-DAG:   %[[RP:.*]] = memref.extract_aligned_pointer_as_index %arg3
+// CHECK:       call @steedk_sconv2d(%[[FLAGS]], {{.*}}, %[[BP]], %{{.*}}, %[[RP]], %{{.*}}, %c0_{{[0-9]+}}, %c0_{{[0-9]+}}, %{{[a-z0-9_]+}})
+// CHECK-NOT:   linalg.generic
+// CHECK:       return
+func.func @conv_bias_add_relu(%x: memref<1x8x10x10xf32>, %w: memref<16x8x3x3xf32>, %bias: memref<16xf32>,
+                              %r: memref<1x16x8x8xf32>, %y: memref<1x16x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (c)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%bias : memref<16xf32>) outs(%y : memref<1x16x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x8x10x10xf32>, memref<16x8x3x3xf32>) outs(%y : memref<1x16x8x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%r : memref<1x16x8x8xf32>) outs(%y : memref<1x16x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// Matmul into a zero-filled C followed by Clip's lowering (ReLU6): flags
+// 2 | 16 | 256 | 512 = 786, lo = 0.0 (0), hi = 6.0 (0x40C00000).
+// CHECK-LABEL: func.func @matmul_zero_clip
+// CHECK-NOT:   linalg.fill
+// CHECK-DAG:   %[[FLAGS:.*]] = arith.constant 786 : index
+// CHECK-DAG:   %[[HI:.*]] = arith.constant 1086324736 : index
+// CHECK:       call @steedk_sgemm(%[[FLAGS]], {{.*}}, %[[HI]], %{{.*}})
+// CHECK-NOT:   linalg.generic
+// CHECK:       return
+func.func @matmul_zero_clip(%a: memref<9x20xf32>, %b: memref<20x40xf32>, %c: memref<9x40xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<9x40xf32>)
+  linalg.matmul ins(%a, %b : memref<9x20xf32>, memref<20x40xf32>) outs(%c : memref<9x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    outs(%c : memref<9x40xf32>) {
+  ^bb0(%out: f32):
+    %0 = arith.cmpf olt, %out, %zero : f32
+    %1 = arith.select %0, %zero, %out : f32
+    %2 = arith.cmpf ogt, %1, %six : f32
+    %3 = arith.select %2, %six, %1 : f32
+    linalg.yield %3 : f32
+  }
+  return
+}
+
+// Gemm's bias broadcast along the columns: flags 2 | 16 | 64 BIAS_COL = 82;
+// along the rows of a batch matmul: 2 | 16 | 32 = 50.
+// CHECK-LABEL: func.func @matmul_bias
+// CHECK-NOT:   linalg.generic
+// CHECK:       %[[F1:.*]] = arith.constant 82 : index
+// CHECK:       call @steedk_sgemm(%[[F1]],
+// CHECK:       %[[F2:.*]] = arith.constant 50 : index
+// CHECK:       call @steedk_sgemm(%[[F2]],
+// CHECK-NOT:   linalg.generic
+// CHECK:       return
+func.func @matmul_bias(%a: memref<9x20xf32>, %b: memref<20x40xf32>, %bias: memref<40xf32>, %c: memref<9x40xf32>,
+                       %ba: memref<2x9x20xf32>, %bb: memref<2x20x40xf32>, %rbias: memref<9xf32>, %bc: memref<2x9x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    ins(%bias : memref<40xf32>) outs(%c : memref<9x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.matmul ins(%a, %b : memref<9x20xf32>, memref<20x40xf32>) outs(%c : memref<9x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, i, j) -> (i)>, affine_map<(n, i, j) -> (n, i, j)>],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+    ins(%rbias : memref<9xf32>) outs(%bc : memref<2x9x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.batch_matmul ins(%ba, %bb : memref<2x9x20xf32>, memref<2x20x40xf32>) outs(%bc : memref<2x9x40xf32>)
+  return
+}
+
+// Must not fold: the init broadcasts along another dimension than the
+// channels; the epilogue also multiplies; flags stay 2.
+// CHECK-LABEL: func.func @no_fold_other_ops
+// CHECK:       linalg.generic
+// CHECK:       %[[FLAGS:.*]] = arith.constant 2 : index
+// CHECK:       call @steedk_sconv2d(%[[FLAGS]],
+// CHECK:       linalg.generic
+// CHECK:       arith.mulf
+func.func @no_fold_other_ops(%x: memref<1x8x10x10xf32>, %w: memref<16x8x3x3xf32>, %bias: memref<8xf32>,
+                             %y: memref<1x16x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %two = arith.constant 2.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (h)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%bias : memref<8xf32>) outs(%y : memref<1x16x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x8x10x10xf32>, memref<16x8x3x3xf32>) outs(%y : memref<1x16x8x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    outs(%y : memref<1x16x8x8xf32>) {
+  ^bb0(%out: f32):
+    %m = arith.maximumf %out, %zero : f32
+    %s = arith.mulf %m, %two : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Must not fold: a nonzero fill; C read (copied) between the matmul and
+// the ReLU; the residual laid out differently from C; C added to itself.
+// CHECK-LABEL: func.func @no_fold_read_between
+// CHECK:       linalg.fill
+// CHECK:       %[[F1:.*]] = arith.constant 2 : index
+// CHECK:       call @steedk_sgemm(%[[F1]],
+// CHECK:       linalg.copy
+// CHECK:       linalg.generic
+// CHECK:       arith.maximumf
+// CHECK:       %[[F2:.*]] = arith.constant 2 : index
+// CHECK:       call @steedk_sgemm(%[[F2]],
+// CHECK:       linalg.generic
+// CHECK:       arith.addf
+// CHECK:       %[[F3:.*]] = arith.constant 2 : index
+// CHECK:       call @steedk_sgemm(%[[F3]],
+// CHECK:       linalg.generic
+// CHECK:       arith.addf
+func.func @no_fold_read_between(%a: memref<9x20xf32>, %b: memref<20x40xf32>, %c: memref<9x40xf32>,
+                                %copy: memref<9x40xf32>, %r: memref<9x40xf32, strided<[48, 1]>>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%one : f32) outs(%c : memref<9x40xf32>)
+  linalg.matmul ins(%a, %b : memref<9x20xf32>, memref<20x40xf32>) outs(%c : memref<9x40xf32>)
+  linalg.copy ins(%c : memref<9x40xf32>) outs(%copy : memref<9x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    outs(%c : memref<9x40xf32>) {
+  ^bb0(%out: f32):
+    %m = arith.maximumf %out, %zero : f32
+    linalg.yield %m : f32
+  }
+  linalg.matmul ins(%a, %b : memref<9x20xf32>, memref<20x40xf32>) outs(%c : memref<9x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    ins(%r : memref<9x40xf32, strided<[48, 1]>>) outs(%c : memref<9x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  }
+  linalg.matmul ins(%a, %b : memref<9x20xf32>, memref<20x40xf32>) outs(%c : memref<9x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    ins(%c : memref<9x40xf32>) outs(%c : memref<9x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Must not fold: 1-4 rows against a prepacked B take the library's small-M
+// path, which does not take an epilogue: the fill and the ReLU stay, flags
+// 2 | 8 B_PACKED.
+// CHECK-LABEL: func.func @no_fold_small_m
+// CHECK:       linalg.fill
+// CHECK:       %[[FLAGS:.*]] = arith.constant 10 : index
+// CHECK:       call @steedk_sgemm(%[[FLAGS]],
+// CHECK:       linalg.generic
+// CHECK:       arith.maximumf
+memref.global "private" constant @w_small : memref<3x5xf32> = dense<1.0>
+func.func @no_fold_small_m(%a: memref<2x3xf32>, %c: memref<2x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.get_global @w_small : memref<3x5xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x5xf32>)
+  linalg.matmul ins(%a, %w : memref<2x3xf32>, memref<3x5xf32>) outs(%c : memref<2x5xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    outs(%c : memref<2x5xf32>) {
+  ^bb0(%out: f32):
+    %m = arith.maximumf %out, %zero : f32
+    linalg.yield %m : f32
+  }
+  return
+}
