@@ -88,4 +88,56 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def CPUParallelizeLoops : Pass<"steed-cpu-parallelize-loops", "mlir::ModuleOp"> {
+  let summary = "Splits big linalg loop nests over the runtime's thread pool";
+  let description = [{
+    Runs in the CPU lowering after steed-cpu-microkernels, before
+    convert-linalg-to-loops. A linalg op on static, strided memrefs whose
+    first loop is parallel, whose body uses only constants from above and
+    whose iteration domain has at least `min-work` points becomes an
+    `scf.parallel` nest; its outer parallel dimensions (the fewest giving
+    `min-tasks` iterations, linearized into [0, n)) are split over the
+    thread pool. The nest's body moves into a function with the C signature
+    of `steed_parallel_body` (`arg`, `begin`, `end`: three index values)
+    that reads the memrefs it uses (aligned pointer, plus dynamic offset and
+    strides) from a stack array of index slots; the nest becomes a call of
+    `steedk_parallel` (targets/cpu/kernels/parallel.c), which runs the body
+    directly when the pool has one thread. The kernel context reaches the
+    function as steed-cpu-microkernels plumbs it (an argument marked
+    `exec.kernel_context`, the plan's `exec.plan_kc_arg`).
+
+    ```mlir
+    // before
+    func.func private @k(%x: memref<64x1024xf32>, %y: memref<64x1024xf32>) {
+      linalg.generic {...iterator_types = ["parallel", "parallel"]}
+          ins(%x : memref<64x1024xf32>) outs(%y : memref<64x1024xf32>) {...}
+    }
+    // after
+    func.func private @k(%x: ..., %y: ..., %kc: index {exec.kernel_context}) {
+      %slots = memref.alloca() : memref<2xindex>
+      // store the aligned pointers of %x and %y into %slots
+      %fn = constant @k_par0 : (index, index, index) -> ()
+      call @steedk_parallel(%kc, %c64, %fn, %slots_ptr) : (...) -> ()
+    }
+    func.func private @k_par0(%args: index, %begin: index, %end: index) {
+      // %x, %y rebuilt from the slots
+      scf.for %i = %begin to %end step %c1 {
+        scf.parallel (%j) = (%c0) to (%c1024) step (%c1) { ... }
+      }
+    }
+    ```
+    Smaller ops, reductions over the first loop, dynamic shapes and ops
+    that capture non-constant scalars keep their sequential loops.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "smallest iteration domain (points) to split">,
+    Option<"minTasks", "min-tasks", "int64_t", /*default=*/"64",
+           "outer dimensions are linearized until they give this many tasks">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
 #endif

@@ -1,0 +1,381 @@
+//===- ParallelizeLoops.cpp - big linalg loop nests on the thread pool ----===//
+//
+// A linalg op on static memrefs whose iteration domain is big enough becomes
+// an scf.parallel nest (linalgOpToParallelLoops); the outer parallel
+// dimensions of that nest, linearized into [0, n), are split over the
+// runtime's thread pool: the body moves into a function
+//
+//   func.func private @kernel_par0(%args: index, %begin: index, %end: index)
+//
+// (the C signature of steed_parallel_body: a pointer and two int64_t) that
+// reads the values it uses from a stack array of index slots (`%args`), and
+// the nest becomes `call @steedk_parallel(kc, n, @kernel_par0, args)`
+// (targets/cpu/kernels/parallel.c), which calls the body directly when the
+// pool has one thread.
+//===----------------------------------------------------------------------===//
+#include "dialects/exec/ExecOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace steed {
+#define GEN_PASS_DECL_CPUPARALLELIZELOOPS
+#define GEN_PASS_DEF_CPUPARALLELIZELOOPS
+#include "targets/cpu/Passes.h.inc"
+} // namespace steed
+
+using namespace mlir;
+namespace exec = steed::exec;
+
+namespace {
+constexpr const char *kParallel = "steedk_parallel";
+/// Marks the argument that carries the steed_kernel_context pointer (also
+/// set by steed-cpu-microkernels).
+constexpr const char *kKernelContextArg = "exec.kernel_context";
+
+struct CPUParallelizeLoopsPass
+    : steed::impl::CPUParallelizeLoopsBase<CPUParallelizeLoopsPass> {
+  using Base::Base;
+
+  llvm::StringMap<SmallVector<Operation *>> callSites;
+  llvm::DenseMap<Operation *, Value> kcValues;
+
+  /// The kernel context (an index) inside `fn`, plumbed as steed-cpu-
+  /// microkernels does: an argument marked `exec.kernel_context` (or the
+  /// plan's last argument when the module has `exec.plan_kc_arg`); otherwise
+  /// a new last argument for the plan and for functions only reached through
+  /// func.call; 0 (one thread) elsewhere.
+  Value kernelContext(func::FuncOp fn) {
+    if (Value v = kcValues.lookup(fn))
+      return v;
+    ModuleOp module = getOperation();
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      if (fn.getArgAttr(i, kKernelContextArg))
+        return kcValues[fn] = fn.getArgument(i);
+    bool isPlan = fn->hasAttr(exec::kPlanAttrName) && !fn.isExternal();
+    if (isPlan && module->hasAttr("exec.plan_kc_arg"))
+      return kcValues[fn] = fn.getArguments().back();
+    MLIRContext *ctx = fn.getContext();
+    IndexType index = IndexType::get(ctx);
+    auto addArg = [&]() {
+      unsigned n = fn.getNumArguments();
+      (void)fn.insertArgument(
+          n, index,
+          DictionaryAttr::get(ctx, {NamedAttribute(StringAttr::get(ctx, kKernelContextArg),
+                                                   UnitAttr::get(ctx))}),
+          fn.getLoc());
+      return fn.getArgument(n);
+    };
+    auto it = callSites.find(fn.getSymName());
+    bool viaCalls = it != callSites.end() && !it->second.empty() &&
+                    llvm::all_of(it->second, [](Operation *op) {
+                      return isa<func::CallOp>(op) && op->getParentOfType<func::FuncOp>();
+                    });
+    Value v;
+    if (isPlan) {
+      v = addArg();
+      module->setAttr("exec.plan_kc_arg", UnitAttr::get(ctx));
+    } else if (viaCalls && !fn.isExternal()) {
+      v = addArg();
+      kcValues[fn] = v;
+      for (Operation *call : it->second) {
+        Value callerKc = kernelContext(call->getParentOfType<func::FuncOp>());
+        call->insertOperands(call->getNumOperands(), callerKc);
+      }
+    } else {
+      OpBuilder b(fn.getBody());
+      v = arith::ConstantIndexOp::create(b, fn.getLoc(), 0);
+    }
+    return kcValues[fn] = v;
+  }
+
+  /// Work (iteration domain size) of a linalg op that may be split, or 0.
+  int64_t eligibleWork(linalg::LinalgOp op) {
+    if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 ||
+        !linalg::isParallelIterator(op.getIteratorTypesArray().front()))
+      return 0;
+    for (Value v : op->getOperands()) {
+      auto t = dyn_cast<MemRefType>(v.getType());
+      if (!t || !t.hasStaticShape() || !t.isStrided())
+        return 0;
+    }
+    int64_t work = 1;
+    for (int64_t r : op.getStaticLoopRanges()) {
+      if (ShapedType::isDynamic(r))
+        return 0;
+      work *= r;
+    }
+    // Values from above in the body: only constants are cloned.
+    bool ok = true;
+    visitUsedValuesDefinedAbove(op->getRegions(), [&](OpOperand *use) {
+      if (!matchPattern(use->get(), m_Constant()))
+        ok = false;
+    });
+    return ok ? work : 0;
+  }
+
+  /// Index slots carrying `v` into the body: the aligned pointer, then the
+  /// offset, sizes and strides that the type does not fix.
+  static bool capturable(Value v) {
+    auto t = dyn_cast<MemRefType>(v.getType());
+    return t && t.isStrided() && isa<IntegerType, FloatType, IndexType>(t.getElementType());
+  }
+
+  /// Outlines parallel loop `par` (constant bounds, step 1, no reductions).
+  LogicalResult outline(scf::ParallelOp par, func::FuncOp parent, unsigned &counter) {
+    if (par.getNumReductions() != 0)
+      return failure();
+    SmallVector<int64_t> ub;
+    for (auto [lo, hi, step] : llvm::zip(par.getLowerBound(), par.getUpperBound(), par.getStep())) {
+      auto l = getConstantIntValue(lo), h = getConstantIntValue(hi), s = getConstantIntValue(step);
+      if (!l || !h || !s || *l != 0 || *s != 1)
+        return failure();
+      ub.push_back(*h);
+    }
+    // Split over the fewest outer dimensions giving at least minTasks tasks.
+    int64_t n = 1;
+    unsigned split = 0;
+    while (split < ub.size() && n < minTasks)
+      n *= ub[split++];
+    if (n < 2)
+      return failure();
+
+    // Captured values: constants are cloned, memrefs travel as index slots.
+    SetVector<Value> above;
+    getUsedValuesDefinedAbove(par.getRegion(), above);
+    SmallVector<Value> captured, constants;
+    for (Value v : above) {
+      if (matchPattern(v, m_Constant()) && v.getDefiningOp()->getNumResults() == 1)
+        constants.push_back(v);
+      else if (capturable(v))
+        captured.push_back(v);
+      else
+        return failure();
+    }
+
+    MLIRContext *ctx = par.getContext();
+    Location loc = par.getLoc();
+    ModuleOp module = getOperation();
+    IndexType index = IndexType::get(ctx);
+    auto i64 = IntegerType::get(ctx, 64);
+    auto ptrType = LLVM::LLVMPointerType::get(ctx);
+
+    // The body function.
+    OpBuilder mb(module.getBodyRegion());
+    mb.setInsertionPointAfter(parent);
+    auto bodyType = FunctionType::get(ctx, {index, index, index}, {});
+    std::string name = (parent.getSymName() + "_par" + Twine(counter++)).str();
+    auto body = func::FuncOp::create(mb, loc, name, bodyType);
+    body.setPrivate();
+    SymbolTable(module).insert(body);
+    Block *entry = body.addEntryBlock();
+    OpBuilder b = OpBuilder::atBlockBegin(entry);
+    Value argsIdx = entry->getArgument(0), begin = entry->getArgument(1),
+          end = entry->getArgument(2);
+
+    // Slots written by the caller: one per pointer and per dynamic
+    // offset/size/stride.
+    struct Slot {
+      Value value;
+      int kind; // 0 pointer, 1 offset, 2 + d size d, 2 + rank + d stride d
+    };
+    SmallVector<Slot> slots;
+    for (Value v : captured) {
+      auto t = cast<MemRefType>(v.getType());
+      auto [strides, offset] = t.getStridesAndOffset();
+      slots.push_back({v, 0});
+      if (ShapedType::isDynamic(offset))
+        slots.push_back({v, 1});
+      for (int64_t d = 0; d < t.getRank(); ++d)
+        if (ShapedType::isDynamic(strides[d]))
+          slots.push_back({v, int(2 + t.getRank() + d)});
+    }
+    int64_t numSlots = std::max<int64_t>(1, slots.size());
+    auto slotsType = MemRefType::get({numSlots}, index);
+
+    auto toPtr = [&](Value idx) {
+      Value asInt = arith::IndexCastOp::create(b, loc, i64, idx);
+      return LLVM::IntToPtrOp::create(b, loc, ptrType, asInt).getResult();
+    };
+    auto memrefAt = [&](Value ptr, MemRefType type, ArrayRef<Value> dynOffsetStrides) -> Value {
+      // An LLVM memref descriptor cast to `type`; the LLVM lowering folds
+      // the casts away.
+      auto [strides, offset] = type.getStridesAndOffset();
+      int64_t rank = type.getRank();
+      SmallVector<Type> fields{ptrType, ptrType, i64};
+      if (rank > 0) {
+        fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
+        fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
+      }
+      auto descType = LLVM::LLVMStructType::getLiteral(ctx, fields);
+      Value desc = LLVM::PoisonOp::create(b, loc, descType);
+      auto cst = [&](int64_t v) {
+        return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v)).getResult();
+      };
+      auto asI64 = [&](Value idx) {
+        return arith::IndexCastOp::create(b, loc, i64, idx).getResult();
+      };
+      unsigned next = 0;
+      desc = LLVM::InsertValueOp::create(b, loc, desc, ptr, ArrayRef<int64_t>{0});
+      desc = LLVM::InsertValueOp::create(b, loc, desc, ptr, ArrayRef<int64_t>{1});
+      Value off = ShapedType::isDynamic(offset) ? asI64(dynOffsetStrides[next++]) : cst(offset);
+      desc = LLVM::InsertValueOp::create(b, loc, desc, off, ArrayRef<int64_t>{2});
+      for (int64_t d = 0; d < rank; ++d) {
+        desc = LLVM::InsertValueOp::create(b, loc, desc, cst(type.getDimSize(d)),
+                                           ArrayRef<int64_t>{3, d});
+        Value st = ShapedType::isDynamic(strides[d]) ? asI64(dynOffsetStrides[next++])
+                                                    : cst(strides[d]);
+        desc = LLVM::InsertValueOp::create(b, loc, desc, st, ArrayRef<int64_t>{4, d});
+      }
+      return UnrealizedConversionCastOp::create(b, loc, type, desc).getResult(0);
+    };
+
+    IRMapping map;
+    Value slotsMem = memrefAt(toPtr(argsIdx), slotsType, {});
+    {
+      unsigned s = 0;
+      for (Value v : captured) {
+        auto t = cast<MemRefType>(v.getType());
+        Value ptr = toPtr(memref::LoadOp::create(b, loc, slotsMem,
+                                                 ValueRange{arith::ConstantIndexOp::create(b, loc, s++)}));
+        SmallVector<Value> dyn;
+        while (s < slots.size() && slots[s].value == v && slots[s].kind != 0)
+          dyn.push_back(memref::LoadOp::create(
+              b, loc, slotsMem, ValueRange{arith::ConstantIndexOp::create(b, loc, s++)}));
+        map.map(v, memrefAt(ptr, t, dyn));
+      }
+    }
+    for (Value c : constants)
+      map.map(c, b.clone(*c.getDefiningOp())->getResult(0));
+
+    // for t in [begin, end): the split dimensions' indices, then the rest of
+    // the nest.
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    auto loop = scf::ForOp::create(b, loc, begin, end, one);
+    b.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> ivs(ub.size());
+    Value t = loop.getInductionVar();
+    for (int64_t d = split - 1; d >= 0; --d) {
+      if (d == 0) {
+        ivs[d] = t;
+        break;
+      }
+      Value size = arith::ConstantIndexOp::create(b, loc, ub[d]);
+      ivs[d] = arith::RemUIOp::create(b, loc, t, size);
+      t = arith::DivUIOp::create(b, loc, t, size);
+    }
+    auto cloneBody = [&](OpBuilder &ib) {
+      for (auto [iv, arg] : llvm::zip(ivs, par.getInductionVars()))
+        map.map(arg, iv);
+      for (Operation &op : par.getBody()->without_terminator())
+        ib.clone(op, map);
+    };
+    if (split == ub.size()) {
+      cloneBody(b);
+    } else {
+      SmallVector<Value> lbs, ubs, steps;
+      for (unsigned d = split; d < ub.size(); ++d) {
+        lbs.push_back(arith::ConstantIndexOp::create(b, loc, 0));
+        ubs.push_back(arith::ConstantIndexOp::create(b, loc, ub[d]));
+        steps.push_back(one);
+      }
+      scf::ParallelOp::create(b, loc, lbs, ubs, steps,
+                              [&](OpBuilder &ib, Location, ValueRange inner) {
+                                for (unsigned d = split; d < ub.size(); ++d)
+                                  ivs[d] = inner[d - split];
+                                cloneBody(ib);
+                              });
+    }
+    b.setInsertionPointToEnd(entry);
+    func::ReturnOp::create(b, loc);
+
+    // The caller: fill the slots, call the pool.
+    Value kc = kernelContext(parent);
+    OpBuilder eb = OpBuilder::atBlockBegin(&parent.getBody().front());
+    Value slotsAlloca = memref::AllocaOp::create(eb, loc, slotsType);
+    OpBuilder cb(par);
+    DenseMap<Value, SmallVector<Value>> metas;
+    for (auto [s, slot] : llvm::enumerate(slots)) {
+      Value v;
+      if (slot.kind == 0) {
+        v = memref::ExtractAlignedPointerAsIndexOp::create(cb, loc, slot.value);
+      } else {
+        auto meta = memref::ExtractStridedMetadataOp::create(cb, loc, slot.value);
+        int64_t rank = cast<MemRefType>(slot.value.getType()).getRank();
+        v = slot.kind == 1 ? Value(meta.getOffset()) : Value(meta.getStrides()[slot.kind - 2 - rank]);
+      }
+      memref::StoreOp::create(cb, loc, v, slotsAlloca,
+                              ValueRange{arith::ConstantIndexOp::create(cb, loc, s)});
+    }
+    Value argsPtr = memref::ExtractAlignedPointerAsIndexOp::create(cb, loc, slotsAlloca);
+    Value fnPtr = func::ConstantOp::create(cb, loc, bodyType, FlatSymbolRefAttr::get(body));
+    Value count = arith::ConstantIndexOp::create(cb, loc, n);
+    func::CallOp::create(cb, loc, kParallel, TypeRange{}, ValueRange{kc, count, fnPtr, argsPtr});
+    par.erase();
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    run(module);
+    // The LLVM lowering has no use for the marker.
+    for (auto fn : module.getOps<func::FuncOp>())
+      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+        fn.removeArgAttr(i, kKernelContextArg);
+  }
+
+  void run(ModuleOp module) {
+    module.walk([&](Operation *op) {
+      if (auto call = dyn_cast<func::CallOp>(op))
+        callSites[call.getCallee()].push_back(op);
+      else if (auto launch = dyn_cast<exec::LaunchOp>(op))
+        callSites[launch.getKernel()].push_back(op);
+    });
+    SmallVector<linalg::LinalgOp> candidates;
+    for (auto fn : module.getOps<func::FuncOp>())
+      fn.walk([&](linalg::LinalgOp op) {
+        if (eligibleWork(op) >= minWork)
+          candidates.push_back(op);
+      });
+    if (candidates.empty())
+      return;
+    llvm::DenseMap<Operation *, unsigned> counters;
+    bool declared = false;
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : candidates) {
+      auto parent = op->getParentOfType<func::FuncOp>();
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::LinalgLoops> loops = linalg::linalgOpToParallelLoops(rewriter, op);
+      if (failed(loops) || loops->empty())
+        continue;
+      Operation *outer = loops->front();
+      while (outer->getBlock() != op->getBlock())
+        outer = outer->getParentOp();
+      rewriter.eraseOp(op);
+      auto par = dyn_cast<scf::ParallelOp>(outer);
+      if (!par || failed(outline(par, parent, counters[parent])))
+        continue; // stays a sequential loop nest
+      if (!declared) {
+        declared = true;
+        OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+        IndexType index = b.getIndexType();
+        auto bodyType = b.getFunctionType({index, index, index}, {});
+        auto fn = func::FuncOp::create(
+            b, module.getLoc(), kParallel,
+            b.getFunctionType({index, index, bodyType, index}, {}));
+        fn.setPrivate();
+      }
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,135 @@
+// RUN: steed-opt %s --steed-cpu-parallelize-loops | FileCheck %s
+// RUN: steed-opt %s --steed-cpu-parallelize-loops="min-work=1000000" | FileCheck %s --check-prefix=HIGH
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#red3 = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// A big elementwise kernel called from the plan: the plan and the kernel get
+// the kernel context as a new last argument, the 64 rows are split over the
+// pool, the body rebuilds %x and %y from two index slots and clones the
+// constant it uses.
+// CHECK-LABEL: func.func private @steedk_parallel(index, index, (index, index, index) -> (), index)
+// CHECK-LABEL: func.func @plan
+// CHECK-SAME:    %[[PKC:[a-z0-9]+]]: index) attributes {exec.plan}
+// CHECK:       call @k_add(%{{.*}}, %{{.*}}, %[[PKC]])
+// CHECK-LABEL: func.func private @k_add
+// CHECK-SAME:    %[[X:[a-z0-9]+]]: memref<64x1024xf32>, %[[Y:[a-z0-9]+]]: memref<64x1024xf32>, %[[KC:[a-z0-9]+]]: index)
+// CHECK:       %[[SLOTS:.*]] = memref.alloca() : memref<2xindex>
+// CHECK-NOT:   linalg.generic
+// CHECK:       %[[XP:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
+// CHECK:       memref.store %[[XP]], %[[SLOTS]]
+// CHECK:       %[[YP:.*]] = memref.extract_aligned_pointer_as_index %[[Y]]
+// CHECK:       memref.store %[[YP]], %[[SLOTS]]
+// CHECK:       %[[ARGS:.*]] = memref.extract_aligned_pointer_as_index %[[SLOTS]]
+// CHECK:       %[[FN:.*]] = constant @k_add_par0 : (index, index, index) -> ()
+// CHECK:       %[[N:.*]] = arith.constant 64 : index
+// CHECK:       call @steedk_parallel(%[[KC]], %[[N]], %[[FN]], %[[ARGS]])
+// CHECK-LABEL: func.func private @k_add_par0
+// CHECK-SAME:    (%[[A:.*]]: index, %[[BEGIN:.*]]: index, %[[END:.*]]: index)
+// CHECK:       llvm.inttoptr
+// CHECK:       builtin.unrealized_conversion_cast %{{.*}} to memref<2xindex>
+// CHECK:       builtin.unrealized_conversion_cast %{{.*}} to memref<64x1024xf32>
+// CHECK:       builtin.unrealized_conversion_cast %{{.*}} to memref<64x1024xf32>
+// CHECK:       arith.constant 2.000000e+00 : f32
+// CHECK:       scf.for %[[I:.*]] = %[[BEGIN]] to %[[END]]
+// CHECK:         scf.parallel (%[[J:.*]]) =
+// CHECK:           arith.addf
+// CHECK:           memref.store
+// The marker of the context argument does not survive the pass.
+// CHECK-NOT:   exec.kernel_context
+// HIGH-LABEL:  func.func private @k_add
+// HIGH:        linalg.generic
+// HIGH-NOT:    steedk_parallel
+func.func @plan(%x: memref<64x1024xf32>, %y: memref<64x1024xf32>) attributes {exec.plan} {
+  call @k_add(%x, %y) : (memref<64x1024xf32>, memref<64x1024xf32>) -> ()
+  return
+}
+func.func private @k_add(%x: memref<64x1024xf32>, %y: memref<64x1024xf32>) {
+  %c = arith.constant 2.0 : f32
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<64x1024xf32>) outs(%y : memref<64x1024xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// A context argument marked by steed-cpu-microkernels is reused; the outer
+// dimensions 1 x 4 x 32 are linearized until there are 64 tasks (128); the
+// reduction stays a loop inside the body. A strided (subview) operand
+// travels with its pointer only (static layout).
+// CHECK-LABEL: func.func @reduce_rows
+// CHECK-SAME:    %[[KC:[a-z0-9]+]]: index)
+// CHECK-NOT:   linalg.generic
+// CHECK:       %[[N:.*]] = arith.constant 128 : index
+// CHECK:       call @steedk_parallel(%[[KC]], %[[N]],
+// CHECK-LABEL: func.func private @reduce_rows_par0
+// CHECK:       scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:         arith.remui %[[T]]
+// CHECK:         arith.divui %[[T]]
+// CHECK:         scf.for
+// CHECK:           arith.maximumf
+func.func @reduce_rows(%x: memref<1x4x32x512xf32>, %y: memref<4x32xf32, strided<[64, 1], offset: 8>>, %kc: index {exec.kernel_context}) {
+  %x3 = memref.collapse_shape %x [[0, 1], [2], [3]] : memref<1x4x32x512xf32> into memref<4x32x512xf32>
+  linalg.generic {indexing_maps = [#id3, #red3], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x3 : memref<4x32x512xf32>) outs(%y : memref<4x32xf32, strided<[64, 1], offset: 8>>) {
+  ^bb0(%a: f32, %b: f32):
+    %m = arith.maximumf %a, %b : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// Not split: too small, reduction first, dynamic shapes, a non-constant
+// scalar from above.
+// CHECK-LABEL: func.func @small
+// CHECK:       linalg.generic
+// CHECK-NOT:   steedk_parallel
+func.func @small(%x: memref<8x8xf32>, %y: memref<8x8xf32>) {
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<8x8xf32>) outs(%y : memref<8x8xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %a : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @reduction_first
+// CHECK:       linalg.generic
+// CHECK-NOT:   steedk_parallel
+func.func @reduction_first(%x: memref<512x512xf32>, %y: memref<512xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                  iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<512x512xf32>) outs(%y : memref<512xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @dynamic
+// CHECK:       linalg.generic
+// CHECK-NOT:   steedk_parallel
+func.func @dynamic(%x: memref<?x1024xf32>, %y: memref<?x1024xf32>) {
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<?x1024xf32>) outs(%y : memref<?x1024xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %a : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func @scalar_from_above
+// CHECK:       linalg.generic
+// CHECK-NOT:   steedk_parallel
+func.func @scalar_from_above(%x: memref<256x256xf32>, %y: memref<256x256xf32>, %s: f32) {
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<256x256xf32>) outs(%y : memref<256x256xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.mulf %a, %s : f32
+    linalg.yield %r : f32
+  }
+  return
+}
