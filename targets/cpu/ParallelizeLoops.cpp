@@ -106,15 +106,13 @@ struct CPUParallelizeLoopsPass
       return 0;
     for (Value v : op->getOperands()) {
       auto t = dyn_cast<MemRefType>(v.getType());
-      if (!t || !t.hasStaticShape() || !t.isStrided())
+      if (!t || !t.isStrided())
         return 0;
     }
+    // A dynamic extent counts as 1 (a dynamic batch: the work per image).
     int64_t work = 1;
-    for (int64_t r : op.getStaticLoopRanges()) {
-      if (ShapedType::isDynamic(r))
-        return 0;
-      work *= r;
-    }
+    for (int64_t r : op.getStaticLoopRanges())
+      work *= ShapedType::isDynamic(r) ? 1 : r;
     // Values from above in the body: only constants are cloned.
     bool ok = true;
     visitUsedValuesDefinedAbove(op->getRegions(), [&](OpOperand *use) {
@@ -124,40 +122,50 @@ struct CPUParallelizeLoopsPass
     return ok ? work : 0;
   }
 
-  /// Index slots carrying `v` into the body: the aligned pointer, then the
-  /// offset, sizes and strides that the type does not fix.
+  /// A memref the body can rebuild: strided layout (the aligned pointer and
+  /// the dynamic offset, sizes and strides travel in index slots).
   static bool capturable(Value v) {
     auto t = dyn_cast<MemRefType>(v.getType());
     return t && t.isStrided() && isa<IntegerType, FloatType, IndexType>(t.getElementType());
   }
 
-  /// Outlines parallel loop `par` (constant bounds, step 1, no reductions).
+  /// Outlines parallel loop `par` (lower bounds 0, steps 1, no reductions;
+  /// upper bounds constant or index values from above).
   LogicalResult outline(scf::ParallelOp par, func::FuncOp parent, unsigned &counter) {
     if (par.getNumReductions() != 0)
       return failure();
-    SmallVector<int64_t> ub;
-    for (auto [lo, hi, step] : llvm::zip(par.getLowerBound(), par.getUpperBound(), par.getStep())) {
+    SmallVector<Value> ubv(par.getUpperBound().begin(), par.getUpperBound().end());
+    SmallVector<int64_t> ub; // kDynamic where not constant
+    for (auto [lo, hi, step] : llvm::zip(par.getLowerBound(), ubv, par.getStep())) {
       auto l = getConstantIntValue(lo), h = getConstantIntValue(hi), s = getConstantIntValue(step);
-      if (!l || !h || !s || *l != 0 || *s != 1)
+      if (!l || !s || *l != 0 || *s != 1)
         return failure();
-      ub.push_back(*h);
+      ub.push_back(h ? *h : ShapedType::kDynamic);
     }
-    // Split over the fewest outer dimensions giving at least minTasks tasks.
-    int64_t n = 1;
+    // Split over the fewest outer dimensions giving at least minTasks tasks
+    // (a dynamic extent counts as 1).
+    int64_t nStatic = 1;
     unsigned split = 0;
-    while (split < ub.size() && n < minTasks)
-      n *= ub[split++];
-    if (n < 2)
+    bool dynamicSplit = false;
+    while (split < ub.size() && nStatic < minTasks) {
+      dynamicSplit |= ShapedType::isDynamic(ub[split]);
+      nStatic *= ShapedType::isDynamic(ub[split]) ? 1 : ub[split];
+      ++split;
+    }
+    if (nStatic < 2 && !dynamicSplit)
       return failure();
 
-    // Captured values: constants are cloned, memrefs travel as index slots.
+    // Captured values: constants are cloned; memrefs and index scalars (the
+    // dynamic bounds among them) travel as index slots.
     SetVector<Value> above;
     getUsedValuesDefinedAbove(par.getRegion(), above);
+    for (Value v : ubv)
+      above.insert(v);
     SmallVector<Value> captured, constants;
     for (Value v : above) {
       if (matchPattern(v, m_Constant()) && v.getDefiningOp()->getNumResults() == 1)
         constants.push_back(v);
-      else if (capturable(v))
+      else if (capturable(v) || v.getType().isIndex())
         captured.push_back(v);
       else
         return failure();
@@ -183,22 +191,31 @@ struct CPUParallelizeLoopsPass
     Value argsIdx = entry->getArgument(0), begin = entry->getArgument(1),
           end = entry->getArgument(2);
 
-    // Slots written by the caller: one per pointer and per dynamic
-    // offset/size/stride.
+    // Slots written by the caller: an index scalar, or per memref its
+    // pointer, then its dynamic offset, then per dimension its dynamic size
+    // and stride.
+    enum { kScalar = -1, kPointer = 0, kOffset = 1 };
     struct Slot {
       Value value;
-      int kind; // 0 pointer, 1 offset, 2 + d size d, 2 + rank + d stride d
+      int kind; // kScalar, kPointer, kOffset, 2 + d: size d, 2 + rank + d: stride d
     };
     SmallVector<Slot> slots;
     for (Value v : captured) {
-      auto t = cast<MemRefType>(v.getType());
+      auto t = dyn_cast<MemRefType>(v.getType());
+      if (!t) {
+        slots.push_back({v, kScalar});
+        continue;
+      }
       auto [strides, offset] = t.getStridesAndOffset();
-      slots.push_back({v, 0});
+      slots.push_back({v, kPointer});
       if (ShapedType::isDynamic(offset))
-        slots.push_back({v, 1});
-      for (int64_t d = 0; d < t.getRank(); ++d)
+        slots.push_back({v, kOffset});
+      for (int64_t d = 0; d < t.getRank(); ++d) {
+        if (t.isDynamicDim(d))
+          slots.push_back({v, int(2 + d)});
         if (ShapedType::isDynamic(strides[d]))
           slots.push_back({v, int(2 + t.getRank() + d)});
+      }
     }
     int64_t numSlots = std::max<int64_t>(1, slots.size());
     auto slotsType = MemRefType::get({numSlots}, index);
@@ -207,9 +224,9 @@ struct CPUParallelizeLoopsPass
       Value asInt = arith::IndexCastOp::create(b, loc, i64, idx);
       return LLVM::IntToPtrOp::create(b, loc, ptrType, asInt).getResult();
     };
-    auto memrefAt = [&](Value ptr, MemRefType type, ArrayRef<Value> dynOffsetStrides) -> Value {
-      // An LLVM memref descriptor cast to `type`; the LLVM lowering folds
-      // the casts away.
+    // An LLVM memref descriptor cast to `type`; the LLVM lowering folds the
+    // casts away. `dyn` holds the dynamic fields in slot order.
+    auto memrefAt = [&](Value ptr, MemRefType type, ArrayRef<Value> dyn) -> Value {
       auto [strides, offset] = type.getStridesAndOffset();
       int64_t rank = type.getRank();
       SmallVector<Type> fields{ptrType, ptrType, i64};
@@ -219,23 +236,20 @@ struct CPUParallelizeLoopsPass
       }
       auto descType = LLVM::LLVMStructType::getLiteral(ctx, fields);
       Value desc = LLVM::PoisonOp::create(b, loc, descType);
-      auto cst = [&](int64_t v) {
-        return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v)).getResult();
-      };
-      auto asI64 = [&](Value idx) {
-        return arith::IndexCastOp::create(b, loc, i64, idx).getResult();
-      };
       unsigned next = 0;
+      auto field = [&](int64_t v) -> Value {
+        if (!ShapedType::isDynamic(v))
+          return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+        return arith::IndexCastOp::create(b, loc, i64, dyn[next++]);
+      };
       desc = LLVM::InsertValueOp::create(b, loc, desc, ptr, ArrayRef<int64_t>{0});
       desc = LLVM::InsertValueOp::create(b, loc, desc, ptr, ArrayRef<int64_t>{1});
-      Value off = ShapedType::isDynamic(offset) ? asI64(dynOffsetStrides[next++]) : cst(offset);
-      desc = LLVM::InsertValueOp::create(b, loc, desc, off, ArrayRef<int64_t>{2});
+      desc = LLVM::InsertValueOp::create(b, loc, desc, field(offset), ArrayRef<int64_t>{2});
       for (int64_t d = 0; d < rank; ++d) {
-        desc = LLVM::InsertValueOp::create(b, loc, desc, cst(type.getDimSize(d)),
+        desc = LLVM::InsertValueOp::create(b, loc, desc, field(type.getDimSize(d)),
                                            ArrayRef<int64_t>{3, d});
-        Value st = ShapedType::isDynamic(strides[d]) ? asI64(dynOffsetStrides[next++])
-                                                    : cst(strides[d]);
-        desc = LLVM::InsertValueOp::create(b, loc, desc, st, ArrayRef<int64_t>{4, d});
+        desc = LLVM::InsertValueOp::create(b, loc, desc, field(strides[d]),
+                                           ArrayRef<int64_t>{4, d});
       }
       return UnrealizedConversionCastOp::create(b, loc, type, desc).getResult(0);
     };
@@ -243,15 +257,21 @@ struct CPUParallelizeLoopsPass
     IRMapping map;
     Value slotsMem = memrefAt(toPtr(argsIdx), slotsType, {});
     {
+      auto load = [&](unsigned s) -> Value {
+        return memref::LoadOp::create(b, loc, slotsMem,
+                                      ValueRange{arith::ConstantIndexOp::create(b, loc, s)});
+      };
       unsigned s = 0;
       for (Value v : captured) {
-        auto t = cast<MemRefType>(v.getType());
-        Value ptr = toPtr(memref::LoadOp::create(b, loc, slotsMem,
-                                                 ValueRange{arith::ConstantIndexOp::create(b, loc, s++)}));
+        auto t = dyn_cast<MemRefType>(v.getType());
+        if (!t) {
+          map.map(v, load(s++));
+          continue;
+        }
+        Value ptr = toPtr(load(s++));
         SmallVector<Value> dyn;
-        while (s < slots.size() && slots[s].value == v && slots[s].kind != 0)
-          dyn.push_back(memref::LoadOp::create(
-              b, loc, slotsMem, ValueRange{arith::ConstantIndexOp::create(b, loc, s++)}));
+        while (s < slots.size() && slots[s].value == v && slots[s].kind > kPointer)
+          dyn.push_back(load(s++));
         map.map(v, memrefAt(ptr, t, dyn));
       }
     }
@@ -270,7 +290,7 @@ struct CPUParallelizeLoopsPass
         ivs[d] = t;
         break;
       }
-      Value size = arith::ConstantIndexOp::create(b, loc, ub[d]);
+      Value size = map.lookup(ubv[d]);
       ivs[d] = arith::RemUIOp::create(b, loc, t, size);
       t = arith::DivUIOp::create(b, loc, t, size);
     }
@@ -286,7 +306,7 @@ struct CPUParallelizeLoopsPass
       SmallVector<Value> lbs, ubs, steps;
       for (unsigned d = split; d < ub.size(); ++d) {
         lbs.push_back(arith::ConstantIndexOp::create(b, loc, 0));
-        ubs.push_back(arith::ConstantIndexOp::create(b, loc, ub[d]));
+        ubs.push_back(map.lookup(ubv[d]));
         steps.push_back(one);
       }
       scf::ParallelOp::create(b, loc, lbs, ubs, steps,
@@ -304,22 +324,32 @@ struct CPUParallelizeLoopsPass
     OpBuilder eb = OpBuilder::atBlockBegin(&parent.getBody().front());
     Value slotsAlloca = memref::AllocaOp::create(eb, loc, slotsType);
     OpBuilder cb(par);
-    DenseMap<Value, SmallVector<Value>> metas;
     for (auto [s, slot] : llvm::enumerate(slots)) {
       Value v;
-      if (slot.kind == 0) {
+      if (slot.kind == kScalar) {
+        v = slot.value;
+      } else if (slot.kind == kPointer) {
         v = memref::ExtractAlignedPointerAsIndexOp::create(cb, loc, slot.value);
       } else {
         auto meta = memref::ExtractStridedMetadataOp::create(cb, loc, slot.value);
         int64_t rank = cast<MemRefType>(slot.value.getType()).getRank();
-        v = slot.kind == 1 ? Value(meta.getOffset()) : Value(meta.getStrides()[slot.kind - 2 - rank]);
+        v = slot.kind == kOffset      ? Value(meta.getOffset())
+            : slot.kind < 2 + rank ? Value(meta.getSizes()[slot.kind - 2])
+                                   : Value(meta.getStrides()[slot.kind - 2 - rank]);
       }
       memref::StoreOp::create(cb, loc, v, slotsAlloca,
                               ValueRange{arith::ConstantIndexOp::create(cb, loc, s)});
     }
     Value argsPtr = memref::ExtractAlignedPointerAsIndexOp::create(cb, loc, slotsAlloca);
     Value fnPtr = func::ConstantOp::create(cb, loc, bodyType, FlatSymbolRefAttr::get(body));
-    Value count = arith::ConstantIndexOp::create(cb, loc, n);
+    Value count;
+    if (!dynamicSplit) {
+      count = arith::ConstantIndexOp::create(cb, loc, nStatic);
+    } else {
+      count = ubv[0];
+      for (unsigned d = 1; d < split; ++d)
+        count = arith::MulIOp::create(cb, loc, count, ubv[d]);
+    }
     func::CallOp::create(cb, loc, kParallel, TypeRange{}, ValueRange{kc, count, fnPtr, argsPtr});
     par.erase();
     return success();

@@ -82,8 +82,8 @@ func.func @reduce_rows(%x: memref<1x4x32x512xf32>, %y: memref<4x32xf32, strided<
   return
 }
 
-// Not split: too small, reduction first, dynamic shapes, a non-constant
-// scalar from above.
+// Not split: too small, reduction first, too small per image (a dynamic
+// extent counts as 1), a non-constant scalar from above.
 // CHECK-LABEL: func.func @small
 // CHECK:       linalg.generic
 // CHECK-NOT:   steedk_parallel
@@ -109,10 +109,10 @@ func.func @reduction_first(%x: memref<512x512xf32>, %y: memref<512xf32>) {
   }
   return
 }
-// CHECK-LABEL: func.func @dynamic
+// CHECK-LABEL: func.func @dynamic_small
 // CHECK:       linalg.generic
 // CHECK-NOT:   steedk_parallel
-func.func @dynamic(%x: memref<?x1024xf32>, %y: memref<?x1024xf32>) {
+func.func @dynamic_small(%x: memref<?x1024xf32>, %y: memref<?x1024xf32>) {
   linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
       ins(%x : memref<?x1024xf32>) outs(%y : memref<?x1024xf32>) {
   ^bb0(%a: f32, %b: f32):
@@ -129,6 +129,37 @@ func.func @scalar_from_above(%x: memref<256x256xf32>, %y: memref<256x256xf32>, %
       ins(%x : memref<256x256xf32>) outs(%y : memref<256x256xf32>) {
   ^bb0(%a: f32, %b: f32):
     %r = arith.mulf %a, %s : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// A dynamic batch: the work per image (64x32x32) is enough; the batch and
+// the channels are split (n = batch * 64 at run time); the batch size and
+// the dynamic sizes of the memrefs travel in the slots.
+// CHECK-LABEL: func.func @dynamic_batch
+// CHECK-SAME:    (%[[X:[a-z0-9]+]]: memref<?x64x32x32xf32>, %{{.*}}: memref<?x64x32x32xf32>, %[[KC:[a-z0-9]+]]: index)
+// CHECK:       %[[SLOTS:.*]] = memref.alloca() : memref<5xindex>
+// CHECK:       %[[B:.*]] = memref.dim %[[X]], %c0
+// CHECK-NOT:   linalg.generic
+// CHECK:       %[[C64:.*]] = arith.constant 64 : index
+// CHECK:       memref.store %[[B]], %[[SLOTS]]
+// CHECK:       %[[N:.*]] = arith.muli %[[B]], %[[C64]] : index
+// CHECK:       call @steedk_parallel(%[[KC]], %[[N]],
+// CHECK-LABEL: func.func private @dynamic_batch_par0
+// CHECK:       builtin.unrealized_conversion_cast %{{.*}} to memref<?x64x32x32xf32>
+// CHECK:       builtin.unrealized_conversion_cast %{{.*}} to memref<?x64x32x32xf32>
+// CHECK:       scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:         arith.remui %[[T]]
+// CHECK:         arith.divui %[[T]]
+// CHECK:         scf.parallel
+// CHECK:           math.tanh
+func.func @dynamic_batch(%x: memref<?x64x32x32xf32>, %y: memref<?x64x32x32xf32>, %kc: index {exec.kernel_context}) {
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<?x64x32x32xf32>) outs(%y : memref<?x64x32x32xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %r = math.tanh %a : f32
     linalg.yield %r : f32
   }
   return
