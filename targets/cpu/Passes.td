@@ -92,15 +92,18 @@ def CPUParallelizeLoops : Pass<"steed-cpu-parallelize-loops", "mlir::ModuleOp"> 
   let summary = "Splits big linalg loop nests over the runtime's thread pool";
   let description = [{
     Runs in the CPU lowering after steed-cpu-microkernels, before
-    convert-linalg-to-loops. A linalg op on static, strided memrefs whose
-    first loop is parallel, whose body uses only constants from above and
-    whose iteration domain has at least `min-work` points becomes an
+    convert-linalg-to-loops. A linalg op on strided memrefs whose first
+    loop is parallel, whose body uses only constants from above and whose
+    iteration domain has at least `min-work` points (a dynamic extent
+    counts as 1: a dynamic batch needs the work per image) becomes an
     `scf.parallel` nest; its outer parallel dimensions (the fewest giving
-    `min-tasks` iterations, linearized into [0, n)) are split over the
+    `min-tasks` iterations, dynamic ones counting as 1, linearized into
+    [0, n), n computed at run time when dynamic) are split over the
     thread pool. The nest's body moves into a function with the C signature
     of `steed_parallel_body` (`arg`, `begin`, `end`: three index values)
-    that reads the memrefs it uses (aligned pointer, plus dynamic offset and
-    strides) from a stack array of index slots; the nest becomes a call of
+    that reads what it uses (memrefs: aligned pointer, plus dynamic offset,
+    sizes and strides; index values such as dynamic bounds) from a stack
+    array of index slots; the nest becomes a call of
     `steedk_parallel` (targets/cpu/kernels/parallel.c), which runs the body
     directly when the pool has one thread. The kernel context reaches the
     function as steed-cpu-microkernels plumbs it (an argument marked
@@ -126,8 +129,8 @@ def CPUParallelizeLoops : Pass<"steed-cpu-parallelize-loops", "mlir::ModuleOp"> 
       }
     }
     ```
-    Smaller ops, reductions over the first loop, dynamic shapes and ops
-    that capture non-constant scalars keep their sequential loops.
+    Smaller ops, reductions over the first loop and ops whose body uses
+    non-constant scalars from above keep their sequential loops.
   }];
   let options = [
     Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
