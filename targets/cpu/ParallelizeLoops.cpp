@@ -109,6 +109,13 @@ struct CPUParallelizeLoopsPass
       if (!t || !t.isStrided())
         return 0;
     }
+    // Iterations of different chunks must write different elements: every
+    // parallel loop indexes every output.
+    for (auto [d, kind] : llvm::enumerate(op.getIteratorTypesArray()))
+      if (linalg::isParallelIterator(kind))
+        for (OpOperand &init : op.getDpsInitsMutable())
+          if (!op.getMatchingIndexingMap(&init).isFunctionOfDim(d))
+            return 0;
     // A dynamic extent counts as 1 (a dynamic batch: the work per image).
     int64_t work = 1;
     for (int64_t r : op.getStaticLoopRanges())

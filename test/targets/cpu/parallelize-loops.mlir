@@ -121,6 +121,20 @@ func.func @dynamic_small(%x: memref<?x1024xf32>, %y: memref<?x1024xf32>) {
   }
   return
 }
+// A "parallel" loop that does not index the output (chunks would write the
+// same elements).
+// CHECK-LABEL: func.func @output_not_indexed
+// CHECK:       linalg.generic
+// CHECK-NOT:   steedk_parallel
+func.func @output_not_indexed(%x: memref<256x256xf32>, %y: memref<256xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<256x256xf32>) outs(%y : memref<256xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    linalg.yield %a : f32
+  }
+  return
+}
 // CHECK-LABEL: func.func @scalar_from_above
 // CHECK:       linalg.generic
 // CHECK-NOT:   steedk_parallel
