@@ -129,8 +129,10 @@ def CPUParallelizeLoops : Pass<"steed-cpu-parallelize-loops", "mlir::ModuleOp"> 
       }
     }
     ```
-    Smaller ops, reductions over the first loop and ops whose body uses
-    non-constant scalars from above keep their sequential loops.
+    Smaller ops, reductions over the first loop, ops with a parallel loop
+    that does not index every output (chunks would write the same
+    elements) and ops whose body uses non-constant scalars from above keep
+    their sequential loops.
   }];
   let options = [
     Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
