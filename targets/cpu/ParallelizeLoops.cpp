@@ -136,36 +136,51 @@ struct CPUParallelizeLoopsPass
     return t && t.isStrided() && isa<IntegerType, FloatType, IndexType>(t.getElementType());
   }
 
-  /// Outlines parallel loop `par` (lower bounds 0, steps 1, no reductions;
-  /// upper bounds constant or index values from above).
-  LogicalResult outline(scf::ParallelOp par, func::FuncOp parent, unsigned &counter) {
-    if (par.getNumReductions() != 0)
-      return failure();
-    SmallVector<Value> ubv(par.getUpperBound().begin(), par.getUpperBound().end());
-    SmallVector<int64_t> ub; // kDynamic where not constant
-    for (auto [lo, hi, step] : llvm::zip(par.getLowerBound(), ubv, par.getStep())) {
-      auto l = getConstantIntValue(lo), h = getConstantIntValue(hi), s = getConstantIntValue(step);
-      if (!l || !s || *l != 0 || *s != 1)
-        return failure();
-      ub.push_back(h ? *h : ShapedType::kDynamic);
-    }
-    // Split over the fewest outer dimensions giving at least minTasks tasks
-    // (a dynamic extent counts as 1).
+  /// Outlines `op` split over its leading parallel loops: the body runs,
+  /// per task, the op on subviews in which the split loops have extent 1.
+  LogicalResult outline(linalg::LinalgOp op, func::FuncOp parent, unsigned &counter) {
+    SmallVector<int64_t> ub = op.getStaticLoopRanges(); // kDynamic where not static
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+    // Split over the fewest outer parallel loops giving at least minTasks
+    // tasks (a dynamic extent counts as 1).
     int64_t nStatic = 1;
     unsigned split = 0;
     bool dynamicSplit = false;
-    while (split < ub.size() && nStatic < minTasks) {
+    while (split < ub.size() && nStatic < minTasks && linalg::isParallelIterator(iters[split])) {
       dynamicSplit |= ShapedType::isDynamic(ub[split]);
       nStatic *= ShapedType::isDynamic(ub[split]) ? 1 : ub[split];
       ++split;
     }
-    if (nStatic < 2 && !dynamicSplit)
+    if (split == 0 || (nStatic < 2 && !dynamicSplit))
       return failure();
+    // A split loop may only appear as a plain dimension in operand maps.
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    for (AffineMap map : maps)
+      for (AffineExpr e : map.getResults()) {
+        auto dim = dyn_cast<AffineDimExpr>(e);
+        if (dim && dim.getPosition() < split)
+          continue;
+        for (unsigned d = 0; d < split; ++d)
+          if (e.isFunctionOfDim(d))
+            return failure();
+      }
+
+    // The split loops' extents in the caller.
+    OpBuilder cb(op);
+    Location loc = op.getLoc();
+    SmallVector<Value> ubv;
+    {
+      SmallVector<Range> ranges = op.createLoopRanges(cb, loc);
+      for (unsigned d = 0; d < split; ++d)
+        ubv.push_back(getValueOrCreateConstantIndexOp(cb, loc, ranges[d].size));
+    }
 
     // Captured values: constants are cloned; memrefs and index scalars (the
-    // dynamic bounds among them) travel as index slots.
+    // dynamic extents among them) travel as index slots.
     SetVector<Value> above;
-    getUsedValuesDefinedAbove(par.getRegion(), above);
+    for (Value v : op->getOperands())
+      above.insert(v);
+    getUsedValuesDefinedAbove(op->getRegions(), above);
     for (Value v : ubv)
       above.insert(v);
     SmallVector<Value> captured, constants;
@@ -178,8 +193,7 @@ struct CPUParallelizeLoopsPass
         return failure();
     }
 
-    MLIRContext *ctx = par.getContext();
-    Location loc = par.getLoc();
+    MLIRContext *ctx = op.getContext();
     ModuleOp module = getOperation();
     IndexType index = IndexType::get(ctx);
     auto i64 = IntegerType::get(ctx, 64);
@@ -285,12 +299,12 @@ struct CPUParallelizeLoopsPass
     for (Value c : constants)
       map.map(c, b.clone(*c.getDefiningOp())->getResult(0));
 
-    // for t in [begin, end): the split dimensions' indices, then the rest of
-    // the nest.
+    // for t in [begin, end): the split loops' indices, subviews of extent 1
+    // along them, the op on the subviews.
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     auto loop = scf::ForOp::create(b, loc, begin, end, one);
     b.setInsertionPointToStart(loop.getBody());
-    SmallVector<Value> ivs(ub.size());
+    SmallVector<Value> ivs(split);
     Value t = loop.getInductionVar();
     for (int64_t d = split - 1; d >= 0; --d) {
       if (d == 0) {
@@ -301,28 +315,34 @@ struct CPUParallelizeLoopsPass
       ivs[d] = arith::RemUIOp::create(b, loc, t, size);
       t = arith::DivUIOp::create(b, loc, t, size);
     }
-    auto cloneBody = [&](OpBuilder &ib) {
-      for (auto [iv, arg] : llvm::zip(ivs, par.getInductionVars()))
-        map.map(arg, iv);
-      for (Operation &op : par.getBody()->without_terminator())
-        ib.clone(op, map);
-    };
-    if (split == ub.size()) {
-      cloneBody(b);
-    } else {
-      SmallVector<Value> lbs, ubs, steps;
-      for (unsigned d = split; d < ub.size(); ++d) {
-        lbs.push_back(arith::ConstantIndexOp::create(b, loc, 0));
-        ubs.push_back(map.lookup(ubv[d]));
-        steps.push_back(one);
+    IRMapping opMap;
+    for (Value c : constants)
+      opMap.map(c, map.lookup(c));
+    for (auto [operand, opMapAttr] : llvm::zip(op->getOpOperands(), maps)) {
+      Value v = map.lookup(operand.get());
+      auto type = cast<MemRefType>(v.getType());
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      bool sliced = false;
+      for (auto [i, e] : llvm::enumerate(opMapAttr.getResults())) {
+        auto dim = dyn_cast<AffineDimExpr>(e);
+        strides.push_back(b.getIndexAttr(1));
+        if (dim && dim.getPosition() < split) {
+          offsets.push_back(ivs[dim.getPosition()]);
+          sizes.push_back(b.getIndexAttr(1));
+          sliced = true;
+          continue;
+        }
+        offsets.push_back(b.getIndexAttr(0));
+        if (type.isDynamicDim(i))
+          sizes.push_back(memref::DimOp::create(b, loc, v, i).getResult());
+        else
+          sizes.push_back(b.getIndexAttr(type.getDimSize(i)));
       }
-      scf::ParallelOp::create(b, loc, lbs, ubs, steps,
-                              [&](OpBuilder &ib, Location, ValueRange inner) {
-                                for (unsigned d = split; d < ub.size(); ++d)
-                                  ivs[d] = inner[d - split];
-                                cloneBody(ib);
-                              });
+      opMap.map(operand.get(),
+                sliced ? memref::SubViewOp::create(b, loc, v, offsets, sizes, strides).getResult()
+                       : v);
     }
+    b.clone(*op, opMap);
     b.setInsertionPointToEnd(entry);
     func::ReturnOp::create(b, loc);
 
@@ -330,7 +350,6 @@ struct CPUParallelizeLoopsPass
     Value kc = kernelContext(parent);
     OpBuilder eb = OpBuilder::atBlockBegin(&parent.getBody().front());
     Value slotsAlloca = memref::AllocaOp::create(eb, loc, slotsType);
-    OpBuilder cb(par);
     for (auto [s, slot] : llvm::enumerate(slots)) {
       Value v;
       if (slot.kind == kScalar) {
@@ -358,7 +377,7 @@ struct CPUParallelizeLoopsPass
         count = arith::MulIOp::create(cb, loc, count, ubv[d]);
     }
     func::CallOp::create(cb, loc, kParallel, TypeRange{}, ValueRange{kc, count, fnPtr, argsPtr});
-    par.erase();
+    op->erase();
     return success();
   }
 
@@ -388,20 +407,10 @@ struct CPUParallelizeLoopsPass
       return;
     llvm::DenseMap<Operation *, unsigned> counters;
     bool declared = false;
-    IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : candidates) {
       auto parent = op->getParentOfType<func::FuncOp>();
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::LinalgLoops> loops = linalg::linalgOpToParallelLoops(rewriter, op);
-      if (failed(loops) || loops->empty())
-        continue;
-      Operation *outer = loops->front();
-      while (outer->getBlock() != op->getBlock())
-        outer = outer->getParentOp();
-      rewriter.eraseOp(op);
-      auto par = dyn_cast<scf::ParallelOp>(outer);
-      if (!par || failed(outline(par, parent, counters[parent])))
-        continue; // stays a sequential loop nest
+      if (failed(outline(op, parent, counters[parent])))
+        continue; // stays for convert-linalg-to-loops
       if (!declared) {
         declared = true;
         OpBuilder b = OpBuilder::atBlockBegin(module.getBody());

@@ -33,9 +33,10 @@
 // CHECK:       builtin.unrealized_conversion_cast %{{.*}} to memref<64x1024xf32>
 // CHECK:       arith.constant 2.000000e+00 : f32
 // CHECK:       scf.for %[[I:.*]] = %[[BEGIN]] to %[[END]]
-// CHECK:         scf.parallel (%[[J:.*]]) =
+// CHECK:         %[[XS:.*]] = memref.subview %{{.*}}[%[[I]], 0] [1, 1024] [1, 1]
+// CHECK:         %[[YS:.*]] = memref.subview %{{.*}}[%[[I]], 0] [1, 1024] [1, 1]
+// CHECK:         linalg.generic {{.*}} ins(%[[XS]] : {{.*}}) outs(%[[YS]] : {{.*}})
 // CHECK:           arith.addf
-// CHECK:           memref.store
 // The marker of the context argument does not survive the pass.
 // CHECK-NOT:   exec.kernel_context
 // HIGH-LABEL:  func.func private @k_add
@@ -58,7 +59,7 @@ func.func private @k_add(%x: memref<64x1024xf32>, %y: memref<64x1024xf32>) {
 
 // A context argument marked by steed-cpu-microkernels is reused; the outer
 // dimensions 1 x 4 x 32 are linearized until there are 64 tasks (128); the
-// reduction stays a loop inside the body. A strided (subview) operand
+// body runs the op on 1x1x512 / 1x1 subviews (later passes lower it). A strided (subview) operand
 // travels with its pointer only (static layout).
 // CHECK-LABEL: func.func @reduce_rows
 // CHECK-SAME:    %[[KC:[a-z0-9]+]]: index)
@@ -67,9 +68,11 @@ func.func private @k_add(%x: memref<64x1024xf32>, %y: memref<64x1024xf32>) {
 // CHECK:       call @steedk_parallel(%[[KC]], %[[N]],
 // CHECK-LABEL: func.func private @reduce_rows_par0
 // CHECK:       scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step
-// CHECK:         arith.remui %[[T]]
-// CHECK:         arith.divui %[[T]]
-// CHECK:         scf.for
+// CHECK:         %[[C:.*]] = arith.remui %[[T]]
+// CHECK:         %[[B:.*]] = arith.divui %[[T]]
+// CHECK:         memref.subview %{{.*}}[%[[B]], %[[C]], 0] [1, 1, 512] [1, 1, 1]
+// CHECK:         memref.subview %{{.*}}[%[[B]], %[[C]]] [1, 1] [1, 1]
+// CHECK:         linalg.generic
 // CHECK:           arith.maximumf
 func.func @reduce_rows(%x: memref<1x4x32x512xf32>, %y: memref<4x32xf32, strided<[64, 1], offset: 8>>, %kc: index {exec.kernel_context}) {
   %x3 = memref.collapse_shape %x [[0, 1], [2], [3]] : memref<1x4x32x512xf32> into memref<4x32x512xf32>
@@ -164,9 +167,10 @@ func.func @scalar_from_above(%x: memref<256x256xf32>, %y: memref<256x256xf32>, %
 // CHECK:       builtin.unrealized_conversion_cast %{{.*}} to memref<?x64x32x32xf32>
 // CHECK:       builtin.unrealized_conversion_cast %{{.*}} to memref<?x64x32x32xf32>
 // CHECK:       scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step
-// CHECK:         arith.remui %[[T]]
-// CHECK:         arith.divui %[[T]]
-// CHECK:         scf.parallel
+// CHECK:         %[[C:.*]] = arith.remui %[[T]]
+// CHECK:         %[[B:.*]] = arith.divui %[[T]]
+// CHECK:         memref.subview %{{.*}}[%[[B]], %[[C]], 0, 0] [1, 1, 32, 32] [1, 1, 1, 1]
+// CHECK:         linalg.generic
 // CHECK:           math.tanh
 func.func @dynamic_batch(%x: memref<?x64x32x32xf32>, %y: memref<?x64x32x32xf32>, %kc: index {exec.kernel_context}) {
   linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
