@@ -1,17 +1,17 @@
 //===- ParallelizeLoops.cpp - big linalg loop nests on the thread pool ----===//
 //
-// A linalg op on static memrefs whose iteration domain is big enough becomes
-// an scf.parallel nest (linalgOpToParallelLoops); the outer parallel
-// dimensions of that nest, linearized into [0, n), are split over the
-// runtime's thread pool: the body moves into a function
+// A linalg op on strided memrefs whose iteration domain is big enough is
+// split over its outer parallel loops, linearized into [0, n), on the
+// runtime's thread pool: a function
 //
 //   func.func private @kernel_par0(%args: index, %begin: index, %end: index)
 //
-// (the C signature of steed_parallel_body: a pointer and two int64_t) that
-// reads the values it uses from a stack array of index slots (`%args`), and
-// the nest becomes `call @steedk_parallel(kc, n, @kernel_par0, args)`
+// (the C signature of steed_parallel_body: a pointer and two int64_t) reads
+// the values it uses from a stack array of index slots (`%args`) and, per
+// task, runs the op on subviews in which the split loops have extent 1;
+// the op becomes `call @steedk_parallel(kc, n, @kernel_par0, args)`
 // (targets/cpu/kernels/parallel.c), which calls the body directly when the
-// pool has one thread.
+// pool has one thread. The later passes lower the op in the body as before.
 //===----------------------------------------------------------------------===//
 #include "dialects/exec/ExecOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -91,19 +91,22 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
 def CPUParallelizeLoops : Pass<"steed-cpu-parallelize-loops", "mlir::ModuleOp"> {
   let summary = "Splits big linalg loop nests over the runtime's thread pool";
   let description = [{
-    Runs in the CPU lowering after steed-cpu-microkernels, before
-    convert-linalg-to-loops. A linalg op on strided memrefs whose first
-    loop is parallel, whose body uses only constants from above and whose
+    Runs in the CPU lowering after steed-cpu-microkernels and
+    steed-cpu-expand-strided-copies, before the passes that lower the
+    remaining linalg ops. A linalg op on strided memrefs whose first loop
+    is parallel, whose body uses only constants from above, in whose
+    operand maps the split loops appear only as plain dimensions, and whose
     iteration domain has at least `min-work` points (a dynamic extent
-    counts as 1: a dynamic batch needs the work per image) becomes an
-    `scf.parallel` nest; its outer parallel dimensions (the fewest giving
-    `min-tasks` iterations, dynamic ones counting as 1, linearized into
-    [0, n), n computed at run time when dynamic) are split over the
-    thread pool. The nest's body moves into a function with the C signature
-    of `steed_parallel_body` (`arg`, `begin`, `end`: three index values)
-    that reads what it uses (memrefs: aligned pointer, plus dynamic offset,
-    sizes and strides; index values such as dynamic bounds) from a stack
-    array of index slots; the nest becomes a call of
+    counts as 1: a dynamic batch needs the work per image) is split over
+    its outer parallel loops (the fewest giving `min-tasks` tasks, dynamic
+    ones counting as 1), linearized into [0, n) (n computed at run time
+    when dynamic), on the thread pool. A new function with the C
+    signature of `steed_parallel_body` (`arg`, `begin`, `end`: three index
+    values) reads what it uses (memrefs: aligned pointer, plus dynamic
+    offset, sizes and strides; index values such as dynamic extents) from
+    a stack array of index slots and, per task, runs a clone of the op on
+    subviews in which the split loops have extent 1 (so the passes after
+    this one lower it as before); the op becomes a call of
     `steedk_parallel` (targets/cpu/kernels/parallel.c), which runs the body
     directly when the pool has one thread. The kernel context reaches the
     function as steed-cpu-microkernels plumbs it (an argument marked
@@ -125,7 +128,9 @@ def CPUParallelizeLoops : Pass<"steed-cpu-parallelize-loops", "mlir::ModuleOp"> 
     func.func private @k_par0(%args: index, %begin: index, %end: index) {
       // %x, %y rebuilt from the slots
       scf.for %i = %begin to %end step %c1 {
-        scf.parallel (%j) = (%c0) to (%c1024) step (%c1) { ... }
+        %xs = memref.subview %x[%i, 0] [1, 1024] [1, 1] : ... to memref<1x1024xf32, strided<[1024, 1], offset: ?>>
+        %ys = memref.subview %y[%i, 0] [1, 1024] [1, 1] : ...
+        linalg.generic {...} ins(%xs : ...) outs(%ys : ...) {...}
       }
     }
     ```
