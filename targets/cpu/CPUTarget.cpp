@@ -53,7 +53,7 @@ public:
     // convert-linalg-to-loops).
     std::string pipeline =
         "steed-lower-launches,steed-cpu-microkernels{isa=" +
-        std::to_string(kernelISA(options)) + "},steed-cpu-expand-strided-copies,"
+        std::to_string(kernelISA(options)) + "},steed-cpu-expand-strided-copies,steed-cpu-parallelize-loops,"
         "func.func(steed-cpu-approximate-math),func.func(steed-cpu-reduction-loops),"
         "func.func(convert-linalg-to-loops),"
         "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"

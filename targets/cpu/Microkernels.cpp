@@ -179,7 +179,8 @@ struct Rewriter {
     IndexType index = IndexType::get(fn.getContext());
     auto addArg = [&]() {
       unsigned n = fn.getNumArguments();
-      (void)fn.insertArgument(n, index, DictionaryAttr::get(fn.getContext()), loc);
+      // Marked for steed-cpu-parallelize-loops, which plumbs it the same way.
+      (void)fn.insertArgument(n, index, DictionaryAttr::get(fn.getContext(), {NamedAttribute(StringAttr::get(fn.getContext(), "exec.kernel_context"), UnitAttr::get(fn.getContext()))}), loc);
       return fn.getArgument(n);
     };
     Value v;

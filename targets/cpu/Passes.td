@@ -165,5 +165,66 @@ def CPUReductionLoops : Pass<"steed-cpu-reduction-loops"> {
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect", "mlir::affine::AffineDialect"];
 }
+def CPUParallelizeLoops : Pass<"steed-cpu-parallelize-loops", "mlir::ModuleOp"> {
+  let summary = "Splits big linalg loop nests over the runtime's thread pool";
+  let description = [{
+    Runs in the CPU lowering after steed-cpu-microkernels and
+    steed-cpu-expand-strided-copies, before the passes that lower the
+    remaining linalg ops. A linalg op on strided memrefs whose first loop
+    is parallel, whose body uses only constants from above, in whose
+    operand maps the split loops appear only as plain dimensions, and whose
+    iteration domain has at least `min-work` points (a dynamic extent
+    counts as 1: a dynamic batch needs the work per image) is split over
+    its outer parallel loops (the fewest giving `min-tasks` tasks, dynamic
+    ones counting as 1), linearized into [0, n) (n computed at run time
+    when dynamic), on the thread pool. A new function with the C
+    signature of `steed_parallel_body` (`arg`, `begin`, `end`: three index
+    values) reads what it uses (memrefs: aligned pointer, plus dynamic
+    offset, sizes and strides; index values such as dynamic extents) from
+    a stack array of index slots and, per task, runs a clone of the op on
+    subviews in which the split loops have extent 1 (so the passes after
+    this one lower it as before); the op becomes a call of
+    `steedk_parallel` (targets/cpu/kernels/parallel.c), which runs the body
+    directly when the pool has one thread. The kernel context reaches the
+    function as steed-cpu-microkernels plumbs it (an argument marked
+    `exec.kernel_context`, the plan's `exec.plan_kc_arg`).
+
+    ```mlir
+    // before
+    func.func private @k(%x: memref<64x1024xf32>, %y: memref<64x1024xf32>) {
+      linalg.generic {...iterator_types = ["parallel", "parallel"]}
+          ins(%x : memref<64x1024xf32>) outs(%y : memref<64x1024xf32>) {...}
+    }
+    // after
+    func.func private @k(%x: ..., %y: ..., %kc: index {exec.kernel_context}) {
+      %slots = memref.alloca() : memref<2xindex>
+      // store the aligned pointers of %x and %y into %slots
+      %fn = constant @k_par0 : (index, index, index) -> ()
+      call @steedk_parallel(%kc, %c64, %fn, %slots_ptr) : (...) -> ()
+    }
+    func.func private @k_par0(%args: index, %begin: index, %end: index) {
+      // %x, %y rebuilt from the slots
+      scf.for %i = %begin to %end step %c1 {
+        %xs = memref.subview %x[%i, 0] [1, 1024] [1, 1] : ... to memref<1x1024xf32, strided<[1024, 1], offset: ?>>
+        %ys = memref.subview %y[%i, 0] [1, 1024] [1, 1] : ...
+        linalg.generic {...} ins(%xs : ...) outs(%ys : ...) {...}
+      }
+    }
+    ```
+    Smaller ops, reductions over the first loop, ops with a parallel loop
+    that does not index every output (chunks would write the same
+    elements) and ops whose body uses non-constant scalars from above keep
+    their sequential loops.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "smallest iteration domain (points) to split">,
+    Option<"minTasks", "min-tasks", "int64_t", /*default=*/"64",
+           "outer dimensions are linearized until they give this many tasks">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
 
 #endif

@@ -67,7 +67,8 @@ def compare(args, tmp, name, so, d, tc):
         return 'FAIL', None, None, None, 'no input_0.npy/output_0.npy in ' + d
     outs = [os.path.join(tmp, '%s.out%d.npy' % (name, k)) for k in range(len(refs))]
     ok, tr, msg = tool([args.steed_run, so] + ['--input=@' + f for f in ins] +
-                       ['--output=@' + f for f in outs], args.timeout)
+                       ['--output=@' + f for f in outs] + ['--threads=%d' % args.threads],
+                       args.timeout)
     if not ok:
         return 'FAIL', tr, None, None, 'steed-run ' + msg
     err = mref = 0.0
@@ -119,6 +120,8 @@ def main():
     ap.add_argument('--batches', help='with --generate: batch sizes to write reference data for, e.g. 1,3')
     ap.add_argument('--tol', type=float, default=1e-4, help='relative to max|ref| (default: %(default)g)')
     ap.add_argument('--timeout', type=float, default=600, help='per tool invocation, seconds')
+    ap.add_argument('--threads', type=int, default=1,
+                    help='steed-run --threads (2: the thread-pool paths of the kernels)')
     ap.add_argument('--keep', metavar='DIR', help='keep compiled models and outputs in DIR')
     args = ap.parse_args()
     names = [m for m in args.models.split(',') if m]

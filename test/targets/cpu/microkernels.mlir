@@ -81,10 +81,10 @@ func.func @no_rewrite(%a: memref<4x6xf64>, %b: memref<6x5xf64>, %c: memref<4x5xf
 // kernel context (for the thread pool) as a new last index argument, which
 // ends up as the library call's last operand.
 // CHECK-LABEL: func.func @steed_plan(
-// CHECK-SAME:    %{{.*}}: memref<16x8xf32>, %{{.*}}: memref<8x16xf32>, %{{.*}}: memref<16x16xf32>, %[[KC:[a-z0-9]+]]: index)
+// CHECK-SAME:    %{{.*}}: memref<16x8xf32>, %{{.*}}: memref<8x16xf32>, %{{.*}}: memref<16x16xf32>, %[[KC:[a-z0-9]+]]: index {exec.kernel_context})
 // CHECK:       call @k_mm(%{{.*}}, %{{.*}}, %{{.*}}, %[[KC]])
 // CHECK-LABEL: func.func private @k_mm(
-// CHECK-SAME:    %[[KKC:[a-z0-9]+]]: index)
+// CHECK-SAME:    %[[KKC:[a-z0-9]+]]: index {exec.kernel_context})
 // CHECK:       call @steedk_sgemm({{.*}}, %[[KKC]])
 func.func @steed_plan(%a: memref<16x8xf32>, %b: memref<8x16xf32>, %c: memref<16x16xf32>) attributes {exec.plan} {
   call @k_mm(%a, %b, %c) : (memref<16x8xf32>, memref<8x16xf32>, memref<16x16xf32>) -> ()
