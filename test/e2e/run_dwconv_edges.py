@@ -13,32 +13,21 @@ Needs Debian's /usr/bin/python3 (onnx, numpy, torch).
 
   run_dwconv_edges.py --steedc build/bin/steedc --steed-run build/bin/steed-run
 """
-import argparse
 import os
-import re
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
-import onnx
 import torch
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_edges  # noqa: E402
 
 rng = np.random.default_rng(11)
 
 
 def rand(*shape):
     return rng.standard_normal(shape).astype(np.float32)
-
-
-def model(name, nodes, inputs, initializers, out_shape):
-    graph = helper.make_graph(
-        nodes if isinstance(nodes, list) else [nodes], name,
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, a.shape) for n, a in inputs],
-        [helper.make_tensor_value_info('y', TensorProto.FLOAT, out_shape)],
-        [numpy_helper.from_array(a, n) for n, a in initializers])
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)])
 
 
 def cases():
@@ -93,72 +82,17 @@ def cases():
         yield name, node, [('x', x)], inits, ref
 
 
-def call_flags(llvm_ir):
-    """The flags operand of each steedk_dwconv2d call in --emit=llvm output
-    (constants are numbered per function)."""
-    consts, flags = {}, []
-    for line in llvm_ir.splitlines():
-        if line.lstrip().startswith('llvm.func'):
-            consts = {}
-        m = re.match(r'\s*(%\d+) = llvm.mlir.constant\((-?\d+) : (?:index|i64)\)', line)
-        if m:
-            consts[m.group(1)] = int(m.group(2))
-        m = re.search(r'llvm.call @steedk_dwconv2d\((%\w+)', line)
-        if m and m.group(1) in consts:
-            flags.append(consts[m.group(1)])
-    return flags
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--steedc', required=True)
-    ap.add_argument('--steed-run', required=True)
-    args = ap.parse_args()
-    failures = 0
-    total = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, node, inputs, inits, ref in cases():
-            total += 1
-            d = os.path.join(tmp, name)
-            os.makedirs(d)
-            onnx.save(model(name, node, inputs, inits, list(ref.shape)), f'{d}/model.onnx')
-            np.save(f'{d}/ref.npy', ref.astype(np.float32))
-            cmd_in = []
-            for n, a in inputs:
-                np.save(f'{d}/{n}.npy', a)
-                cmd_in.append(f'--input={n}=@{d}/{n}.npy')
-            # Host CPU (AVX-512 where it has it), AVX2 and portable C kernels.
-            for cpu in ('', 'haswell', 'x86-64'):
-                mcpu = [f'--mcpu={cpu}'] if cpu else []
-                so = f'{d}/model{cpu}.so'
-                r = subprocess.run([args.steedc, f'{d}/model.onnx', *mcpu, '-o', so],
-                                   capture_output=True, text=True)
-                if r.returncode:
-                    print(f'FAIL {name} {cpu}: steedc: {r.stderr.strip()}')
-                    failures += 1
-                    continue
-                if not cpu:
-                    # Every case must actually take the depthwise kernel.
-                    r = subprocess.run([args.steedc, f'{d}/model.onnx', '--emit=llvm'],
-                                       capture_output=True, text=True)
-                    if 'call @steedk_dwconv2d' not in r.stdout:
-                        print(f'FAIL {name}: no steedk_dwconv2d call in --emit=llvm')
-                        failures += 1
-                    # An activation must be folded into the call (flags 64/128).
-                    if isinstance(node, list) and not any(f & 192 for f in call_flags(r.stdout)):
-                        print(f'FAIL {name}: activation not folded, flags {call_flags(r.stdout)}')
-                        failures += 1
-                for threads in ((1, 2) if not cpu else (1,)):
-                    r = subprocess.run([args.steed_run, so, *cmd_in, f'--threads={threads}',
-                                        f'--expected-output=@{d}/ref.npy', '--rtol=1e-4',
-                                        '--atol=1e-4'], capture_output=True, text=True)
-                    if r.returncode:
-                        print(f'FAIL {name} {cpu} ({threads} threads): '
-                              f'{(r.stdout + r.stderr).strip()[-400:]}')
-                        failures += 1
-    print(f'{total} models, {failures} failures')
-    return 1 if failures else 0
+def check_ir(case, ir):
+    """Every case must take the depthwise kernel; an activation (a list of
+    nodes) must be folded into the call (flag bits 64/128)."""
+    msgs = []
+    if 'call @steedk_dwconv2d' not in ir:
+        msgs.append('no steedk_dwconv2d call in --emit=llvm')
+    flags = kernel_edges.call_flags(ir, 'steedk_dwconv2d')
+    if isinstance(case[1], list) and not any(f & 192 for f in flags):
+        msgs.append(f'activation not folded, flags {flags}')
+    return msgs
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(kernel_edges.main(__doc__, cases, check_ir))

@@ -13,32 +13,21 @@ Needs Debian's /usr/bin/python3 (onnx, numpy, torch).
 
   run_gemm_edges.py --steedc build/bin/steedc --steed-run build/bin/steed-run
 """
-import argparse
 import os
-import re
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
-import onnx
 import torch
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_edges  # noqa: E402
 
 rng = np.random.default_rng(7)
 
 
 def rand(*shape):
     return rng.standard_normal(shape).astype(np.float32)
-
-
-def model(name, nodes, inputs, initializers, out_shape):
-    graph = helper.make_graph(
-        nodes if isinstance(nodes, list) else [nodes], name,
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, a.shape) for n, a in inputs],
-        [helper.make_tensor_value_info('y', TensorProto.FLOAT, out_shape)],
-        [numpy_helper.from_array(a, n) for n, a in initializers])
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)])
 
 
 def cases():
@@ -190,77 +179,18 @@ def epilogue_cases():
            [('a', a), ('b', b)], [], np.maximum(a.astype(np.float64) @ b, 0), C_INIT | ACT_MIN)
 
 
-def call_flags(llvm_ir):
-    """The flags operand of each steedk_sgemm/steedk_sconv2d call in
-    --emit=llvm output (constants are numbered per function)."""
-    consts, flags = {}, []
-    for line in llvm_ir.splitlines():
-        if line.lstrip().startswith('llvm.func'):
-            consts = {}
-        m = re.match(r'\s*(%\d+) = llvm.mlir.constant\((-?\d+) : (?:index|i64)\)', line)
-        if m:
-            consts[m.group(1)] = int(m.group(2))
-        m = re.search(r'llvm.call @steedk_s(?:gemm|conv2d)\((%\w+)', line)
-        if m and m.group(1) in consts:
-            flags.append(consts[m.group(1)])
-    return flags
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--steedc', required=True)
-    ap.add_argument('--steed-run', required=True)
-    ap.add_argument('--filter', default='', help='only the cases whose name contains this')
-    args = ap.parse_args()
-    failures = 0
-    total = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, node, inputs, inits, ref, *bits in cases():
-            if args.filter not in name:
-                continue
-            total += 1
-            d = os.path.join(tmp, name)
-            os.makedirs(d)
-            onnx.save(model(name, node, inputs, inits, list(ref.shape)), f'{d}/model.onnx')
-            np.save(f'{d}/ref.npy', ref.astype(np.float32))
-            cmd_in = []
-            for n, a in inputs:
-                np.save(f'{d}/{n}.npy', a)
-                cmd_in.append(f'--input={n}=@{d}/{n}.npy')
-            # Host CPU (AVX-512 where it has it), AVX2 and portable C kernels.
-            for cpu in ('', 'haswell', 'x86-64'):
-                mcpu = [f'--mcpu={cpu}'] if cpu else []
-                so = f'{d}/model{cpu}.so'
-                r = subprocess.run([args.steedc, f'{d}/model.onnx', *mcpu, '-o', so],
-                                   capture_output=True, text=True)
-                if r.returncode:
-                    print(f'FAIL {name} {cpu}: steedc: {r.stderr.strip()}')
-                    failures += 1
-                    continue
-                if not cpu:
-                    # Every case must actually take the library path.
-                    r = subprocess.run([args.steedc, f'{d}/model.onnx', '--emit=llvm'],
-                                       capture_output=True, text=True)
-                    if 'call @steedk_' not in r.stdout:
-                        print(f'FAIL {name}: no kernel library call in --emit=llvm')
-                        failures += 1
-                    # Epilogue cases: the epilogue must be folded into the call.
-                    flags = call_flags(r.stdout)
-                    if bits and not any((f & 0x3f0) == bits[0] for f in flags):
-                        print(f'FAIL {name}: kernel call flags {flags}, want epilogue bits '
-                              f'{bits[0]}')
-                        failures += 1
-                for threads in ((1, 2) if not cpu else (1,)):
-                    r = subprocess.run([args.steed_run, so, *cmd_in, f'--threads={threads}',
-                                        f'--expected-output=@{d}/ref.npy', '--rtol=1e-4',
-                                        '--atol=1e-4'], capture_output=True, text=True)
-                    if r.returncode:
-                        print(f'FAIL {name} {cpu} ({threads} threads): '
-                              f'{(r.stdout + r.stderr).strip()[-400:]}')
-                        failures += 1
-    print(f'{total} models, {failures} failures')
-    return 1 if failures else 0
+def check_ir(case, ir):
+    """Every case must take the library path; epilogue cases (a sixth field:
+    the flag bits) must have the epilogue folded into the call."""
+    msgs = []
+    if 'call @steedk_' not in ir:
+        msgs.append('no kernel library call in --emit=llvm')
+    bits = case[5:]
+    flags = kernel_edges.call_flags(ir, 'steedk_s(?:gemm|conv2d)')
+    if bits and not any((f & 0x3f0) == bits[0] for f in flags):
+        msgs.append(f'kernel call flags {flags}, want epilogue bits {bits[0]}')
+    return msgs
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(kernel_edges.main(__doc__, cases, check_ir))
