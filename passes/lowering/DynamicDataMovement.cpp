@@ -81,37 +81,6 @@ SmallVector<OpFoldResult> asFoldResults(ArrayRef<Value> values) {
   return r;
 }
 
-// Small index arithmetic that folds constants.
-struct Idx {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return indexConst(b, loc, v); }
-  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
-  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return b.createOrFold<arith::CmpIOp>(loc, p, x, y);
-  }
-  Value eq(Value x, Value y) { return cmp(arith::CmpIPredicate::eq, x, y); }
-  Value sel(Value cond, Value x, Value y) {
-    return b.createOrFold<arith::SelectOp>(loc, cond, x, y);
-  }
-  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
-  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
-  Value andI(Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); }
-  Value orI(Value x, Value y) { return b.createOrFold<arith::OrIOp>(loc, x, y); }
-  Value boolToIndex(Value x) {
-    return sel(x, c(1), c(0));
-  }
-  /// values[k] for a run-time k (a select chain).
-  Value pick(ArrayRef<Value> values, Value k) {
-    Value r = c(0);
-    for (auto [i, v] : llvm::enumerate(values))
-      r = sel(eq(k, c(i)), v, r);
-    return r;
-  }
-};
-
 //===----------------------------------------------------------------------===//
 // ConstantOfShape
 //===----------------------------------------------------------------------===//

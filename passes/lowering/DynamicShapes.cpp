@@ -169,4 +169,48 @@ Value copyToNewDynamic(OpBuilder &b, Location loc, Value src) {
   return linalg::CopyOp::create(b, loc, ValueRange{src}, ValueRange{init})->getResult(0);
 }
 
+//===----------------------------------------------------------------------===//
+// Idx
+//===----------------------------------------------------------------------===//
+
+Value Idx::c(int64_t v) { return indexConst(b, loc, v); }
+Value Idx::add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
+Value Idx::sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
+Value Idx::mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
+Value Idx::min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
+Value Idx::max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
+Value Idx::cmp(arith::CmpIPredicate p, Value x, Value y) {
+  return b.createOrFold<arith::CmpIOp>(loc, p, x, y);
+}
+Value Idx::sel(Value cond, Value x, Value y) {
+  return b.createOrFold<arith::SelectOp>(loc, cond, x, y);
+}
+Value Idx::andI(Value x, Value y) { return b.createOrFold<arith::AndIOp>(loc, x, y); }
+Value Idx::orI(Value x, Value y) { return b.createOrFold<arith::OrIOp>(loc, x, y); }
+Value Idx::toIndex(Value v) {
+  return v.getType().isIndex() ? v : b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(), v);
+}
+Value Idx::toI64(Value v) { return b.createOrFold<arith::IndexCastOp>(loc, b.getI64Type(), v); }
+Value Idx::product(ArrayRef<Value> vs) {
+  Value p = c(1);
+  for (Value v : vs)
+    p = mul(p, v);
+  return p;
+}
+Value Idx::pick(ArrayRef<Value> values, Value k) {
+  Value r = c(0);
+  for (auto [i, v] : llvm::enumerate(values))
+    r = sel(eq(k, c(i)), v, r);
+  return r;
+}
+SmallVector<Value> Idx::delinearize(Value i, ArrayRef<Value> dims) {
+  SmallVector<Value> coords(dims.size());
+  for (int64_t d = (int64_t)dims.size() - 1; d >= 0; --d) {
+    coords[d] = d == 0 ? i : b.createOrFold<arith::RemUIOp>(loc, i, dims[d]);
+    if (d > 0)
+      i = b.createOrFold<arith::DivUIOp>(loc, i, dims[d]);
+  }
+  return coords;
+}
+
 } // namespace steed

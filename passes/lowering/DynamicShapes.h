@@ -16,6 +16,35 @@
 
 namespace steed {
 
+/// Index arithmetic that folds constants (createOrFold), for lowerings that
+/// compute sizes, offsets and coordinates at run time.
+struct Idx {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  mlir::Value c(int64_t v);
+  mlir::Value add(mlir::Value x, mlir::Value y);
+  mlir::Value sub(mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::Value x, mlir::Value y);
+  mlir::Value min(mlir::Value x, mlir::Value y);
+  mlir::Value max(mlir::Value x, mlir::Value y);
+  mlir::Value cmp(mlir::arith::CmpIPredicate p, mlir::Value x, mlir::Value y);
+  mlir::Value eq(mlir::Value x, mlir::Value y) { return cmp(mlir::arith::CmpIPredicate::eq, x, y); }
+  mlir::Value sel(mlir::Value cond, mlir::Value x, mlir::Value y);
+  mlir::Value andI(mlir::Value x, mlir::Value y);
+  mlir::Value orI(mlir::Value x, mlir::Value y);
+  /// 1 or 0 for an i1.
+  mlir::Value boolToIndex(mlir::Value x) { return sel(x, c(1), c(0)); }
+  /// x + (cond ? 1 : 0)
+  mlir::Value addIf(mlir::Value x, mlir::Value cond) { return add(x, boolToIndex(cond)); }
+  mlir::Value toIndex(mlir::Value v);
+  mlir::Value toI64(mlir::Value v);
+  mlir::Value product(llvm::ArrayRef<mlir::Value> vs);
+  /// values[k] for a run-time k (a select chain).
+  mlir::Value pick(llvm::ArrayRef<mlir::Value> values, mlir::Value k);
+  /// The row-major coordinates of linear index `i` in `dims`.
+  llvm::SmallVector<mlir::Value> delinearize(mlir::Value i, llvm::ArrayRef<mlir::Value> dims);
+};
+
 /// Element `j` of a 0-D or 1-D integer tensor `t` (any width, signless),
 /// sign-extended to index (j is ignored for 0-D tensors).
 mlir::Value extractIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t, int64_t j);

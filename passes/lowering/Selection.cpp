@@ -37,45 +37,6 @@ SmallVector<Value> dimValues(OpBuilder &b, Location loc, Value v) {
   return r;
 }
 
-// Index arithmetic that folds constants.
-struct Idx {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return indexConst(b, loc, v); }
-  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
-  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return b.createOrFold<arith::CmpIOp>(loc, p, x, y);
-  }
-  Value eq(Value x, Value y) { return cmp(arith::CmpIPredicate::eq, x, y); }
-  Value sel(Value cond, Value x, Value y) {
-    return b.createOrFold<arith::SelectOp>(loc, cond, x, y);
-  }
-  /// x + (cond ? 1 : 0)
-  Value addIf(Value x, Value cond) { return add(x, sel(cond, c(1), c(0))); }
-  Value toIndex(Value v) {
-    return v.getType().isIndex() ? v : b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(), v);
-  }
-  Value toI64(Value v) { return b.createOrFold<arith::IndexCastOp>(loc, b.getI64Type(), v); }
-  Value product(ArrayRef<Value> vs) {
-    Value p = c(1);
-    for (Value v : vs)
-      p = mul(p, v);
-    return p;
-  }
-  /// The row-major coordinates of linear index `i` in `dims`.
-  SmallVector<Value> delinearize(Value i, ArrayRef<Value> dims) {
-    SmallVector<Value> coords(dims.size());
-    for (int64_t d = (int64_t)dims.size() - 1; d >= 0; --d) {
-      coords[d] = d == 0 ? i : b.createOrFold<arith::RemUIOp>(loc, i, dims[d]);
-      if (d > 0)
-        i = b.createOrFold<arith::DivUIOp>(loc, i, dims[d]);
-    }
-    return coords;
-  }
-};
-
 using LoopBody = function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>;
 
 /// scf.for iv in [lb, ub) carrying `inits`; `body` returns the next values.
