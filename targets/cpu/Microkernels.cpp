@@ -11,6 +11,7 @@
 // can be folded into the call.
 //===----------------------------------------------------------------------===//
 #include "dialects/exec/ExecOps.h"
+#include "targets/cpu/KernelContext.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -166,46 +167,10 @@ struct Rewriter {
     });
   }
 
-  /// The steed_kernel_context pointer (as an index) inside `fn`: the plan
-  /// gets it as a new last argument (steed-cpu-model-entry passes the ABI's
-  /// `kc`), a function called only through func.call from functions that
-  /// have it gets it as a new last argument too; elsewhere it is 0 (the
-  /// kernels then run on one thread).
-  llvm::DenseMap<Operation *, Value> kcValues;
-  Value kernelContext(func::FuncOp fn) {
-    if (Value v = kcValues.lookup(fn))
-      return v;
-    Location loc = fn.getLoc();
-    IndexType index = IndexType::get(fn.getContext());
-    auto addArg = [&]() {
-      unsigned n = fn.getNumArguments();
-      // Marked for steed-cpu-parallelize-loops, which plumbs it the same way.
-      (void)fn.insertArgument(n, index, DictionaryAttr::get(fn.getContext(), {NamedAttribute(StringAttr::get(fn.getContext(), "exec.kernel_context"), UnitAttr::get(fn.getContext()))}), loc);
-      return fn.getArgument(n);
-    };
-    Value v;
-    auto it = launches.find(fn.getSymName());
-    bool viaCalls = it != launches.end() && !it->second.empty() &&
-                    llvm::all_of(it->second, [](Operation *op) {
-                      return isa<func::CallOp>(op) && op->getParentOfType<func::FuncOp>();
-                    });
-    if (fn->hasAttr(exec::kPlanAttrName) && !fn.isExternal()) {
-      v = addArg();
-      module->setAttr("exec.plan_kc_arg", UnitAttr::get(fn.getContext()));
-    } else if (viaCalls && !fn.isExternal()) {
-      v = addArg();
-      kcValues[fn] = v;
-      for (Operation *call : it->second) {
-        Value callerKc = kernelContext(call->getParentOfType<func::FuncOp>());
-        call->insertOperands(call->getNumOperands(), callerKc);
-      }
-    } else {
-      OpBuilder b(fn.getBody());
-      v = arith::ConstantIndexOp::create(b, loc, 0);
-    }
-    kcValues[fn] = v;
-    return v;
-  }
+  /// The steed_kernel_context pointer (as an index) inside `fn`
+  /// (targets/cpu/KernelContext.h; 0 where the kernels run on one thread).
+  steed::cpu::KernelContextPlumbing kernelContexts{module};
+  Value kernelContext(func::FuncOp fn) { return kernelContexts.get(fn); }
 
   void declare(StringRef name, unsigned numArgs) {
     if (symbols.lookup(name))

@@ -14,6 +14,7 @@
 // pool has one thread. The later passes lower the op in the body as before.
 //===----------------------------------------------------------------------===//
 #include "dialects/exec/ExecOps.h"
+#include "targets/cpu/KernelContext.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -41,63 +42,16 @@ namespace {
 constexpr const char *kParallel = "steedk_parallel";
 /// Marks the argument that carries the steed_kernel_context pointer (also
 /// set by steed-cpu-microkernels).
-constexpr const char *kKernelContextArg = "exec.kernel_context";
+using steed::cpu::kKernelContextArg;
 
 struct CPUParallelizeLoopsPass
     : steed::impl::CPUParallelizeLoopsBase<CPUParallelizeLoopsPass> {
   using Base::Base;
 
-  llvm::StringMap<SmallVector<Operation *>> callSites;
-  llvm::DenseMap<Operation *, Value> kcValues;
-
-  /// The kernel context (an index) inside `fn`, plumbed as steed-cpu-
-  /// microkernels does: an argument marked `exec.kernel_context` (or the
-  /// plan's last argument when the module has `exec.plan_kc_arg`); otherwise
-  /// a new last argument for the plan and for functions only reached through
-  /// func.call; 0 (one thread) elsewhere.
-  Value kernelContext(func::FuncOp fn) {
-    if (Value v = kcValues.lookup(fn))
-      return v;
-    ModuleOp module = getOperation();
-    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-      if (fn.getArgAttr(i, kKernelContextArg))
-        return kcValues[fn] = fn.getArgument(i);
-    bool isPlan = fn->hasAttr(exec::kPlanAttrName) && !fn.isExternal();
-    if (isPlan && module->hasAttr("exec.plan_kc_arg"))
-      return kcValues[fn] = fn.getArguments().back();
-    MLIRContext *ctx = fn.getContext();
-    IndexType index = IndexType::get(ctx);
-    auto addArg = [&]() {
-      unsigned n = fn.getNumArguments();
-      (void)fn.insertArgument(
-          n, index,
-          DictionaryAttr::get(ctx, {NamedAttribute(StringAttr::get(ctx, kKernelContextArg),
-                                                   UnitAttr::get(ctx))}),
-          fn.getLoc());
-      return fn.getArgument(n);
-    };
-    auto it = callSites.find(fn.getSymName());
-    bool viaCalls = it != callSites.end() && !it->second.empty() &&
-                    llvm::all_of(it->second, [](Operation *op) {
-                      return isa<func::CallOp>(op) && op->getParentOfType<func::FuncOp>();
-                    });
-    Value v;
-    if (isPlan) {
-      v = addArg();
-      module->setAttr("exec.plan_kc_arg", UnitAttr::get(ctx));
-    } else if (viaCalls && !fn.isExternal()) {
-      v = addArg();
-      kcValues[fn] = v;
-      for (Operation *call : it->second) {
-        Value callerKc = kernelContext(call->getParentOfType<func::FuncOp>());
-        call->insertOperands(call->getNumOperands(), callerKc);
-      }
-    } else {
-      OpBuilder b(fn.getBody());
-      v = arith::ConstantIndexOp::create(b, fn.getLoc(), 0);
-    }
-    return kcValues[fn] = v;
-  }
+  /// The kernel context inside a function, plumbed as steed-cpu-microkernels
+  /// does (targets/cpu/KernelContext.h); set up by run().
+  std::optional<steed::cpu::KernelContextPlumbing> kernelContexts;
+  Value kernelContext(func::FuncOp fn) { return kernelContexts->get(fn); }
 
   /// Work (iteration domain size) of a linalg op that may be split, or 0.
   int64_t eligibleWork(linalg::LinalgOp op) {
@@ -391,12 +345,7 @@ struct CPUParallelizeLoopsPass
   }
 
   void run(ModuleOp module) {
-    module.walk([&](Operation *op) {
-      if (auto call = dyn_cast<func::CallOp>(op))
-        callSites[call.getCallee()].push_back(op);
-      else if (auto launch = dyn_cast<exec::LaunchOp>(op))
-        callSites[launch.getKernel()].push_back(op);
-    });
+    kernelContexts.emplace(module);
     SmallVector<linalg::LinalgOp> candidates;
     for (auto fn : module.getOps<func::FuncOp>())
       fn.walk([&](linalg::LinalgOp op) {
