@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/AsmState.h"
@@ -43,10 +44,11 @@ constexpr int64_t kSmallM = 4; // rows of gemm.c's small-M path (SMALL_M)
 constexpr const char *kSgemm = "steedk_sgemm", *kSconv = "steedk_sconv2d";
 // Epilogue flags of steedk_sgemm/steedk_sconv2d.
 constexpr int64_t kCInit = 16, kBiasRow = 32, kBiasCol = 64, kResidual = 128,
-                  kActMin = 256, kActMax = 512;
+                  kActMin = 256, kActMax = 512, kSilu = 1024;
 // Must match targets/cpu/kernels/dwconv.c.
 constexpr const char *kDwconv = "steedk_dwconv2d";
-constexpr int64_t kDwInitBias = 16, kDwInitZero = 32, kDwActMin = 64, kDwActMax = 128;
+constexpr int64_t kDwInitBias = 16, kDwInitZero = 32, kDwActMin = 64, kDwActMax = 128,
+                  kDwSilu = 256;
 
 /// The float values of a constant operand: a memref.get_global of a constant
 /// global with a dense initializer, possibly reshaped (collapse/expand keep
@@ -297,12 +299,49 @@ struct Rewriter {
     ep.ops.push_back(prev);
   }
 
+  /// SiLU as the lowering of Sigmoid + Mul writes it, starting at `it`:
+  /// `x * (1 / (1 + exp(0 - x)))` (either operand order of the addf and
+  /// mulf), where x is read by nothing else. Returns the mulf and moves
+  /// `it` past it, or null.
+  template <typename It>
+  static Operation *matchSilu(Value x, It &it, It end) {
+    auto next = [&]() -> Operation * { return it != end ? &*it++ : nullptr; };
+    auto isConst = [](Value v, double want) {
+      FloatAttr f;
+      return matchPattern(v, m_Constant(&f)) && f.getValueAsDouble() == want;
+    };
+    auto other = [](Operation *op, Value v) -> Value {
+      if (op->getOperand(0) == v)
+        return op->getOperand(1);
+      return op->getOperand(1) == v ? op->getOperand(0) : Value();
+    };
+    auto sub = dyn_cast_or_null<arith::SubFOp>(next());
+    if (!sub || sub.getRhs() != x || !isConst(sub.getLhs(), 0.0) || !sub->hasOneUse())
+      return nullptr;
+    auto exp = dyn_cast_or_null<math::ExpOp>(next());
+    if (!exp || exp.getOperand() != sub.getResult() || !exp->hasOneUse())
+      return nullptr;
+    auto add = dyn_cast_or_null<arith::AddFOp>(next());
+    if (!add || !add->hasOneUse() || !other(add, exp.getResult()) ||
+        !isConst(other(add, exp.getResult()), 1.0))
+      return nullptr;
+    auto div = dyn_cast_or_null<arith::DivFOp>(next());
+    if (!div || div.getRhs() != add.getResult() || !isConst(div.getLhs(), 1.0) ||
+        !div->hasOneUse())
+      return nullptr;
+    auto mul = dyn_cast_or_null<arith::MulFOp>(next());
+    if (!mul || other(mul, div.getResult()) != x ||
+        !llvm::all_of(x.getUsers(), [&](Operation *u) { return u == sub || u == mul; }))
+      return nullptr;
+    return mul;
+  }
+
   /// The op right after `op` (only side-effect-free ops in between), when
   /// it is an all-parallel linalg.generic that updates `c` in place
   /// (identity maps) with a chain of: `addf(out, r)` with r an identically
-  /// laid out buffer other than c, then `maximumf(x, lo)` or `x < lo ? lo :
-  /// x`, then `minimumf(x, hi)` or `x > hi ? hi : x` (lo, hi constants), and
-  /// nothing else.
+  /// laid out buffer other than c, then SiLU (matchSilu), then
+  /// `maximumf(x, lo)` or `x < lo ? lo : x`, then `minimumf(x, hi)` or
+  /// `x > hi ? hi : x` (lo, hi constants), and nothing else.
   static void matchEpilogueOp(Operation *op, Value c, Epilogue &ep) {
     Operation *next = op->getNextNode();
     while (next && isMemoryEffectFree(next))
@@ -331,7 +370,7 @@ struct Rewriter {
         return;
     }
     Epilogue found;
-    int stage = 0; // 0: add, 1: max, 2: min, 3: done
+    int stage = 0; // 0: add, 1: silu or max, 2: min, 3: done
     auto constant = [](Value v, float &out) {
       FloatAttr f;
       if (!matchPattern(v, m_Constant(&f)))
@@ -341,6 +380,15 @@ struct Rewriter {
     };
     auto ops = body.without_terminator();
     for (auto it = ops.begin(); it != ops.end();) {
+      if (isa<arith::SubFOp>(*it) && stage <= 1 && !(found.flags & kSilu)) {
+        Operation *mul = matchSilu(x, it, ops.end());
+        if (!mul)
+          return;
+        found.flags |= kSilu;
+        x = mul->getResult(0);
+        stage = 1; // the clamps may follow
+        continue;
+      }
       Operation &bop = *it++;
       if (auto cmp = dyn_cast<arith::CmpFOp>(bop)) {
         // Clip's lowering: `x < lo ? lo : x` (cmpf olt + select; NaN stays),
@@ -771,13 +819,15 @@ struct Rewriter {
     auto is = cast<MemRefType>(input.getType()).getShape();
     InitFold init = matchInit(op, y, pad ? ArrayRef<Operation *>(pad->ops)
                                          : ArrayRef<Operation *>());
-    // A ReLU/Clip right after it (no residual): the kernel clamps its output.
+    // A SiLU/ReLU/Clip right after it (no residual): the kernel applies it
+    // to its output.
     Epilogue act;
     matchEpilogueOp(op, y, act);
     if (act.flags & kResidual)
       act = Epilogue();
     int64_t actFlags = ((act.flags & kActMin) ? kDwActMin : 0) |
-                       ((act.flags & kActMax) ? kDwActMax : 0);
+                       ((act.flags & kActMax) ? kDwActMax : 0) |
+                       ((act.flags & kSilu) ? kDwSilu : 0);
 
     OpBuilder b(op);
     Location loc = op.getLoc();

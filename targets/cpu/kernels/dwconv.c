@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "steed/kernel_abi.h"
+#include "vmath.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -33,6 +34,7 @@ enum {
   DW_INIT_ZERO = 32, /* Y = conv */
   DW_ACT_MIN = 64,   /* Y = max(Y, lo) at the end (NaN stays NaN) */
   DW_ACT_MAX = 128,  /* Y = min(Y, hi) at the end */
+  DW_SILU = 256,     /* Y = Y * sigmoid(Y) at the end, before the clamps */
 };
 
 #define DW_BUF 4096   /* floats of phase-split input band (16 KB) */
@@ -187,22 +189,33 @@ static void zero_floats(int64_t flags, float *dst, int64_t n) {
   memset(dst, 0, (size_t)n * sizeof(float));
 }
 
+/* The activation of an output row: SiLU (with DW_SILU), then the clamps
+ * (lo = -inf / hi = +inf without DW_ACT_MIN / DW_ACT_MAX). */
 #ifdef STEEDK_X86
-__attribute__((target("avx512f"))) static void clamp_avx512(float *dst, const float *src,
-                                                            int64_t n, float lo, float hi) {
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+act_avx512(__m512 v, int silu, __m512 l, __m512 h) {
+  if (silu)
+    v = steedk_silu_avx512(v);
+  return _mm512_min_ps(h, _mm512_max_ps(l, v));
+}
+
+__attribute__((target("avx512f"))) static void act_row_avx512(float *dst, const float *src,
+                                                              int64_t n, int silu, float lo,
+                                                              float hi) {
   __m512 l = _mm512_set1_ps(lo), h = _mm512_set1_ps(hi);
   int64_t i = 0;
   for (; i + 16 <= n; i += 16)
-    _mm512_storeu_ps(dst + i, _mm512_min_ps(h, _mm512_max_ps(l, _mm512_loadu_ps(src + i))));
+    _mm512_storeu_ps(dst + i, act_avx512(_mm512_loadu_ps(src + i), silu, l, h));
   if (i < n) {
     __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
-    _mm512_mask_storeu_ps(dst + i, m,
-                          _mm512_min_ps(h, _mm512_max_ps(l, _mm512_maskz_loadu_ps(m, src + i))));
+    _mm512_mask_storeu_ps(dst + i, m, act_avx512(_mm512_maskz_loadu_ps(m, src + i), silu, l, h));
   }
 }
 #endif
 
-static inline float clamp1(float v, float lo, float hi) {
+static inline float act1(float v, int silu, float lo, float hi) {
+  if (silu)
+    v = steedk_silu1(v);
   if (v < lo) /* NaN stays NaN, as Clip's select and maximumf */
     v = lo;
   if (v > hi)
@@ -210,24 +223,25 @@ static inline float clamp1(float v, float lo, float hi) {
   return v;
 }
 
-/* dst[0, n) = src[0, n), clamped with DW_ACT_MIN/DW_ACT_MAX (no write past
- * dst + n), or copy_floats (exact = 0) / memcpy (exact = 1) without. */
+/* dst[0, n) = act(src[0, n)) with DW_SILU/DW_ACT_MIN/DW_ACT_MAX (no write
+ * past dst + n), or copy_floats (exact = 0) / memcpy (exact = 1) without. */
 static void store_row(const dw_job *j, float *dst, const float *src, int64_t n, int exact) {
-  if (!(j->flags & (DW_ACT_MIN | DW_ACT_MAX))) {
+  if (!(j->flags & (DW_SILU | DW_ACT_MIN | DW_ACT_MAX))) {
     if (exact)
       memcpy(dst, src, (size_t)n * sizeof(float));
     else
       copy_floats(j->flags, dst, src, n);
     return;
   }
+  int silu = (j->flags & DW_SILU) != 0;
 #ifdef STEEDK_X86
   if ((j->flags & DW_ISA_MASK) == 2) {
-    clamp_avx512(dst, src, n, j->lo, j->hi);
+    act_row_avx512(dst, src, n, silu, j->lo, j->hi);
     return;
   }
 #endif
   for (int64_t i = 0; i < n; ++i)
-    dst[i] = clamp1(src[i], j->lo, j->hi);
+    dst[i] = act1(src[i], silu, j->lo, j->hi);
 }
 
 /* Sub row for input row xrow (NULL: outside the input, all zeros): phase
@@ -541,7 +555,7 @@ static void plane_direct(const dw_job *j, const float *xp, const float *wp, floa
             acc += wp[ky * j->kw + kx] * xp[iy * j->w + ix];
         }
       }
-      yp[oy * j->ow + ox] = clamp1(acc, j->lo, j->hi);
+      yp[oy * j->ow + ox] = act1(acc, (j->flags & DW_SILU) != 0, j->lo, j->hi);
     }
 }
 
@@ -599,8 +613,9 @@ static void run_planes(void *arg, int64_t begin, int64_t end) {
  * right padding follow from OH, OW), W [C][KH][KW], Y [N][C][OH][OW], all
  * contiguous. With DW_INIT_BIAS, Y starts from bias[c] (B [C]); with
  * DW_INIT_ZERO from zero; otherwise Y's contents are accumulated into.
- * DW_ACT_MIN/DW_ACT_MAX clamp the result to [lo, hi] (f32 bit patterns
- * loBits, hiBits): ReLU / ReLU6 after the convolution.
+ * DW_SILU applies x * sigmoid(x) to the result, then DW_ACT_MIN/DW_ACT_MAX
+ * clamp it to [lo, hi] (f32 bit patterns loBits, hiBits): SiLU, ReLU or
+ * ReLU6 after the convolution.
  * Pointers are passed as integers (the MLIR side's index values); `kc` is
  * the run's steed_kernel_context (or 0: one thread). */
 void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xOff,

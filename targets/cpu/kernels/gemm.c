@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "steed/kernel_abi.h"
+#include "vmath.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -56,8 +57,10 @@ enum {
   STEEDK_RESIDUAL = 128,    /* last K slice: + R (R laid out as C) */
   STEEDK_ACT_MIN = 256,     /* last K slice, after R: max(x, lo) */
   STEEDK_ACT_MAX = 512,     /* last K slice, after R: min(x, hi) */
+  STEEDK_SILU = 1024,       /* last K slice, after R, before the clamps:
+                               x * sigmoid(x) (vmath.h) */
   STEEDK_FIRST_SLICE = STEEDK_C_INIT | STEEDK_BIAS_ROW | STEEDK_BIAS_COL,
-  STEEDK_LAST_SLICE = STEEDK_RESIDUAL | STEEDK_ACT_MIN | STEEDK_ACT_MAX,
+  STEEDK_LAST_SLICE = STEEDK_RESIDUAL | STEEDK_SILU | STEEDK_ACT_MIN | STEEDK_ACT_MAX,
 };
 
 /* The epilogue of one tile for one K slice: `flags` holds the bits above
@@ -88,6 +91,8 @@ static inline void store1(float *c, int64_t rsc, float v, int64_t i, int64_t j,
     v += e->bias[j];
   if (f & STEEDK_RESIDUAL)
     v += e->res[i * e->rsr + j];
+  if (f & STEEDK_SILU)
+    v = steedk_silu1(v);
   if ((f & STEEDK_ACT_MIN) && v < e->lo) /* NaN stays NaN */
     v = e->lo;
   if ((f & STEEDK_ACT_MAX) && v > e->hi)
@@ -171,6 +176,8 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc
         v = _mm512_add_ps(v, _mm512_loadu_ps(e->bias + 16 * j));
       if (f & STEEDK_RESIDUAL)
         v = _mm512_add_ps(v, _mm512_loadu_ps(e->res + i * e->rsr + 16 * j));
+      if (f & STEEDK_SILU)
+        v = steedk_silu_avx512(v);
       if (f & STEEDK_ACT_MIN)
         v = _mm512_max_ps(lo, v);
       if (f & STEEDK_ACT_MAX)
@@ -243,6 +250,8 @@ edge_avx512(const int NZ, const int NT, int64_t kc, const float *a, const float 
           v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->bias + 16 * z));
         if (f & STEEDK_RESIDUAL)
           v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->res + i * e->rsr + 16 * z));
+        if (f & STEEDK_SILU)
+          v = steedk_silu_avx512(v);
         if (f & STEEDK_ACT_MIN)
           v = _mm512_max_ps(lo, v);
         if (f & STEEDK_ACT_MAX)
@@ -311,6 +320,8 @@ store8_avx2(float *c, int64_t rsc, __m256 v, int i, int j, const epilogue *e) {
     v = _mm256_add_ps(v, _mm256_loadu_ps(e->bias + j));
   if (f & STEEDK_RESIDUAL)
     v = _mm256_add_ps(v, _mm256_loadu_ps(e->res + i * e->rsr + j));
+  if (f & STEEDK_SILU)
+    v = steedk_silu_avx2(v);
   if (f & STEEDK_ACT_MIN) /* NaN stays NaN: max/min return the second operand */
     v = _mm256_max_ps(_mm256_set1_ps(e->lo), v);
   if (f & STEEDK_ACT_MAX)

@@ -160,6 +160,33 @@ func.func @dw_clip(%x: memref<1x4x8x8xf32>, %w: memref<4x3x3xf32>, %y: memref<1x
   return
 }
 
+// SiLU (Sigmoid + Mul's lowering) right after the convolution: flags
+// 2 | 32 zero init | 256 SILU = 290, the generic goes.
+// CHECK-LABEL: func.func @dw_silu
+// CHECK-NOT:   linalg.
+// CHECK:       %[[FLAGS:.*]] = arith.constant 290 : index
+// CHECK:       call @steedk_dwconv2d(%[[FLAGS]],
+// CHECK-NOT:   linalg.
+// CHECK:       return
+func.func @dw_silu(%x: memref<1x4x8x8xf32>, %w: memref<4x3x3xf32>, %y: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x4x6x6xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<1x4x8x8xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%y : memref<1x4x6x6xf32>) {
+  ^bb0(%out: f32):
+    %0 = arith.subf %zero, %out : f32
+    %1 = math.exp %0 : f32
+    %2 = arith.addf %1, %one : f32
+    %3 = arith.divf %one, %2 : f32
+    %4 = arith.mulf %out, %3 : f32
+    linalg.yield %4 : f32
+  }
+  return
+}
+
 // Must not fold: a residual add (the depthwise kernel only clamps), and a
 // generic that does more than ReLU (flags stay 2 | 32 zero init).
 // CHECK-LABEL: func.func @dw_no_act_fold

@@ -184,6 +184,105 @@ func.func @matmul_bias(%a: memref<9x20xf32>, %b: memref<20x40xf32>, %bias: memre
   return
 }
 
+// SiLU as Sigmoid + Mul lower it, x * (1 / (1 + exp(0 - x))), after a
+// bias: flags 2 | 16 | 32 | 1024 SILU = 1074. With a bias broadcast along
+// the columns of a matmul and a clamp after it: 2 | 16 | 64 | 1024 | 512 =
+// 1618.
+// CHECK-LABEL: func.func @conv_bias_silu
+// CHECK-NOT:   linalg.generic
+// CHECK-NOT:   math.exp
+// CHECK:       %[[FLAGS:.*]] = arith.constant 1074 : index
+// CHECK:       call @steedk_sconv2d(%[[FLAGS]],
+// CHECK:       %[[F2:.*]] = arith.constant 1618 : index
+// CHECK:       call @steedk_sgemm(%[[F2]],
+// CHECK-NOT:   linalg.generic
+// CHECK:       return
+func.func @conv_bias_silu(%x: memref<1x8x10x10xf32>, %w: memref<16x8x3x3xf32>, %bias: memref<16xf32>,
+                          %y: memref<1x16x8x8xf32>, %a: memref<9x20xf32>, %b: memref<20x40xf32>,
+                          %cbias: memref<40xf32>, %c: memref<9x40xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %six = arith.constant 6.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (c)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%bias : memref<16xf32>) outs(%y : memref<1x16x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x8x10x10xf32>, memref<16x8x3x3xf32>) outs(%y : memref<1x16x8x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    outs(%y : memref<1x16x8x8xf32>) {
+  ^bb0(%out: f32):
+    %0 = arith.subf %zero, %out : f32
+    %1 = math.exp %0 : f32
+    %2 = arith.addf %1, %one : f32
+    %3 = arith.divf %one, %2 : f32
+    %4 = arith.mulf %out, %3 : f32
+    linalg.yield %4 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    ins(%cbias : memref<40xf32>) outs(%c : memref<9x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.matmul ins(%a, %b : memref<9x20xf32>, memref<20x40xf32>) outs(%c : memref<9x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    outs(%c : memref<9x40xf32>) {
+  ^bb0(%out: f32):
+    %0 = arith.subf %zero, %out : f32
+    %1 = math.exp %0 : f32
+    %2 = arith.addf %one, %1 : f32
+    %3 = arith.divf %one, %2 : f32
+    %4 = arith.mulf %3, %out : f32
+    %5 = arith.minimumf %4, %six : f32
+    linalg.yield %5 : f32
+  }
+  return
+}
+
+// Must not fold: sigmoid(x) alone (no multiply by x), and x * sigmoid(x)
+// with exp(0 - x) replaced by exp(1 - x); flags stay 2 | 16 = 18.
+// CHECK-LABEL: func.func @no_fold_not_silu
+// CHECK:       %[[F:.*]] = arith.constant 18 : index
+// CHECK:       call @steedk_sgemm(%[[F]],
+// CHECK:       linalg.generic
+// CHECK:       math.exp
+// CHECK:       %[[F2:.*]] = arith.constant 18 : index
+// CHECK:       call @steedk_sgemm(%[[F2]],
+// CHECK:       linalg.generic
+// CHECK:       math.exp
+// CHECK:       return
+func.func @no_fold_not_silu(%a: memref<9x20xf32>, %b: memref<20x40xf32>, %c: memref<9x40xf32>,
+                            %d: memref<9x40xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<9x40xf32>)
+  linalg.matmul ins(%a, %b : memref<9x20xf32>, memref<20x40xf32>) outs(%c : memref<9x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    outs(%c : memref<9x40xf32>) {
+  ^bb0(%out: f32):
+    %0 = arith.subf %zero, %out : f32
+    %1 = math.exp %0 : f32
+    %2 = arith.addf %1, %one : f32
+    %3 = arith.divf %one, %2 : f32
+    linalg.yield %3 : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%d : memref<9x40xf32>)
+  linalg.matmul ins(%a, %b : memref<9x20xf32>, memref<20x40xf32>) outs(%d : memref<9x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    outs(%d : memref<9x40xf32>) {
+  ^bb0(%out: f32):
+    %0 = arith.subf %one, %out : f32
+    %1 = math.exp %0 : f32
+    %2 = arith.addf %1, %one : f32
+    %3 = arith.divf %one, %2 : f32
+    %4 = arith.mulf %out, %3 : f32
+    linalg.yield %4 : f32
+  }
+  return
+}
+
 // Must not fold: the init broadcasts along another dimension than the
 // channels; the epilogue also multiplies; flags stay 2.
 // CHECK-LABEL: func.func @no_fold_other_ops
