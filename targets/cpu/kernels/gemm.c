@@ -75,8 +75,10 @@ typedef struct {
   float lo, hi;
 } epilogue;
 
-typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c,
-                           int64_t rsc, const epilogue *e);
+/* b: kc rows of NR floats, ldb apart (NR: a packed panel; a row stride:
+ * B read where it is). */
+typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, int64_t ldb,
+                           float *c, int64_t rsc, const epilogue *e);
 
 /* C[i][j] (i < mr, j < nr, row stride rsc) = epilogue(C, t[i][j]) for a
  * tile t (row stride ldt) of A*B sums; e = 0: C += t. */
@@ -109,11 +111,11 @@ static void store_tile(float *c, int64_t rsc, const float *t, int64_t ldt, int64
 
 /* C[MR x NR] (row stride rsc) += a[kc][MR] * b[kc][NR], or with e, the
  * epilogue's update. */
-static void ukernel_generic(int64_t kc, const float *a, const float *b, float *c,
-                            int64_t rsc, const epilogue *e) {
+static void ukernel_generic(int64_t kc, const float *a, const float *b, int64_t ldb,
+                            float *c, int64_t rsc, const epilogue *e) {
   float acc[MR][NR];
   memset(acc, 0, sizeof acc);
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR)
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb)
     for (int i = 0; i < MR; ++i)
       for (int j = 0; j < NR; ++j)
         acc[i][j] += a[i] * b[j];
@@ -124,8 +126,8 @@ static void ukernel_generic(int64_t kc, const float *a, const float *b, float *c
 #define NV (NR / 16)
 /* MR x NV zmm accumulators (16); the C tile is prefetched while they fill. */
 __attribute__((target("avx512f"))) static void
-ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc,
-               const epilogue *e) {
+ukernel_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
+               int64_t rsc, const epilogue *e) {
   __m512 acc[MR][NV];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; ++i) {
@@ -135,11 +137,11 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t rsc
     for (int j = 0; j < NV; ++j)
       acc[i][j] = _mm512_setzero_ps();
   }
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
     __m512 bv[NV];
 #pragma clang loop unroll(full)
     for (int j = 0; j < NV; ++j)
-      bv[j] = _mm512_load_ps(b + 16 * j);
+      bv[j] = _mm512_loadu_ps(b + 16 * j);
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; ++i) {
       __m512 x = _mm512_set1_ps(a[i]);
@@ -331,8 +333,8 @@ store8_avx2(float *c, int64_t rsc, __m256 v, int i, int j, const epilogue *e) {
 
 /* AVX2: the 8 x 32 tile as four 4 x 16 blocks (8 ymm accumulators each). */
 __attribute__((target("avx2,fma"))) static void
-ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc,
-             const epilogue *e) {
+ukernel_avx2(int64_t kc, const float *a0, const float *b0, int64_t ldb, float *c,
+             int64_t rsc, const epilogue *e) {
   for (int ib = 0; ib < MR; ib += 4)
     for (int jb = 0; jb < NR; jb += 16) {
       const float *a = a0 + ib, *b = b0 + jb;
@@ -340,8 +342,8 @@ ukernel_avx2(int64_t kc, const float *a0, const float *b0, float *c, int64_t rsc
       __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
       __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
       __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-      for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
-        __m256 y0 = _mm256_load_ps(b), y1 = _mm256_load_ps(b + 8);
+      for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
+        __m256 y0 = _mm256_loadu_ps(b), y1 = _mm256_loadu_ps(b + 8);
         __m256 x;
 #define ROW(i)                                                                 \
   x = _mm256_broadcast_ss(a + i);                                              \
@@ -420,53 +422,131 @@ typedef struct {
   int64_t h, w, kh, kw, ow, sh, sw, dh, dw;
 } im2col_view;
 
-static void pack_b_im2col(const im2col_view *v, int64_t k0, int64_t kc, int64_t j0,
-                          int64_t nc, float *dst) {
-  int64_t khw = v->kh * v->kw;
+/* The columns [n0, n0 + cols) of an im2col panel as pieces of at most 16
+ * columns that lie in one output row: piece q holds `len` columns starting
+ * at panel column `dst`, read from plane offset `src` (+ t * sw for its
+ * t-th column) for every filter tap; the same for every K row of the panel
+ * (only the tap's plane origin changes). */
+typedef struct {
+  int n;
+  int32_t dst[NR], len[NR];
+  int64_t src[NR];
+} im2col_pieces;
+
+static void im2col_plan(const im2col_view *v, int64_t n0, int64_t cols, im2col_pieces *q) {
+  int64_t oh = n0 / v->ow, ow = n0 % v->ow;
+  q->n = 0;
+  for (int64_t j = 0; j < cols;) {
+    int64_t run = v->ow - ow < cols - j ? v->ow - ow : cols - j;
+    if (run > 16)
+      run = 16;
+    q->dst[q->n] = (int32_t)j;
+    q->len[q->n] = (int32_t)run;
+    q->src[q->n] = oh * v->sh * v->w + ow * v->sw;
+    ++q->n;
+    j += run;
+    ow += run;
+    if (ow == v->ow) {
+      ow = 0;
+      ++oh;
+    }
+  }
+}
+
+#ifdef STEEDK_X86
+/* Each piece as one masked load (sw = 1) or gather, and one masked store. */
+__attribute__((target("avx512f"))) static void
+im2col_rows_avx512(const im2col_view *v, const im2col_pieces *q, int64_t k0, int64_t kc,
+                   int64_t cols, float *dst) {
+  int64_t khw = v->kh * v->kw, plane = v->h * v->w;
+  int64_t c = k0 / khw, r = k0 % khw, ki = r / v->kw, kj = r % v->kw;
+  __m512i step = _mm512_mullo_epi32(
+      _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+      _mm512_set1_epi32((int)v->sw));
+  for (int64_t k = 0; k < kc; ++k, dst += NR) {
+    const float *base = v->x + c * plane + ki * v->dh * v->w + kj * v->dw;
+    if (cols < NR) {
+      _mm512_storeu_ps(dst, _mm512_setzero_ps());
+      _mm512_storeu_ps(dst + 16, _mm512_setzero_ps());
+    }
+    for (int i = 0; i < q->n; ++i) {
+      __mmask16 m = (__mmask16)((1u << q->len[i]) - 1u);
+      const float *s = base + q->src[i];
+      __m512 x = v->sw == 1 ? _mm512_maskz_loadu_ps(m, s)
+                            : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, step, s, 4);
+      _mm512_mask_storeu_ps(dst + q->dst[i], m, x);
+    }
+    if (++kj == v->kw) {
+      kj = 0;
+      if (++ki == v->kh) {
+        ki = 0;
+        ++c;
+      }
+    }
+  }
+}
+#endif
+
+static void im2col_rows_generic(const im2col_view *v, const im2col_pieces *q, int64_t k0,
+                                int64_t kc, int64_t cols, float *dst) {
+  int64_t khw = v->kh * v->kw, plane = v->h * v->w;
+  int64_t c = k0 / khw, r = k0 % khw, ki = r / v->kw, kj = r % v->kw;
+  for (int64_t k = 0; k < kc; ++k, dst += NR) {
+    const float *base = v->x + c * plane + ki * v->dh * v->w + kj * v->dw;
+    for (int i = 0; i < q->n; ++i) {
+      const float *s = base + q->src[i];
+      float *d = dst + q->dst[i];
+      for (int t = 0; t < q->len[i]; ++t)
+        d[t] = s[t * v->sw];
+    }
+    for (int64_t j = cols; j < NR; ++j)
+      dst[j] = 0.0f;
+    if (++kj == v->kw) {
+      kj = 0;
+      if (++ki == v->kh) {
+        ki = 0;
+        ++c;
+      }
+    }
+  }
+}
+
+/* Packs rows [k0, k0+kc) x cols [j0, j0+nc) of the im2col view into
+ * NR-column panels dst[p][kc][NR], zero-padding the last panel. */
+static void pack_b_im2col(int64_t flags, const im2col_view *v, int64_t k0, int64_t kc,
+                          int64_t j0, int64_t nc, float *dst) {
   for (int64_t jp = 0; jp < nc; jp += NR, dst += kc * NR) {
     int64_t cols = nc - jp < NR ? nc - jp : NR;
-    int64_t n0 = j0 + jp;
-    for (int64_t k = 0; k < kc; ++k) {
-      int64_t kk = k0 + k, c = kk / khw, r = kk % khw;
-      int64_t ki = r / v->kw, kj = r % v->kw;
-      const float *plane = v->x + c * v->h * v->w + ki * v->dh * v->w + kj * v->dw;
-      float *d = dst + k * NR;
-      int64_t oh = n0 / v->ow, ow = n0 % v->ow;
-      int64_t j = 0;
-      while (j < cols) {
-        int64_t run = v->ow - ow < cols - j ? v->ow - ow : cols - j;
-        const float *s = plane + oh * v->sh * v->w + ow * v->sw;
-        if (v->sw == 1)
-          for (int64_t t = 0; t < run; ++t)
-            d[j + t] = s[t];
-        else
-          for (int64_t t = 0; t < run; ++t)
-            d[j + t] = s[t * v->sw];
-        j += run;
-        ow = 0;
-        ++oh;
-      }
-      for (; j < NR; ++j)
-        d[j] = 0.0f;
+    im2col_pieces q;
+    im2col_plan(v, j0 + jp, cols, &q);
+#ifdef STEEDK_X86
+    if ((flags & STEEDK_ISA_MASK) == 2) {
+      im2col_rows_avx512(v, &q, k0, kc, cols, dst);
+      continue;
     }
+#endif
+    (void)flags;
+    im2col_rows_generic(v, &q, k0, kc, cols, dst);
   }
 }
 
 /* Runs the micro-kernel on an MR x NR tile with mr x nr valid elements
  * (e: the tile's epilogue for this K slice, or 0). */
 static inline void tile(ukernel_fn uk, int64_t kc, const float *a, const float *b,
-                        float *c, int64_t rsc, int64_t mr, int64_t nr, const epilogue *e) {
+                        int64_t ldb, float *c, int64_t rsc, int64_t mr, int64_t nr,
+                        const epilogue *e) {
   if (mr == MR && nr == NR) {
-    uk(kc, a, b, c, rsc, e);
+    uk(kc, a, b, ldb, c, rsc, e);
     return;
   }
 #ifdef STEEDK_X86
-  if (mr == MR && uk == ukernel_avx512 && edge_tile_avx512(kc, a, b, c, rsc, nr, e))
+  if (mr == MR && ldb == NR && uk == ukernel_avx512 &&
+      edge_tile_avx512(kc, a, b, c, rsc, nr, e))
     return;
 #endif
   float t[MR * NR];
   memset(t, 0, sizeof t);
-  uk(kc, a, b, t, NR, 0);
+  uk(kc, a, b, ldb, t, NR, 0);
   store_tile(c, rsc, t, NR, mr, nr, e);
 }
 
@@ -492,6 +572,12 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
   _Alignas(64) float abuf[MC * KC];
   _Alignas(64) float bbuf[KC * NC];
   int aPacked = (flags & STEEDK_A_PACKED) != 0, bPacked = (flags & STEEDK_B_PACKED) != 0;
+  /* B with unit column stride (a 1x1 convolution's input, a row-major
+   * matrix) is read where it is, NR columns of KC rows at a time, when a
+   * row panel has enough rows to amortize the strided first touch: the
+   * micro-kernels keep the panel in L1 across the MR-row tiles. Only a
+   * narrow last panel is packed (the edge kernels read full vectors). */
+  int direct = !bPacked && !B->im2col && B->cs == 1 && i1 - i0 >= 4 * MR;
   /* K in equal slices of at most KC (no short last slice). */
   int64_t kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
   for (int64_t jc = j0; jc < j1; jc += NC) {
@@ -502,12 +588,18 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
                            (pc + kc >= K ? flags & STEEDK_LAST_SLICE : 0);
       const float *bp;
       int64_t bPanel; /* distance between NR panels */
+      int64_t full = direct ? nc / NR * NR : 0; /* columns read in place */
       if (bPacked) {
         bp = B->p + (jc / NR) * K * NR + pc * NR;
         bPanel = K * NR;
+      } else if (direct) {
+        if (full < nc)
+          pack_b(B->p, B->rs, 1, pc, kc, jc + full, nc - full, bbuf);
+        bp = bbuf;
+        bPanel = kc * NR;
       } else {
         if (B->im2col)
-          pack_b_im2col(B->im2col, pc, kc, jc, nc, bbuf);
+          pack_b_im2col(flags, B->im2col, pc, kc, jc, nc, bbuf);
         else
           pack_b(B->p, B->rs, B->cs, pc, kc, jc, nc, bbuf);
         bp = bbuf;
@@ -526,7 +618,15 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
           aPanel = kc * MR;
         }
         for (int64_t jr = 0; jr < nc; jr += NR) {
-          const float *b = bp + (jr / NR) * bPanel;
+          const float *b;
+          int64_t ldb;
+          if (jr < full) {
+            b = B->p + pc * B->rs + jc + jr;
+            ldb = B->rs;
+          } else {
+            b = bp + ((jr - full) / NR) * bPanel;
+            ldb = NR;
+          }
           int64_t nr = nc - jr < NR ? nc - jr : NR;
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int64_t mr = mc - ir < MR ? mc - ir : MR;
@@ -542,7 +642,7 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
               if (sliceFlags & STEEDK_RESIDUAL)
                 te.res = ep->res + row * ep->rsr + col;
             }
-            tile(uk, kc, ap + (ir / MR) * aPanel, b, C + row * rsc + col, rsc, mr, nr,
+            tile(uk, kc, ap + (ir / MR) * aPanel, b, ldb, C + row * rsc + col, rsc, mr, nr,
                  sliceFlags ? &te : 0);
           }
         }
@@ -615,17 +715,21 @@ static void run_job(job *j, intptr_t kcp) {
     return;
   const steed_kernel_context *kc = (const steed_kernel_context *)kcp;
   int64_t threads = kc && kc->parallel_for && kc->num_threads > 1 ? kc->num_threads : 1;
-  /* One thread: whole problems (each B block packed once). Several: NC
-   * column blocks (no B block packed twice), then rows (multiples of MR)
-   * until there are at least two tasks per thread. */
-  j->rowChunks = 1;
-  j->colChunks = threads > 1 ? (j->N + NC - 1) / NC : 1;
-  int64_t want = 2 * threads, have = j->problems * j->colChunks;
-  if (threads > 1 && have < want) {
-    int64_t maxRows = (j->M + MR - 1) / MR;
-    j->rowChunks = (want + have - 1) / have;
-    if (j->rowChunks > maxRows)
-      j->rowChunks = maxRows;
+  /* The pool hands each thread one contiguous range of tasks, so the tasks
+   * are cut for balance: one thread, or a number of problems that the
+   * threads share evenly, takes whole problems (each B block packed once).
+   * Otherwise each problem is cut into `threads` pieces along its columns
+   * (contiguous NR panels: no B block packed twice) or its rows (MR
+   * multiples), whichever leaves the largest piece smaller. */
+  j->rowChunks = j->colChunks = 1;
+  if (threads > 1 && j->problems % threads != 0 && j->problems < 4 * threads) {
+    int64_t panels = (j->N + NR - 1) / NR, rows = (j->M + MR - 1) / MR;
+    int64_t byCols = (panels + threads - 1) / threads * NR * j->M;
+    int64_t byRows = (rows + threads - 1) / threads * MR * j->N;
+    if (byCols <= byRows)
+      j->colChunks = threads;
+    else
+      j->rowChunks = threads;
   }
   j->colStep = (j->N + j->colChunks - 1) / j->colChunks;
   j->colStep = (j->colStep + NR - 1) / NR * NR;
