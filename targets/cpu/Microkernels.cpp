@@ -48,7 +48,7 @@ constexpr int64_t kCInit = 16, kBiasRow = 32, kBiasCol = 64, kResidual = 128,
 // Must match targets/cpu/kernels/dwconv.c.
 constexpr const char *kDwconv = "steedk_dwconv2d";
 constexpr int64_t kDwInitBias = 16, kDwInitZero = 32, kDwActMin = 64, kDwActMax = 128,
-                  kDwSilu = 256;
+                  kDwSilu = 256, kDwMax = 512;
 
 /// The float values of a constant operand: a memref.get_global of a constant
 /// global with a dense initializer, possibly reshaped (collapse/expand keep
@@ -275,6 +275,20 @@ struct Rewriter {
     auto g = dyn_cast<linalg::GenericOp>(prev);
     auto cType = cast<MemRefType>(c.getType());
     int64_t rank = cType.getRank();
+    // A zero fill written as a generic (an all-zero bias folds to one):
+    // `linalg.generic outs(c) { yield 0.0 }` over all of c.
+    if (g && g.hasPureBufferSemantics() && g.getNumDpsInputs() == 0 &&
+        g.getNumDpsInits() == 1 && g.getDpsInits()[0] == c &&
+        g.getNumParallelLoops() == g.getNumLoops() && g.getNumLoops() == rank &&
+        g.getIndexingMapsArray()[0].isIdentity()) {
+      auto yield = cast<linalg::YieldOp>(g.getRegion().front().getTerminator());
+      if (&g.getRegion().front().front() == yield.getOperation() &&
+          yield.getNumOperands() == 1 && isZeroFloat(yield.getOperand(0))) {
+        ep.flags |= kCInit;
+        ep.ops.push_back(prev);
+      }
+      return;
+    }
     if (!g || !g.hasPureBufferSemantics() || g.getNumDpsInputs() != 1 ||
         g.getNumDpsInits() != 1 || g.getDpsInits()[0] != c ||
         g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != rank)
@@ -673,6 +687,11 @@ struct Rewriter {
     FloatAttr f;
     return matchPattern(v, m_Constant(&f)) && f.getValue().isZero();
   }
+  static bool isNegInfFloat(Value v) {
+    FloatAttr f;
+    return matchPattern(v, m_Constant(&f)) && f.getValue().isInfinity() &&
+           f.getValue().isNegative();
+  }
 
   static bool isContiguousF32(Value v, ArrayRef<int64_t> shape = {}) {
     auto t = dyn_cast<MemRefType>(v.getType());
@@ -680,9 +699,9 @@ struct Rewriter {
            (shape.empty() || t.getShape() == shape);
   }
 
-  /// The zero padding a convolution's input `x` was built with, when the
-  /// kernel writes it right before the convolution and nothing else reads
-  /// it: `linalg.fill 0 -> x`, `linalg.copy src -> subview x[0, 0, pt, pl]`
+  /// The zero padding (-inf for max pooling: `negInf`) a convolution's input
+  /// `x` was built with, when the kernel writes it right before the
+  /// convolution and nothing else reads it: `linalg.fill 0 -> x`, `linalg.copy src -> subview x[0, 0, pt, pl]`
   /// (or memref.copy), with only ops that write the convolution's output
   /// `y` in between. The convolution can then read `src` and skip the copy.
   struct PadFold {
@@ -690,7 +709,8 @@ struct Rewriter {
     int64_t pt = 0, pl = 0;
     SmallVector<Operation *> ops; // copy, subview, fill: erased in this order
   };
-  static std::optional<PadFold> matchPad(Operation *conv, Value x, Value y) {
+  static std::optional<PadFold> matchPad(Operation *conv, Value x, Value y,
+                                         bool negInf = false) {
     linalg::FillOp fill;
     memref::SubViewOp sub;
     for (OpOperand &use : x.getUses()) {
@@ -705,7 +725,8 @@ struct Rewriter {
       else
         return std::nullopt;
     }
-    if (!fill || !sub || !isZeroFloat(fill.getDpsInputs()[0]) || !sub->hasOneUse())
+    if (!fill || !sub || !sub->hasOneUse() ||
+        !(negInf ? isNegInfFloat(fill.getDpsInputs()[0]) : isZeroFloat(fill.getDpsInputs()[0])))
       return std::nullopt;
     auto subType = sub.getType();
     if (subType.getRank() != 4 || sub.getSourceType().getRank() != 4 ||
@@ -877,6 +898,130 @@ struct Rewriter {
         dead->erase();
     return success();
   }
+
+  /// `e` as sum of (loop dim, coefficient) terms: dims, dims times a
+  /// constant, sums of those; false for anything else.
+  static bool linearTerms(AffineExpr e, SmallVectorImpl<int64_t> &coeff) {
+    if (auto d = dyn_cast<AffineDimExpr>(e)) {
+      coeff[d.getPosition()] += 1;
+      return true;
+    }
+    auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+    if (!bin)
+      return false;
+    if (bin.getKind() == AffineExprKind::Add)
+      return linearTerms(bin.getLHS(), coeff) && linearTerms(bin.getRHS(), coeff);
+    auto d = dyn_cast<AffineDimExpr>(bin.getLHS());
+    auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+    if (bin.getKind() != AffineExprKind::Mul || !d || !c || c.getValue() < 1)
+      return false;
+    coeff[d.getPosition()] += c.getValue();
+    return true;
+  }
+
+  /// Max pooling as the ONNX lowering writes it (f32, static, contiguous):
+  /// `linalg.fill -inf -> y`, then a generic over (n, c, oy, ox, ky, kx)
+  /// reading x[n][c][oy*sh + ky*dh][ox*sw + kx*dw] and a window-shaped
+  /// dummy, `y = maximumf(y, x)` -> steedk_dwconv2d in its max mode, with
+  /// the input's -inf padding folded like a convolution's zero padding.
+  LogicalResult rewriteMaxPool(linalg::GenericOp op) {
+    if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+        op.getNumLoops() != 6 || op.getNumParallelLoops() != 4)
+      return failure();
+    Value x = op.getDpsInputs()[0], y = op.getDpsInits()[0];
+    if (!isContiguousF32(x) || !isContiguousF32(y))
+      return failure();
+    auto iters = op.getIteratorTypesArray();
+    for (int i = 0; i < 6; ++i)
+      if ((iters[i] == utils::IteratorType::parallel) != (i < 4))
+        return failure();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    MLIRContext *ctx = op.getContext();
+    auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    if (maps[2] != AffineMap::get(6, 0, {dim(0), dim(1), dim(2), dim(3)}, ctx) ||
+        maps[1] != AffineMap::get(6, 0, {dim(4), dim(5)}, ctx) || maps[0].getNumResults() != 4 ||
+        maps[0].getResult(0) != dim(0) || maps[0].getResult(1) != dim(1))
+      return failure();
+    // Row: oy * sh + ky * dh; column: ox * sw + kx * dw.
+    int64_t stride[2], dilation[2];
+    for (int a = 0; a < 2; ++a) {
+      SmallVector<int64_t> coeff(6, 0);
+      if (!linearTerms(maps[0].getResult(2 + a), coeff))
+        return failure();
+      for (int i = 0; i < 6; ++i)
+        if (i != 2 + a && i != 4 + a && coeff[i] != 0)
+          return failure();
+      stride[a] = coeff[2 + a];
+      dilation[a] = coeff[4 + a];
+      if (stride[a] < 1 || dilation[a] < 1)
+        return failure();
+    }
+    Block &body = op.getRegion().front();
+    if (body.getOperations().size() != 2)
+      return failure();
+    auto max = dyn_cast<arith::MaximumFOp>(body.front());
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    Value in = body.getArgument(0), out = body.getArgument(2);
+    if (!max || yield.getOperand(0) != max.getResult() ||
+        !((max.getLhs() == out && max.getRhs() == in) ||
+          (max.getLhs() == in && max.getRhs() == out)))
+      return failure();
+
+    std::optional<PadFold> pad = matchPad(op, x, y, /*negInf=*/true);
+    // y starts at -inf: the fill right before (past the padding's ops).
+    Operation *prev = op->getPrevNode();
+    while (prev && ((pad && llvm::is_contained(pad->ops, prev)) || isMemoryEffectFree(prev)))
+      prev = prev->getPrevNode();
+    auto fill = dyn_cast_or_null<linalg::FillOp>(prev);
+    if (!fill || !fill.hasPureBufferSemantics() || fill.getDpsInits()[0] != y ||
+        !isNegInfFloat(fill.getDpsInputs()[0]))
+      return failure();
+    Value input = pad ? pad->src : x;
+    auto is = cast<MemRefType>(input.getType()).getShape();
+    auto ys = cast<MemRefType>(y.getType()).getShape();
+    auto ws = cast<MemRefType>(op.getDpsInputs()[1].getType()).getShape();
+    if (ShapedType::isDynamicShape(ws))
+      return failure();
+
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Value zero = idx(b, loc, 0);
+    View xv = view(b, loc, input), yv = view(b, loc, y);
+    SmallVector<Value> args{idx(b, loc, isaFlags | kDwMax),
+                            idx(b, loc, is[0]),
+                            idx(b, loc, is[1]),
+                            xv.ptr,
+                            xv.offset,
+                            idx(b, loc, is[2]),
+                            idx(b, loc, is[3]),
+                            zero,
+                            zero,
+                            idx(b, loc, ws[0]),
+                            idx(b, loc, ws[1]),
+                            zero,
+                            zero,
+                            yv.ptr,
+                            yv.offset,
+                            idx(b, loc, ys[2]),
+                            idx(b, loc, ys[3]),
+                            idx(b, loc, stride[0]),
+                            idx(b, loc, stride[1]),
+                            idx(b, loc, dilation[0]),
+                            idx(b, loc, dilation[1]),
+                            idx(b, loc, pad ? pad->pt : 0),
+                            idx(b, loc, pad ? pad->pl : 0),
+                            zero,
+                            zero,
+                            kernelContext(op->getParentOfType<func::FuncOp>())};
+    declare(kDwconv, args.size());
+    func::CallOp::create(b, loc, kDwconv, TypeRange{}, args);
+    op->erase();
+    fill->erase();
+    if (pad)
+      for (Operation *dead : pad->ops)
+        dead->erase();
+    return success();
+  }
 };
 
 struct CPUMicrokernelsPass : steed::impl::CPUMicrokernelsBase<CPUMicrokernelsPass> {
@@ -888,6 +1033,8 @@ struct CPUMicrokernelsPass : steed::impl::CPUMicrokernelsBase<CPUMicrokernelsPas
     module.walk([&](Operation *op) {
       if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::Conv2DNchwFchwOp,
               linalg::Conv2DNgchwGfchwOp, linalg::DepthwiseConv2DNchwChwOp>(op))
+        ops.push_back(op);
+      else if (auto g = dyn_cast<linalg::GenericOp>(op); g && g.getNumLoops() == 6)
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -901,6 +1048,8 @@ struct CPUMicrokernelsPass : steed::impl::CPUMicrokernelsBase<CPUMicrokernelsPas
         (void)rw.rewriteConv(conv, conv.getStrides(), conv.getDilations(), true);
       else if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op))
         (void)rw.rewriteDepthwise(conv);
+      else if (auto g = dyn_cast<linalg::GenericOp>(op))
+        (void)rw.rewriteMaxPool(g);
     }
     // Weights now only read in packed form are dropped.
     for (Operation *global : rw.touchedGlobals)

@@ -8,7 +8,9 @@ kernel's 16- and 64-column steps, batch 2, with and without bias, a shape
 whose rows do not fit the kernel's row ring (its direct fallback); compiles
 each with steedc and compares steed-run's output on 1 and 2 threads, and
 with the AVX2 (--mcpu=haswell) and portable (--mcpu=x86-64) kernels, with a
-float64 reference (torch). Every model must call steedk_dwconv2d.
+float64 reference (torch). MaxPool runs through the same kernel (its max
+mode): padding, strides, dilations, ceil mode, NaN. Every model must call
+steedk_dwconv2d.
 Needs Debian's /usr/bin/python3 (onnx, numpy, torch).
 
   run_dwconv_edges.py --steedc build/bin/steedc --steed-run build/bin/steed-run
@@ -89,6 +91,60 @@ def cases():
         name = 'dw_' + '_'.join(f'{k}{"x".join(map(str, v)) if isinstance(v, tuple) else v}'
                                 for k, v in p.items())
         yield name, node, [('x', x)], inits, ref
+    yield from maxpool_cases()
+
+
+def maxpool_ref(x, k, s, d, pads, ceil):
+    """ONNX MaxPool in float64: -inf padding, output size per the spec."""
+    t, l, b, r = pads
+    n, c, h, w = x.shape
+    out = []
+    for size, kk, ss, dd, p0, p1 in ((h, k[0], s[0], d[0], t, b), (w, k[1], s[1], d[1], l, r)):
+        span = (kk - 1) * dd + 1
+        q = (size + p0 + p1 - span) / ss + 1
+        out.append(int(np.ceil(q)) if ceil else int(np.floor(q)))
+    oh, ow = out
+    extra_b = max(0, (oh - 1) * s[0] + (k[0] - 1) * d[0] + 1 - (h + t + b))
+    extra_r = max(0, (ow - 1) * s[1] + (k[1] - 1) * d[1] + 1 - (w + l + r))
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (t, b + extra_b), (l, r + extra_r)),
+                constant_values=-np.inf)
+    y = np.full((n, c, oh, ow), -np.inf)
+    for ky in range(k[0]):
+        for kx in range(k[1]):
+            win = xp[:, :, ky * d[0]:ky * d[0] + (oh - 1) * s[0] + 1:s[0],
+                     kx * d[1]:kx * d[1] + (ow - 1) * s[1] + 1:s[1]]
+            y = np.where(np.isnan(win) | (win > y), win, np.where(np.isnan(y), y, y))
+    return y
+
+
+def maxpool_cases():
+    """MaxPool through the same kernel in its max mode (DW_MAX): -inf
+    padding, strides, dilations, ceil mode, a window too large for the band
+    buffers' tap table (the direct loops), NaN inputs."""
+    pools = [  # k, s, d, pads (t, l, b, r), ceil, shape
+        ((3, 3), (2, 2), (1, 1), (1, 1, 1, 1), 0, (1, 4, 16, 16)),   # resnet's stem pool
+        ((3, 3), (2, 2), (1, 1), (0, 0, 0, 0), 1, (1, 3, 12, 13)),   # squeezenet: ceil mode
+        ((2, 2), (2, 2), (1, 1), (0, 0, 0, 0), 0, (2, 3, 9, 70)),
+        ((3, 3), (1, 1), (1, 1), (1, 1, 1, 1), 0, (1, 2, 7, 40)),
+        ((3, 2), (3, 1), (2, 1), (2, 0, 1, 1), 0, (1, 2, 15, 11)),
+        ((9, 9), (1, 1), (1, 1), (4, 4, 4, 4), 0, (1, 2, 10, 12)),   # 81 taps: direct
+        ((3, 3), (2, 2), (1, 1), (1, 1, 1, 1), 1, (1, 3, 9, 1500)),  # rows too wide: direct
+    ]
+    for k, s, d, pads, ceil, shape in pools:
+        x = rand(*shape)
+        node = helper.make_node('MaxPool', ['x'], ['y'], kernel_shape=list(k), strides=list(s),
+                                dilations=list(d), pads=[pads[0], pads[1], pads[2], pads[3]],
+                                ceil_mode=ceil)
+        name = f'maxpool_k{k[0]}x{k[1]}_s{s[0]}x{s[1]}_d{d[0]}x{d[1]}_p{"".join(map(str, pads))}' \
+               f'_c{ceil}_{"x".join(map(str, shape))}'
+        yield name, node, [('x', x)], [], maxpool_ref(x, k, s, d, pads, ceil)
+    x = rand(1, 2, 8, 8)
+    x[0, 0, 3, 3] = np.nan
+    x[0, 1, 0, 0] = np.nan
+    node = helper.make_node('MaxPool', ['x'], ['y'], kernel_shape=[3, 3], strides=[2, 2],
+                            pads=[1, 1, 1, 1])
+    yield ('maxpool_nan', node, [('x', x)], [],
+           maxpool_ref(x, (3, 3), (2, 2), (1, 1), (1, 1, 1, 1), 0))
 
 
 def check_ir(case, ir):

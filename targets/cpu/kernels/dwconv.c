@@ -35,6 +35,8 @@ enum {
   DW_ACT_MIN = 64,   /* Y = max(Y, lo) at the end (NaN stays NaN) */
   DW_ACT_MAX = 128,  /* Y = min(Y, hi) at the end */
   DW_SILU = 256,     /* Y = Y * sigmoid(Y) at the end, before the clamps */
+  DW_MAX = 512,      /* max pooling: Y = the window's max (no weights;
+                        padding and rows outside X read -inf; NaN stays) */
 };
 
 #define DW_BUF 4096   /* floats of phase-split input band (16 KB) */
@@ -47,6 +49,7 @@ typedef struct {
   const float *x, *wt, *bias;
   float *y;
   float lo, hi; /* -inf / +inf without DW_ACT_MIN / DW_ACT_MAX */
+  float pad;    /* what padding reads: 0, or -inf with DW_MAX */
 } dw_job;
 
 /* Geometry of a band: the padded input is split into sh*sw phase planes
@@ -244,20 +247,30 @@ static void store_row(const dw_job *j, float *dst, const float *src, int64_t n, 
     dst[i] = act1(src[i], silu, j->lo, j->hi);
 }
 
-/* Sub row for input row xrow (NULL: outside the input, all zeros): phase
+/* dst[0, n) = j->pad; may write dst[n, n + 16). */
+static void pad_floats(const dw_job *j, float *dst, int64_t n) {
+  if (j->pad == 0.0f) {
+    zero_floats(j->flags, dst, n);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i)
+    dst[i] = j->pad;
+}
+
+/* Sub row for input row xrow (NULL: outside the input, all padding): phase
  * rx, element t = input column t*sw + rx - pl. */
 static void fill_sub_row(const dw_job *j, const dw_geom *g, const float *xrow, int64_t rx,
                          float *dst) {
   int64_t p = g->p;
   if (!xrow) {
-    zero_floats(j->flags, dst, p);
+    pad_floats(j, dst, p);
     return;
   }
   int64_t lo = g->lo[rx], hi = g->hi[rx];
   /* left padding, the input's columns, the right padding: each part may
    * write past its end (copy_floats), the next one overwrites it */
   for (int64_t t = 0; t < lo; ++t)
-    dst[t] = 0.0f;
+    dst[t] = j->pad;
   const float *s = xrow + lo * j->sw + rx - j->pl;
   if (j->sw == 1) {
     copy_floats(j->flags, dst + lo, s, hi - lo);
@@ -280,7 +293,7 @@ static void fill_sub_row(const dw_job *j, const dw_geom *g, const float *xrow, i
       dst[t] = *s;
   }
   if (p > hi)
-    zero_floats(j->flags, dst + hi, p - hi);
+    pad_floats(j, dst + hi, p - hi);
 }
 
 /* The input of output rows [oy0, oy0 + nb) into buf. */
@@ -483,9 +496,84 @@ DW_DEFINE_SPECS(specs_avx512, spec_avx512, __attribute__((target("avx512f"))))
 DW_DEFINE_SPECS(specs_avx2, spec_avx2, __attribute__((target("avx2,fma"))))
 #endif
 
+/* Max pooling: out[f] = max over the taps, for f < n (rounded up to the
+ * vector steps). NaN stays NaN: max(x, acc) keeps a NaN acc, and a NaN x is
+ * remembered in a mask. */
+static inline __attribute__((always_inline)) void
+maxband_generic(const float *buf, const int64_t *tap, int64_t taps, float *out, int64_t n) {
+  for (int64_t f = 0; f < n; f += 16) {
+    float acc[16];
+    for (int i = 0; i < 16; ++i)
+      acc[i] = -__builtin_inff();
+    for (int64_t t = 0; t < taps; ++t) {
+      const float *s = buf + tap[t] + f;
+      for (int i = 0; i < 16; ++i)
+        acc[i] = (s[i] > acc[i] || s[i] != s[i]) ? s[i] : acc[i];
+    }
+    for (int i = 0; i < 16; ++i)
+      out[f + i] = acc[i];
+  }
+}
+
+#ifdef STEEDK_X86
+__attribute__((target("avx512f"))) static inline __attribute__((always_inline)) void
+maxband_avx512(const float *buf, const int64_t *tap, int64_t taps, float *out, int64_t n) {
+  const __m512 ninf = _mm512_set1_ps(-__builtin_inff());
+  int64_t f = 0;
+  for (; f + 32 <= n + 15; f += 32) {
+    __m512 a0 = ninf, a1 = ninf;
+    __mmask16 n0 = 0, n1 = 0;
+    for (int64_t t = 0; t < taps; ++t) {
+      const float *s = buf + tap[t] + f;
+      __m512 x0 = _mm512_loadu_ps(s), x1 = _mm512_loadu_ps(s + 16);
+      n0 |= _mm512_cmp_ps_mask(x0, x0, _CMP_UNORD_Q);
+      n1 |= _mm512_cmp_ps_mask(x1, x1, _CMP_UNORD_Q);
+      a0 = _mm512_max_ps(x0, a0);
+      a1 = _mm512_max_ps(x1, a1);
+    }
+    _mm512_storeu_ps(out + f, _mm512_mask_mov_ps(a0, n0, _mm512_set1_ps(__builtin_nanf(""))));
+    _mm512_storeu_ps(out + f + 16,
+                     _mm512_mask_mov_ps(a1, n1, _mm512_set1_ps(__builtin_nanf(""))));
+  }
+  for (; f < n; f += 16) {
+    __m512 a0 = ninf;
+    __mmask16 n0 = 0;
+    for (int64_t t = 0; t < taps; ++t) {
+      __m512 x0 = _mm512_loadu_ps(buf + tap[t] + f);
+      n0 |= _mm512_cmp_ps_mask(x0, x0, _CMP_UNORD_Q);
+      a0 = _mm512_max_ps(x0, a0);
+    }
+    _mm512_storeu_ps(out + f, _mm512_mask_mov_ps(a0, n0, _mm512_set1_ps(__builtin_nanf(""))));
+  }
+}
+#endif
+
+#define DW_DEFINE_MAXBAND(NAME, BAND, ATTR)                                    \
+  ATTR static void NAME(const float *buf, const int64_t *tap, int64_t taps,    \
+                        float *out, int64_t n) {                               \
+    if (taps == 9)                                                             \
+      BAND(buf, tap, 9, out, n);                                               \
+    else                                                                       \
+      BAND(buf, tap, taps, out, n);                                            \
+  }
+DW_DEFINE_MAXBAND(maxtaps_generic, maxband_generic, )
+#ifdef STEEDK_X86
+DW_DEFINE_MAXBAND(maxtaps_avx512, maxband_avx512, __attribute__((target("avx512f"))))
+#endif
+
 static void compute_band(const dw_job *j, const dw_geom *g, const float *wp, float init,
                          int mode, const float *buf, float *out, int64_t n) {
   int64_t taps = j->kh * j->kw;
+  if (j->flags & DW_MAX) {
+#ifdef STEEDK_X86
+    if ((j->flags & DW_ISA_MASK) == 2) {
+      maxtaps_avx512(buf, g->tap, taps, out, n);
+      return;
+    }
+#endif
+    maxtaps_generic(buf, g->tap, taps, out, n);
+    return;
+  }
   switch (j->flags & DW_ISA_MASK) {
 #ifdef STEEDK_X86
   case 2:
@@ -545,18 +633,36 @@ static void plane_direct(const dw_job *j, const float *xp, const float *wp, floa
   for (int64_t oy = 0; oy < j->oh; ++oy)
     for (int64_t ox = 0; ox < j->ow; ++ox) {
       float acc = mode ? init : yp[oy * j->ow + ox];
+      int max = (j->flags & DW_MAX) != 0;
       for (int64_t ky = 0; ky < j->kh; ++ky) {
         int64_t iy = oy * j->sh + ky * j->dh - j->pt;
         if (iy < 0 || iy >= j->h)
           continue;
         for (int64_t kx = 0; kx < j->kw; ++kx) {
           int64_t ix = ox * j->sw + kx * j->dw - j->pl;
-          if (ix >= 0 && ix < j->w)
-            acc += wp[ky * j->kw + kx] * xp[iy * j->w + ix];
+          if (ix < 0 || ix >= j->w)
+            continue;
+          float v = xp[iy * j->w + ix];
+          if (!max)
+            acc += wp[ky * j->kw + kx] * v;
+          else if (v > acc || v != v)
+            acc = v;
         }
       }
       yp[oy * j->ow + ox] = act1(acc, (j->flags & DW_SILU) != 0, j->lo, j->hi);
     }
+}
+
+/* Where channel ch's output starts: its bias, zero, or -inf (max pooling). */
+static float plane_init(const dw_job *j, int64_t ch) {
+  if (j->flags & DW_MAX)
+    return -__builtin_inff();
+  return (j->flags & DW_INIT_BIAS) ? j->bias[ch] : 0.0f;
+}
+
+/* Channel ch's weights (none for max pooling). */
+static const float *plane_weights(const dw_job *j, int64_t ch) {
+  return j->wt ? j->wt + ch * j->kh * j->kw : 0;
 }
 
 static void run_planes(void *arg, int64_t begin, int64_t end) {
@@ -568,13 +674,12 @@ static void run_planes(void *arg, int64_t begin, int64_t end) {
    * the vector loads do not wait on the stores that just wrote their data. */
   _Alignas(64) float buf[2][DW_BUF];
   _Alignas(64) float out[2][DW_OUT];
-  int mode = (j->flags & (DW_INIT_BIAS | DW_INIT_ZERO)) != 0;
+  int mode = (j->flags & (DW_INIT_BIAS | DW_INIT_ZERO | DW_MAX)) != 0;
   if (!fits) {
     for (int64_t p = begin; p < end; ++p) {
       int64_t ch = p % j->c;
-      plane_direct(j, j->x + p * j->h * j->w, j->wt + ch * j->kh * j->kw,
-                   j->y + p * j->oh * j->ow,
-                   (j->flags & DW_INIT_BIAS) ? j->bias[ch] : 0.0f, mode);
+      plane_direct(j, j->x + p * j->h * j->w, plane_weights(j, ch), j->y + p * j->oh * j->ow,
+                   plane_init(j, ch), mode);
     }
     return;
   }
@@ -588,9 +693,9 @@ static void run_planes(void *arg, int64_t begin, int64_t end) {
     fill_band(j, &g, j->x + begin * planeIn, 0, j->oh, buf[0]);
   for (int64_t p = begin; p < end; ++p) {
     int64_t ch = p % j->c, k = (p - begin) & 1;
-    const float *wp = j->wt + ch * j->kh * j->kw;
+    const float *wp = plane_weights(j, ch);
     float *yp = j->y + p * planeOut;
-    float init = (j->flags & DW_INIT_BIAS) ? j->bias[ch] : 0.0f;
+    float init = plane_init(j, ch);
     if (!single) {
       plane_bands(j, &g, j->x + p * planeIn, wp, yp, init, mode, buf[0], out[0]);
       continue;
@@ -613,6 +718,8 @@ static void run_planes(void *arg, int64_t begin, int64_t end) {
  * right padding follow from OH, OW), W [C][KH][KW], Y [N][C][OH][OW], all
  * contiguous. With DW_INIT_BIAS, Y starts from bias[c] (B [C]); with
  * DW_INIT_ZERO from zero; otherwise Y's contents are accumulated into.
+ * With DW_MAX it is max pooling instead: Y[n][c][oy][ox] = the max of the
+ * window's X values (padding never wins: it reads -inf), W and B unused.
  * DW_SILU applies x * sigmoid(x) to the result, then DW_ACT_MIN/DW_ACT_MAX
  * clamp it to [lo, hi] (f32 bit patterns loBits, hiBits): SiLU, ReLU or
  * ReLU6 after the convolution.
@@ -643,7 +750,8 @@ void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xO
   j.pt = pt;
   j.pl = pl;
   j.x = (const float *)x + xOff;
-  j.wt = (const float *)wt + wOff;
+  j.wt = (flags & DW_MAX) ? 0 : (const float *)wt + wOff;
+  j.pad = (flags & DW_MAX) ? -__builtin_inff() : 0.0f;
   j.bias = (flags & DW_INIT_BIAS) ? (const float *)bias + bOff : 0;
   j.y = (float *)y + yOff;
   uint32_t lb = (uint32_t)loBits, hb = (uint32_t)hiBits;

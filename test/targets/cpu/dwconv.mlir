@@ -224,3 +224,67 @@ func.func @dw_no_act_fold(%x: memref<1x4x8x8xf32>, %w: memref<4x3x3xf32>, %r: me
   }
   return
 }
+
+// Max pooling as the ONNX lowering writes it: a -inf fill of the output, a
+// -inf padded copy of the input, maximumf over the window: the depthwise
+// kernel in its max mode (flags 2 | 512 = 514, no weights or bias), reading
+// the unpadded input (pads 1, 1), stride 2.
+// CHECK-LABEL: func.func @maxpool
+// CHECK-NOT:   linalg.
+// CHECK-DAG:   %[[FLAGS:.*]] = arith.constant 514 : index
+// CHECK-DAG:   %[[XP:.*]] = memref.extract_aligned_pointer_as_index %arg0
+// CHECK:       call @steedk_dwconv2d(%[[FLAGS]], %{{.*}}, %{{.*}}, %[[XP]],
+// CHECK-NOT:   linalg.
+// CHECK:       return
+func.func @maxpool(%x: memref<1x4x8x8xf32>, %y: memref<1x4x4x4xf32>, %xp: memref<1x4x10x10xf32>,
+                   %win: memref<3x3xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.fill ins(%ninf : f32) outs(%xp : memref<1x4x10x10xf32>)
+  %sub = memref.subview %xp[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  linalg.copy ins(%x : memref<1x4x8x8xf32>) outs(%sub : memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>)
+  linalg.fill ins(%ninf : f32) outs(%y : memref<1x4x4x4xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%xp, %win : memref<1x4x10x10xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x4xf32>) {
+  ^bb0(%in: f32, %w: f32, %out: f32):
+    %0 = arith.maximumf %out, %in : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+
+// Must not rewrite: the output starts at 0, not -inf (a ReLU folded into
+// the pool would need another flag); a window minimum.
+// CHECK-LABEL: func.func @no_maxpool
+// CHECK-NOT:   steedk_dwconv2d
+// CHECK:       arith.maximumf
+// CHECK:       arith.minimumf
+// CHECK-NOT:   steedk_dwconv2d
+func.func @no_maxpool(%x: memref<1x4x9x9xf32>, %y: memref<1x4x4x4xf32>, %y2: memref<1x4x4x4xf32>,
+                      %win: memref<3x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x4x4x4xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %win : memref<1x4x9x9xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x4xf32>) {
+  ^bb0(%in: f32, %w: f32, %out: f32):
+    %0 = arith.maximumf %out, %in : f32
+    linalg.yield %0 : f32
+  }
+  linalg.fill ins(%ninf : f32) outs(%y2 : memref<1x4x4x4xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %win : memref<1x4x9x9xf32>, memref<3x3xf32>) outs(%y2 : memref<1x4x4x4xf32>) {
+  ^bb0(%in: f32, %w: f32, %out: f32):
+    %0 = arith.minimumf %out, %in : f32
+    linalg.yield %0 : f32
+  }
+  return
+}

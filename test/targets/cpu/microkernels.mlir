@@ -283,6 +283,33 @@ func.func @no_fold_not_silu(%a: memref<9x20xf32>, %b: memref<20x40xf32>, %c: mem
   return
 }
 
+// An all-zero bias folds to a generic that yields 0 (no input): the same
+// as a zero fill (flags 2 | 16 C_INIT | 256 ACT_MIN = 274).
+// CHECK-LABEL: func.func @conv_zero_generic_relu
+// CHECK-NOT:   linalg.generic
+// CHECK:       %[[FLAGS:.*]] = arith.constant 274 : index
+// CHECK:       call @steedk_sconv2d(%[[FLAGS]],
+// CHECK-NOT:   linalg.generic
+// CHECK:       return
+func.func @conv_zero_generic_relu(%x: memref<1x8x10x10xf32>, %w: memref<16x8x3x3xf32>,
+                                  %y: memref<1x16x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    outs(%y : memref<1x16x8x8xf32>) {
+  ^bb0(%out: f32):
+    linalg.yield %zero : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x8x10x10xf32>, memref<16x8x3x3xf32>) outs(%y : memref<1x16x8x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    outs(%y : memref<1x16x8x8xf32>) {
+  ^bb0(%out: f32):
+    %m = arith.maximumf %out, %zero : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
 // Must not fold: the init broadcasts along another dimension than the
 // channels; the epilogue also multiplies; flags stay 2.
 // CHECK-LABEL: func.func @no_fold_other_ops
