@@ -91,6 +91,18 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();
+  // --help lists steedc's own options and MLIR's (--mlir-print-ir-after-all
+  // and friends); LLVM's hundreds of backend options still parse but only
+  // show under --help-hidden.
+  for (auto &entry : cl::getRegisteredOptions()) {
+    cl::Option *opt = entry.second;
+    StringRef name = entry.first;
+    if (llvm::is_contained(opt->Categories, &category) || name.starts_with("mlir-") ||
+        name.starts_with("help") || name == "version")
+      continue;
+    if (opt->getOptionHiddenFlag() == cl::NotHidden)
+      opt->setHiddenFlag(cl::Hidden);
+  }
   cl::ParseCommandLineOptions(argc, argv, "Steed: ONNX model compiler\n");
 
   if (listOps) {
