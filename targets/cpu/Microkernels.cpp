@@ -638,6 +638,17 @@ struct Rewriter {
       matchEpilogueOp(op, y, ep);
     }
 
+    // The input's zero padding: the library's im2col reads the unpadded
+    // input.
+    std::optional<PadFold> pad;
+    if (!grouped)
+      pad = matchPad(op, x, y);
+    if (pad) {
+      auto is = cast<MemRefType>(pad->src.getType()).getShape();
+      h = is[2];
+      wd = is[3];
+    }
+
     OpBuilder b(op);
     Location loc = op.getLoc();
     int64_t flags = isaFlags | ep.flags;
@@ -654,14 +665,15 @@ struct Rewriter {
       wArg = packedGlobal(b, loc, key, global, std::move(packed));
       flags |= kAPacked;
     }
-    View xv = view(b, loc, x), wv = view(b, loc, wArg), yv = view(b, loc, y);
+    View xv = view(b, loc, pad ? pad->src : x), wv = view(b, loc, wArg), yv = view(b, loc, y);
     SmallVector<Value> args{idx(b, loc, flags), idx(b, loc, n),  idx(b, loc, groups),
                             xv.ptr,            xv.offset,      idx(b, loc, c),
                             idx(b, loc, h),    idx(b, loc, wd), wv.ptr,
                             wv.offset,         idx(b, loc, f),  idx(b, loc, kh),
                             idx(b, loc, kw),   yv.ptr,          yv.offset,
                             idx(b, loc, oh),   idx(b, loc, ow), idx(b, loc, sv[0]),
-                            idx(b, loc, sv[1]), idx(b, loc, dv[0]), idx(b, loc, dv[1])};
+                            idx(b, loc, sv[1]), idx(b, loc, dv[0]), idx(b, loc, dv[1]),
+                            idx(b, loc, pad ? pad->pt : 0), idx(b, loc, pad ? pad->pl : 0)};
     appendEpilogueArgs(b, loc, ep, args);
     args.push_back(kernelContext(op->getParentOfType<func::FuncOp>()));
     declare(kSconv, args.size());
@@ -669,6 +681,9 @@ struct Rewriter {
     op->erase();
     for (Operation *dead : ep.ops)
       dead->erase();
+    if (pad)
+      for (Operation *dead : pad->ops)
+        dead->erase();
     return success();
   }
 

@@ -89,6 +89,23 @@ def cases():
                                 pads=[p['pad']] * 4, dilations=[p['dil']] * 2, group=p['group'])
         name = 'conv_' + '_'.join(f'{k}{v}' for k, v in p.items())
         yield name, node, [('x', x)], [('w', w), ('b', bias)], ref
+    # Padding read in place by the im2col packing: asymmetric pads larger
+    # than the filter's reach (whole rows and pieces of zeros), a stride of
+    # 3 (the gather), pads on a 1x1 filter, and a 9x9 filter (81 taps: its
+    # pieces are planned per row).
+    for name, c, h, w, f, k, s, pads in [
+            ('conv_pads_asym', 5, 9, 37, 7, 3, 1, (0, 2, 3, 1)),
+            ('conv_pads_s3', 4, 17, 23, 9, 5, 3, (2, 4, 1, 0)),
+            ('conv_pads_1x1', 6, 5, 5, 8, 1, 1, (1, 1, 1, 1)),
+            ('conv_pads_9x9', 3, 12, 12, 4, 9, 1, (4, 4, 4, 4))]:
+        x, wt, bias = rand(1, c, h, w), rand(f, c, k, k), rand(f)
+        t, l, b_, r = pads
+        xp = torch.nn.functional.pad(torch.from_numpy(x).double(), (l, r, t, b_))
+        ref = torch.nn.functional.conv2d(xp, torch.from_numpy(wt).double(),
+                                         torch.from_numpy(bias).double(), stride=s).numpy()
+        node = helper.make_node('Conv', ['x', 'w', 'b'], ['y'], strides=[s, s],
+                                pads=[t, l, b_, r])
+        yield name, node, [('x', x)], [('w', wt), ('b', bias)], ref
     yield from epilogue_cases()
 
 

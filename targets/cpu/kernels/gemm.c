@@ -414,36 +414,59 @@ static void pack_b(const float *B, int64_t rsb, int64_t csb, int64_t k0, int64_t
   }
 }
 
-/* The im2col view of one image X [C][H][W] (contiguous) for a KH x KW
- * filter: B[(c, kh, kw)][(oh, ow)] = X[c][oh*sh + kh*dh][ow*sw + kw*dw]
- * (the input is already padded). */
+/* The im2col view of one image X [C][H][W] (contiguous, unpadded) for a
+ * KH x KW filter: B[(c, kh, kw)][(oh, ow)] = X[c][oh*sh + kh*dh - pt]
+ * [ow*sw + kw*dw - pl], zero outside X (the bottom and right padding follow
+ * from the output size). */
 typedef struct {
   const float *x;
-  int64_t h, w, kh, kw, ow, sh, sw, dh, dw;
+  int64_t h, w, kh, kw, ow, sh, sw, dh, dw, pt, pl;
 } im2col_view;
 
-/* The columns [n0, n0 + cols) of an im2col panel as pieces of at most 16
- * columns that lie in one output row: piece q holds `len` columns starting
- * at panel column `dst`, read from plane offset `src` (+ t * sw for its
- * t-th column) for every filter tap; the same for every K row of the panel
- * (only the tap's plane origin changes). */
+/* Filters up to this many taps have their pieces planned once per panel;
+ * larger ones plan each row. */
+#define IM2COL_MAX_TAPS 64
+
+/* The columns [n0, n0 + cols) of an im2col panel for one filter tap as
+ * pieces of at most 16 columns in one output row: piece q fills panel
+ * columns [dst, dst + len) from plane offset src + t * sw for its t-th
+ * column, where lanes [lo, hi) lie inside X and the others are zeros. The
+ * same for every channel (only the plane origin changes). */
+typedef struct {
+  int32_t dst, len, lo, hi;
+  uint16_t store, load; /* lanes [0, len), lanes [lo, hi) */
+  int64_t src;
+} im2col_piece;
+
 typedef struct {
   int n;
-  int32_t dst[NR], len[NR];
-  int64_t src[NR];
-} im2col_pieces;
+  im2col_piece p[NR];
+} im2col_plan;
 
-static void im2col_plan(const im2col_view *v, int64_t n0, int64_t cols, im2col_pieces *q) {
+static void plan_tap(const im2col_view *v, int64_t ky, int64_t kx, int64_t n0, int64_t cols,
+                     im2col_plan *q) {
   int64_t oh = n0 / v->ow, ow = n0 % v->ow;
   q->n = 0;
   for (int64_t j = 0; j < cols;) {
     int64_t run = v->ow - ow < cols - j ? v->ow - ow : cols - j;
     if (run > 16)
       run = 16;
-    q->dst[q->n] = (int32_t)j;
-    q->len[q->n] = (int32_t)run;
-    q->src[q->n] = oh * v->sh * v->w + ow * v->sw;
-    ++q->n;
+    im2col_piece *p = &q->p[q->n++];
+    int64_t iy = oh * v->sh + ky * v->dh - v->pt;
+    int64_t ix = ow * v->sw + kx * v->dw - v->pl; /* lane 0's column */
+    int64_t lo = ix >= 0 ? 0 : (-ix + v->sw - 1) / v->sw;
+    int64_t hi = ix < v->w ? (v->w - ix + v->sw - 1) / v->sw : 0;
+    if (hi > run)
+      hi = run;
+    if (iy < 0 || iy >= v->h || lo >= hi)
+      lo = hi = 0;
+    p->dst = (int32_t)j;
+    p->len = (int32_t)run;
+    p->lo = (int32_t)lo;
+    p->hi = (int32_t)hi;
+    p->store = (uint16_t)((1u << run) - 1u);
+    p->load = (uint16_t)(((1u << hi) - 1u) & ~((1u << lo) - 1u));
+    p->src = iy * v->w + ix;
     j += run;
     ow += run;
     if (ow == v->ow) {
@@ -453,60 +476,70 @@ static void im2col_plan(const im2col_view *v, int64_t n0, int64_t cols, im2col_p
   }
 }
 
+/* Tap t's plan for the panel at column n0: planned ahead, or now. */
+static inline const im2col_plan *tap_plan(const im2col_view *v, const im2col_plan *plans,
+                                          int64_t t, int64_t n0, int64_t cols,
+                                          im2col_plan *scratch) {
+  if (plans)
+    return &plans[t];
+  plan_tap(v, t / v->kw, t % v->kw, n0, cols, scratch);
+  return scratch;
+}
+
 #ifdef STEEDK_X86
 /* Each piece as one masked load (sw = 1) or gather, and one masked store. */
 __attribute__((target("avx512f"))) static void
-im2col_rows_avx512(const im2col_view *v, const im2col_pieces *q, int64_t k0, int64_t kc,
-                   int64_t cols, float *dst) {
+im2col_rows_avx512(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64_t kc,
+                   int64_t n0, int64_t cols, float *dst) {
+  im2col_plan scratch;
   int64_t khw = v->kh * v->kw, plane = v->h * v->w;
-  int64_t c = k0 / khw, r = k0 % khw, ki = r / v->kw, kj = r % v->kw;
+  int64_t c = k0 / khw, t = k0 % khw;
   __m512i step = _mm512_mullo_epi32(
       _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
       _mm512_set1_epi32((int)v->sw));
+  int sw1 = v->sw == 1;
   for (int64_t k = 0; k < kc; ++k, dst += NR) {
-    const float *base = v->x + c * plane + ki * v->dh * v->w + kj * v->dw;
+    const float *base = v->x + c * plane;
+    const im2col_plan *q = tap_plan(v, plans, t, n0, cols, &scratch);
     if (cols < NR) {
       _mm512_storeu_ps(dst, _mm512_setzero_ps());
       _mm512_storeu_ps(dst + 16, _mm512_setzero_ps());
     }
     for (int i = 0; i < q->n; ++i) {
-      __mmask16 m = (__mmask16)((1u << q->len[i]) - 1u);
-      const float *s = base + q->src[i];
-      __m512 x = v->sw == 1 ? _mm512_maskz_loadu_ps(m, s)
-                            : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, step, s, 4);
-      _mm512_mask_storeu_ps(dst + q->dst[i], m, x);
+      const im2col_piece *p = &q->p[i];
+      /* Masked-off lanes are not read, so the address may lie outside X. */
+      const float *s = (const float *)((intptr_t)base + (intptr_t)p->src * 4);
+      __m512 x = sw1 ? _mm512_maskz_loadu_ps(p->load, s)
+                     : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), p->load, step, s, 4);
+      _mm512_mask_storeu_ps(dst + p->dst, p->store, x);
     }
-    if (++kj == v->kw) {
-      kj = 0;
-      if (++ki == v->kh) {
-        ki = 0;
-        ++c;
-      }
+    if (++t == khw) {
+      t = 0;
+      ++c;
     }
   }
 }
 #endif
 
-static void im2col_rows_generic(const im2col_view *v, const im2col_pieces *q, int64_t k0,
-                                int64_t kc, int64_t cols, float *dst) {
+static void im2col_rows_generic(const im2col_view *v, const im2col_plan *plans, int64_t k0,
+                                int64_t kc, int64_t n0, int64_t cols, float *dst) {
+  im2col_plan scratch;
   int64_t khw = v->kh * v->kw, plane = v->h * v->w;
-  int64_t c = k0 / khw, r = k0 % khw, ki = r / v->kw, kj = r % v->kw;
+  int64_t c = k0 / khw, t = k0 % khw;
   for (int64_t k = 0; k < kc; ++k, dst += NR) {
-    const float *base = v->x + c * plane + ki * v->dh * v->w + kj * v->dw;
+    const float *base = v->x + c * plane;
+    const im2col_plan *q = tap_plan(v, plans, t, n0, cols, &scratch);
     for (int i = 0; i < q->n; ++i) {
-      const float *s = base + q->src[i];
-      float *d = dst + q->dst[i];
-      for (int t = 0; t < q->len[i]; ++t)
-        d[t] = s[t * v->sw];
+      const im2col_piece *p = &q->p[i];
+      float *d = dst + p->dst;
+      for (int l = 0; l < p->len; ++l)
+        d[l] = l >= p->lo && l < p->hi ? base[p->src + (int64_t)l * v->sw] : 0.0f;
     }
     for (int64_t j = cols; j < NR; ++j)
       dst[j] = 0.0f;
-    if (++kj == v->kw) {
-      kj = 0;
-      if (++ki == v->kh) {
-        ki = 0;
-        ++c;
-      }
+    if (++t == khw) {
+      t = 0;
+      ++c;
     }
   }
 }
@@ -515,18 +548,25 @@ static void im2col_rows_generic(const im2col_view *v, const im2col_pieces *q, in
  * NR-column panels dst[p][kc][NR], zero-padding the last panel. */
 static void pack_b_im2col(int64_t flags, const im2col_view *v, int64_t k0, int64_t kc,
                           int64_t j0, int64_t nc, float *dst) {
+  int64_t khw = v->kh * v->kw;
+  im2col_plan planned[IM2COL_MAX_TAPS];
+  im2col_plan *plans = khw <= IM2COL_MAX_TAPS ? planned : 0;
   for (int64_t jp = 0; jp < nc; jp += NR, dst += kc * NR) {
     int64_t cols = nc - jp < NR ? nc - jp : NR;
-    im2col_pieces q;
-    im2col_plan(v, j0 + jp, cols, &q);
+    /* The taps this slice of K reaches (all of them past one channel). */
+    int64_t t0 = kc >= khw ? 0 : k0 % khw, tn = kc >= khw ? khw : kc;
+    for (int64_t i = 0; plans && i < tn; ++i) {
+      int64_t t = (t0 + i) % khw;
+      plan_tap(v, t / v->kw, t % v->kw, j0 + jp, cols, &plans[t]);
+    }
 #ifdef STEEDK_X86
     if ((flags & STEEDK_ISA_MASK) == 2) {
-      im2col_rows_avx512(v, &q, k0, kc, cols, dst);
+      im2col_rows_avx512(v, plans, k0, kc, j0 + jp, cols, dst);
       continue;
     }
 #endif
     (void)flags;
-    im2col_rows_generic(v, &q, k0, kc, cols, dst);
+    im2col_rows_generic(v, plans, k0, kc, j0 + jp, cols, dst);
   }
 }
 
@@ -660,8 +700,9 @@ typedef struct {
   const float *A, *B;
   float *C;
   int64_t bsa, rsa, csa, bsb, rsb, csb, bsc, rsc;
-  /* convolution: X [n][c][h][w], groups, filter group stride aGroup */
-  int64_t groups, c, h, w, f, kh, kw, oh, ow, sh, sw, dh, dw, aGroup;
+  /* convolution: X [n][c][h][w] (unpadded: pt, pl), groups, filter group
+   * stride aGroup */
+  int64_t groups, c, h, w, f, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, aGroup;
   /* epilogue: bias (per row of each problem's C) and residual R (laid out
    * as C) */
   const float *bias, *res;
@@ -685,11 +726,11 @@ static void run_task(const job *j, int64_t t) {
   }
   int64_t n = p / j->groups, g = p % j->groups, cg = j->c / j->groups;
   int64_t P = j->oh * j->ow;
-  im2col_view v = {j->B + (n * j->c + g * cg) * j->h * j->w, j->h, j->w, j->kh, j->kw,
-                   j->ow, j->sh, j->sw, j->dh, j->dw};
+  im2col_view v = {j->B + (n * j->c + g * cg) * j->h * j->w,
+                   j->h, j->w, j->kh, j->kw, j->ow, j->sh, j->sw, j->dh, j->dw, j->pt, j->pl};
   b_source src = {0, 0, 0, &v};
   if (j->kh == 1 && j->kw == 1 && j->sh == 1 && j->sw == 1 && j->h == j->oh &&
-      j->w == j->ow) {
+      j->w == j->ow && j->pt == 0 && j->pl == 0) {
     /* 1x1: B is X itself, [C/G][H*W]. */
     src.p = v.x;
     src.rs = j->h * j->w;
@@ -1002,8 +1043,10 @@ void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
 }
 
 /* Y[n][g*F/G + f][oh][ow] += sum W[g*F/G + f][c][kh][kw] *
- *   X[n][g*C/G + c][oh*sh + kh*dh][ow*sw + kw*dw]
- * over a padded, contiguous X [N][C][H][W], W [F][C/G][KH][KW] (or, with
+ *   X[n][g*C/G + c][oh*sh + kh*dh - pt][ow*sw + kw*dw - pl]
+ * over a contiguous X [N][C][H][W] that reads as zero outside (top and left
+ * padding pt, pl; the bottom and right padding follow from OH, OW),
+ * W [F][C/G][KH][KW] (or, with
  * STEEDK_A_PACKED, each group's [F/G][C/G*KH*KW] matrix prepacked, groups
  * one after the other) and contiguous Y [N][F][OH][OW]. Epilogue as for
  * steedk_sgemm (bias per output channel: STEEDK_BIAS_ROW; R [N][F][OH][OW]
@@ -1011,9 +1054,9 @@ void steedk_sgemm(int64_t flags, int64_t batch, int64_t M, int64_t N, int64_t K,
 void steedk_sconv2d(int64_t flags, int64_t n, int64_t groups, intptr_t x, int64_t xOff,
                     int64_t c, int64_t h, int64_t w, intptr_t wt, int64_t wOff, int64_t f,
                     int64_t kh, int64_t kw, intptr_t y, int64_t yOff, int64_t oh, int64_t ow,
-                    int64_t sh, int64_t sw, int64_t dh, int64_t dw, intptr_t bias,
-                    int64_t biasOff, intptr_t res, int64_t resOff, int64_t loBits,
-                    int64_t hiBits, intptr_t kc) {
+                    int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t pt, int64_t pl,
+                    intptr_t bias, int64_t biasOff, intptr_t res, int64_t resOff,
+                    int64_t loBits, int64_t hiBits, intptr_t kc) {
   job j;
   memset(&j, 0, sizeof j);
   int64_t cg = c / groups, fg = f / groups, K = cg * kh * kw;
@@ -1039,6 +1082,8 @@ void steedk_sconv2d(int64_t flags, int64_t n, int64_t groups, intptr_t x, int64_
   j.sw = sw;
   j.dh = dh;
   j.dw = dw;
+  j.pt = pt;
+  j.pl = pl;
   j.aGroup = (flags & STEEDK_A_PACKED) ? ((fg + MR - 1) / MR) * MR * K : fg * K;
   set_epilogue(&j, bias, biasOff, res, resOff, loBits, hiBits);
   run_job(&j, kc);

@@ -60,6 +60,35 @@ func.func @conv(%x: memref<1x2x9x9xf32>, %y: memref<1x4x3x3xf32>) {
   return
 }
 
+// The input's zero padding (fill 0, copy into the interior) is read in
+// place: the call gets the unpadded input, its 6x6 size and the top/left
+// pads 1, 2; the fill and the copy go. Not with a nonzero fill.
+// CHECK-LABEL: func.func @conv_pad
+// CHECK-NOT:   linalg.fill
+// CHECK-NOT:   linalg.copy
+// CHECK:       %[[XP:.*]] = memref.extract_aligned_pointer_as_index %arg0
+// CHECK:       call @steedk_sconv2d(%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %[[XP]], %{{[^,]*}}, %{{[^,]*}}, %c6{{[_0-9]*}}, %c6{{[_0-9]*}},
+// CHECK-SAME:    %c7{{[_0-9]*}}, %c8{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}, %c1{{[_0-9]*}}, %c2{{[_0-9]*}},
+// CHECK:       linalg.fill
+// CHECK:       linalg.copy
+// CHECK:       call @steedk_sconv2d(
+func.func @conv_pad(%x: memref<1x2x6x6xf32>, %w: memref<4x2x3x3xf32>, %xp: memref<1x2x9x10xf32>,
+                    %y: memref<1x4x7x8xf32>, %xq: memref<1x2x9x10xf32>, %y2: memref<1x4x7x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%zero : f32) outs(%xp : memref<1x2x9x10xf32>)
+  %sub = memref.subview %xp[0, 0, 1, 2] [1, 2, 6, 6] [1, 1, 1, 1] : memref<1x2x9x10xf32> to memref<1x2x6x6xf32, strided<[180, 90, 10, 1], offset: 12>>
+  linalg.copy ins(%x : memref<1x2x6x6xf32>) outs(%sub : memref<1x2x6x6xf32, strided<[180, 90, 10, 1], offset: 12>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xp, %w : memref<1x2x9x10xf32>, memref<4x2x3x3xf32>) outs(%y : memref<1x4x7x8xf32>)
+  linalg.fill ins(%one : f32) outs(%xq : memref<1x2x9x10xf32>)
+  %sub2 = memref.subview %xq[0, 0, 1, 2] [1, 2, 6, 6] [1, 1, 1, 1] : memref<1x2x9x10xf32> to memref<1x2x6x6xf32, strided<[180, 90, 10, 1], offset: 12>>
+  linalg.copy ins(%x : memref<1x2x6x6xf32>) outs(%sub2 : memref<1x2x6x6xf32, strided<[180, 90, 10, 1], offset: 12>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xq, %w : memref<1x2x9x10xf32>, memref<4x2x3x3xf32>) outs(%y2 : memref<1x4x7x8xf32>)
+  return
+}
+
 // Must not fire: f64, dynamic shapes, a column-strided result.
 // CHECK-LABEL: func.func @no_rewrite
 // CHECK-NOT:   call @steedk
