@@ -54,6 +54,12 @@ def cases():
         dict(n=2, c=6, h=15, w=15, k=(3, 3), s=(2, 2), d=(1, 1), pads=(1, 1, 1, 1), act='clip'),
         dict(n=1, c=3, h=24, w=131, k=(3, 3), s=(2, 2), d=(1, 1), pads=(0, 0, 1, 1), act='relu'),
         dict(n=1, c=2, h=9, w=1500, k=(3, 3), s=(1, 1), d=(5, 1), pads=(5, 1, 5, 1), act='clip'),
+        # Fewer input rows than the filter has, no top padding (no row reads
+        # only rows inside X).
+        dict(n=1, c=3, h=4, w=9, k=(5, 5), s=(2, 2), d=(1, 1), pads=(0, 1, 1, 2)),
+        # Narrow planes: several output rows per block of vectors.
+        dict(n=1, c=4, h=14, w=14, k=(5, 5), s=(1, 1), d=(1, 1), pads=(2, 2, 2, 2), act='silu'),
+        dict(n=1, c=4, h=14, w=14, k=(3, 3), s=(2, 2), d=(1, 1), pads=(0, 0, 1, 1)),
         # SiLU (Sigmoid + Mul) after it: also folded (the bands' stores, the
         # direct loops of a row too wide for the buffers, the 5x5 spec).
         dict(n=1, c=5, h=16, w=16, k=(3, 3), s=(1, 1), d=(1, 1), pads=(1, 1, 1, 1), act='silu'),

@@ -665,6 +665,191 @@ static const float *plane_weights(const dw_job *j, int64_t ch) {
   return j->wt ? j->wt + ch * j->kh * j->kw : 0;
 }
 
+/* ---- Direct path: 3x3 / 5x5, stride 1 or 2, no dilation, AVX-512 -------
+ * Each output row is computed straight from the input rows it needs, 16
+ * outputs per zmm, 4 zmm at a time, and stored once with its activation:
+ * no band buffers. Columns outside the input are masked-off lanes of the
+ * loads (zeros; never read, so the addresses may lie outside X), rows
+ * outside it are skipped. Stride 2 loads 32 consecutive input columns and
+ * keeps the even ones. The masks depend only on the vector's position and
+ * the tap column, so they are computed once per call. */
+#ifdef STEEDK_X86
+#define DWD_MAX_POS 64 /* output rows up to 1024 columns */
+
+typedef struct {
+  int npos;
+  __mmask16 store[DWD_MAX_POS];
+  __mmask16 load[DWD_MAX_POS][5][2]; /* [position][kx][half (stride 2)] */
+} dwd_masks;
+
+static int direct_ok(const dw_job *j) {
+  return (j->flags & DW_ISA_MASK) == 2 && !(j->flags & DW_MAX) && j->kh == j->kw &&
+         (j->kh == 3 || j->kh == 5) && j->sh == j->sw && (j->sh == 1 || j->sh == 2) &&
+         j->dh == 1 && j->dw == 1 && (j->ow + 15) / 16 <= DWD_MAX_POS;
+}
+
+/* Lanes l of 16 with 0 <= start + l < n. */
+static __mmask16 range_mask(int64_t start, int64_t n) {
+  int64_t lo = start >= 0 ? 0 : -start, hi = n - start < 16 ? n - start : 16;
+  if (hi <= lo)
+    return 0;
+  return (__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u));
+}
+
+static void dwd_init(const dw_job *j, dwd_masks *mk) {
+  mk->npos = (int)((j->ow + 15) / 16);
+  for (int p = 0; p < mk->npos; ++p) {
+    mk->store[p] = range_mask(16 * p, j->ow);
+    for (int kx = 0; kx < j->kw; ++kx) {
+      int64_t start = j->sw * 16 * p + kx - j->pl;
+      mk->load[p][kx][0] = range_mask(start, j->w);
+      mk->load[p][kx][1] = range_mask(start + 16, j->w);
+    }
+  }
+}
+
+/* NV (1 or 4) vectors at positions [p, p + NV) of one output row. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwd_block(const dwd_masks *mk, const float *const *rows, const int *valid, const __m512 *wv,
+          int p, int64_t pl, __m512 init, int mode, int silu, __m512 lo, __m512 hi,
+          float *yrow, const int NV, const int K, const int S) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                         28, 30);
+  __m512 acc[4];
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; ++v)
+    acc[v] = mode ? init : _mm512_maskz_loadu_ps(mk->store[p + v], yrow + 16 * (p + v));
+  for (int ky = 0; ky < K; ++ky) {
+    if (!valid[ky])
+      continue;
+    intptr_t row = (intptr_t)rows[ky];
+#pragma clang loop unroll(full)
+    for (int kx = 0; kx < K; ++kx) {
+      __m512 w = wv[ky * K + kx];
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; ++v) {
+        int q = p + v;
+        const float *src = (const float *)(row + (S * 16 * q + kx - pl) * 4);
+        __m512 x = _mm512_maskz_loadu_ps(mk->load[q][kx][0], src);
+        if (S == 2)
+          x = _mm512_permutex2var_ps(x, even,
+                                     _mm512_maskz_loadu_ps(mk->load[q][kx][1], src + 16));
+        acc[v] = _mm512_fmadd_ps(w, x, acc[v]);
+      }
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; ++v)
+    _mm512_mask_storeu_ps(yrow + 16 * (p + v), mk->store[p + v],
+                          act_avx512(acc[v], silu, lo, hi));
+}
+
+/* NV (1 or 4) vectors anywhere in rows whose input rows all lie inside X:
+ * vector v is position q[v] of the output row at out[v], whose first input
+ * row starts at in[v]. Several short rows (a 7- or 14-wide plane) thus
+ * still give four independent accumulators. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwd_block_multi(const dwd_masks *mk, const float *const *in, float *const *out, const int *q,
+                int64_t w, const __m512 *wv, int64_t pl, __m512 init, int mode, int silu,
+                __m512 lo, __m512 hi, const int NV, const int K, const int S) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                         28, 30);
+  __m512 acc[4];
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; ++v)
+    acc[v] = mode ? init : _mm512_maskz_loadu_ps(mk->store[q[v]], out[v] + 16 * q[v]);
+  for (int ky = 0; ky < K; ++ky) {
+#pragma clang loop unroll(full)
+    for (int kx = 0; kx < K; ++kx) {
+      __m512 wk = wv[ky * K + kx];
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; ++v) {
+        const float *src =
+            (const float *)((intptr_t)in[v] + (ky * w + S * 16 * q[v] + kx - pl) * 4);
+        __m512 x = _mm512_maskz_loadu_ps(mk->load[q[v]][kx][0], src);
+        if (S == 2)
+          x = _mm512_permutex2var_ps(x, even,
+                                     _mm512_maskz_loadu_ps(mk->load[q[v]][kx][1], src + 16));
+        acc[v] = _mm512_fmadd_ps(wk, x, acc[v]);
+      }
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; ++v)
+    _mm512_mask_storeu_ps(out[v] + 16 * q[v], mk->store[q[v]], act_avx512(acc[v], silu, lo, hi));
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp, float *yp,
+          float init, int mode, const int K, const int S) {
+  __m512 wv[25];
+  for (int t = 0; t < K * K; ++t)
+    wv[t] = _mm512_set1_ps(wp[t]);
+  __m512 lo = _mm512_set1_ps(j->lo), hi = _mm512_set1_ps(j->hi), iv = _mm512_set1_ps(init);
+  int silu = (j->flags & DW_SILU) != 0;
+  /* Rows [ya, yb) read only rows inside X: their vectors go four at a time
+   * across row ends; the others row by row. */
+  int64_t ya = (j->pt + S - 1) / S;
+  int64_t yb = j->h - K + j->pt >= 0 ? (j->h - K + j->pt) / S + 1 : 0;
+  if (ya > j->oh)
+    ya = j->oh;
+  if (yb > j->oh)
+    yb = j->oh;
+  if (yb < ya)
+    yb = ya;
+  {
+    const float *in[4];
+    float *out[4];
+    int q[4], n = 0;
+    for (int64_t oy = ya; oy < yb; ++oy)
+      for (int p = 0; p < mk->npos; ++p) {
+        in[n] = xp + (oy * S - j->pt) * j->w;
+        out[n] = yp + oy * j->ow;
+        q[n] = p;
+        if (++n == 4) {
+          dwd_block_multi(mk, in, out, q, j->w, wv, j->pl, iv, mode, silu, lo, hi, 4, K, S);
+          n = 0;
+        }
+      }
+    for (int v = 0; v < n; ++v)
+      dwd_block_multi(mk, in + v, out + v, q + v, j->w, wv, j->pl, iv, mode, silu, lo, hi, 1,
+                      K, S);
+  }
+  for (int64_t oy = 0; oy < j->oh; ++oy) {
+    if (oy == ya)
+      oy = yb;
+    if (oy >= j->oh)
+      break;
+    const float *rows[5];
+    int valid[5];
+    for (int ky = 0; ky < K; ++ky) {
+      int64_t iy = oy * S + ky - j->pt;
+      valid[ky] = iy >= 0 && iy < j->h;
+      rows[ky] = valid[ky] ? xp + iy * j->w : xp;
+    }
+    float *yrow = yp + oy * j->ow;
+    int p = 0;
+    for (; p + 4 <= mk->npos; p += 4)
+      dwd_block(mk, rows, valid, wv, p, j->pl, iv, mode, silu, lo, hi, yrow, 4, K, S);
+    for (; p < mk->npos; ++p)
+      dwd_block(mk, rows, valid, wv, p, j->pl, iv, mode, silu, lo, hi, yrow, 1, K, S);
+  }
+}
+
+__attribute__((target("avx512f"))) static void
+dwd_plane_avx512(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp,
+                 float *yp, float init, int mode) {
+  if (j->kh == 3 && j->sh == 1)
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 1);
+  else if (j->kh == 3)
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 2);
+  else if (j->sh == 1)
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 1);
+  else
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 2);
+}
+#endif
+
 static void run_planes(void *arg, int64_t begin, int64_t end) {
   const dw_job *j = (const dw_job *)arg;
   dw_geom g;
@@ -675,6 +860,18 @@ static void run_planes(void *arg, int64_t begin, int64_t end) {
   _Alignas(64) float buf[2][DW_BUF];
   _Alignas(64) float out[2][DW_OUT];
   int mode = (j->flags & (DW_INIT_BIAS | DW_INIT_ZERO | DW_MAX)) != 0;
+#ifdef STEEDK_X86
+  if (direct_ok(j)) {
+    dwd_masks mk;
+    dwd_init(j, &mk);
+    for (int64_t p = begin; p < end; ++p) {
+      int64_t ch = p % j->c;
+      dwd_plane_avx512(j, &mk, j->x + p * j->h * j->w, plane_weights(j, ch),
+                       j->y + p * j->oh * j->ow, plane_init(j, ch), mode);
+    }
+    return;
+  }
+#endif
   if (!fits) {
     for (int64_t p = begin; p < end; ++p) {
       int64_t ch = p % j->c;
