@@ -435,6 +435,7 @@ typedef struct {
 typedef struct {
   int32_t dst, len, lo, hi;
   uint16_t store, load; /* lanes [0, len), lanes [lo, hi) */
+  uint32_t load2;       /* stride 2: source elements [2 lo, 2 hi - 1) of 32 */
   int64_t src;
 } im2col_piece;
 
@@ -466,6 +467,8 @@ static void plan_tap(const im2col_view *v, int64_t ky, int64_t kx, int64_t n0, i
     p->hi = (int32_t)hi;
     p->store = (uint16_t)((1u << run) - 1u);
     p->load = (uint16_t)(((1u << hi) - 1u) & ~((1u << lo) - 1u));
+    p->load2 = hi > lo ? (uint32_t)((((uint64_t)1 << (2 * hi - 1)) - 1) & ~(((uint64_t)1 << (2 * lo)) - 1))
+                       : 0;
     p->src = iy * v->w + ix;
     j += run;
     ow += run;
@@ -487,7 +490,8 @@ static inline const im2col_plan *tap_plan(const im2col_view *v, const im2col_pla
 }
 
 #ifdef STEEDK_X86
-/* Each piece as one masked load (sw = 1) or gather, and one masked store. */
+/* Each piece as one masked load (sw = 1), two and a permute keeping the
+ * even columns (sw = 2) or a gather, and one masked store. */
 __attribute__((target("avx512f"))) static void
 im2col_rows_avx512(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64_t kc,
                    int64_t n0, int64_t cols, float *dst) {
@@ -497,7 +501,8 @@ im2col_rows_avx512(const im2col_view *v, const im2col_plan *plans, int64_t k0, i
   __m512i step = _mm512_mullo_epi32(
       _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
       _mm512_set1_epi32((int)v->sw));
-  int sw1 = v->sw == 1;
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                         28, 30);
   for (int64_t k = 0; k < kc; ++k, dst += NR) {
     const float *base = v->x + c * plane;
     const im2col_plan *q = tap_plan(v, plans, t, n0, cols, &scratch);
@@ -509,8 +514,14 @@ im2col_rows_avx512(const im2col_view *v, const im2col_plan *plans, int64_t k0, i
       const im2col_piece *p = &q->p[i];
       /* Masked-off lanes are not read, so the address may lie outside X. */
       const float *s = (const float *)((intptr_t)base + (intptr_t)p->src * 4);
-      __m512 x = sw1 ? _mm512_maskz_loadu_ps(p->load, s)
-                     : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), p->load, step, s, 4);
+      __m512 x;
+      if (v->sw == 1)
+        x = _mm512_maskz_loadu_ps(p->load, s);
+      else if (v->sw == 2)
+        x = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps((__mmask16)p->load2, s), even,
+                                   _mm512_maskz_loadu_ps((__mmask16)(p->load2 >> 16), s + 16));
+      else
+        x = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), p->load, step, s, 4);
       _mm512_mask_storeu_ps(dst + p->dst, p->store, x);
     }
     if (++t == khw) {
