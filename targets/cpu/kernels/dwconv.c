@@ -779,6 +779,54 @@ dwd_block_multi(const dwd_masks *mk, const float *const *in, float *const *out, 
     _mm512_mask_storeu_ps(out[v] + 16 * q[v], mk->store[q[v]], act_avx512(acc[v], silu, lo, hi));
 }
 
+/* R consecutive output rows (all of whose input rows lie inside X) x P
+ * vector positions from p0: each input row is loaded once per tap column
+ * and used by every output row it feeds (R = 2 rows share K - S of their
+ * K input rows), so there are fewer loads per FMA than row by row. in0:
+ * the first output row's first input row; out0: the first output row. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, int64_t ow,
+               int p0, const __m512 *wv, int64_t pl, __m512 init, int mode, int silu,
+               __m512 lo, __m512 hi, const int R, const int P, const int K, const int S) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                         28, 30);
+  __m512 acc[4][4];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < R; ++i)
+#pragma clang loop unroll(full)
+    for (int c = 0; c < P; ++c)
+      acc[i][c] = mode ? init
+                       : _mm512_maskz_loadu_ps(mk->store[p0 + c], out0 + i * ow + 16 * (p0 + c));
+#pragma clang loop unroll(full)
+  for (int r = 0; r < (R - 1) * S + K; ++r) {
+    intptr_t row = (intptr_t)(in0 + r * w);
+#pragma clang loop unroll(full)
+    for (int kx = 0; kx < K; ++kx) {
+#pragma clang loop unroll(full)
+      for (int c = 0; c < P; ++c) {
+        int q = p0 + c;
+        const float *src = (const float *)(row + (S * 16 * q + kx - pl) * 4);
+        __m512 x = _mm512_maskz_loadu_ps(mk->load[q][kx][0], src);
+        if (S == 2)
+          x = _mm512_permutex2var_ps(x, even,
+                                     _mm512_maskz_loadu_ps(mk->load[q][kx][1], src + 16));
+#pragma clang loop unroll(full)
+        for (int i = 0; i < R; ++i) {
+          int ky = r - i * S;
+          if (ky >= 0 && ky < K)
+            acc[i][c] = _mm512_fmadd_ps(wv[ky * K + kx], x, acc[i][c]);
+        }
+      }
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int i = 0; i < R; ++i)
+#pragma clang loop unroll(full)
+    for (int c = 0; c < P; ++c)
+      _mm512_mask_storeu_ps(out0 + i * ow + 16 * (p0 + c), mk->store[p0 + c],
+                            act_avx512(acc[i][c], silu, lo, hi));
+}
+
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp, float *yp,
           float init, int mode, const int K, const int S) {
@@ -797,11 +845,35 @@ dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp
     yb = j->oh;
   if (yb < ya)
     yb = ya;
+  int64_t rest = ya;
+  /* Pairs of interior rows, two positions at a time (a lone last position:
+   * one); four rows at a time for one-vector (narrow) rows. */
+  {
+    int64_t oy = ya;
+    if (mk->npos == 1) {
+      for (; oy + 4 <= yb; oy += 4)
+        dwd_block_rows(mk, xp + (oy * S - j->pt) * j->w, yp + oy * j->ow, j->w, j->ow, 0, wv,
+                       j->pl, iv, mode, silu, lo, hi, 4, 1, K, S);
+    } else {
+      for (; oy + 2 <= yb; oy += 2) {
+        const float *in0 = xp + (oy * S - j->pt) * j->w;
+        float *out0 = yp + oy * j->ow;
+        int p = 0;
+        for (; p + 2 <= mk->npos; p += 2)
+          dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 2,
+                         2, K, S);
+        if (p < mk->npos)
+          dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 2,
+                         1, K, S);
+      }
+    }
+    rest = oy; /* the rows left go through the blocks below */
+  }
   {
     const float *in[4];
     float *out[4];
     int q[4], n = 0;
-    for (int64_t oy = ya; oy < yb; ++oy)
+    for (int64_t oy = rest; oy < yb; ++oy)
       for (int p = 0; p < mk->npos; ++p) {
         in[n] = xp + (oy * S - j->pt) * j->w;
         out[n] = yp + oy * j->ow;
