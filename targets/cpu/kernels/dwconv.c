@@ -790,7 +790,7 @@ dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, in
                __m512 lo, __m512 hi, const int R, const int P, const int K, const int S) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
                                          28, 30);
-  __m512 acc[4][4];
+  __m512 acc[4][2];
 #pragma clang loop unroll(full)
   for (int i = 0; i < R; ++i)
 #pragma clang loop unroll(full)
@@ -854,6 +854,19 @@ dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp
       for (; oy + 4 <= yb; oy += 4)
         dwd_block_rows(mk, xp + (oy * S - j->pt) * j->w, yp + oy * j->ow, j->w, j->ow, 0, wv,
                        j->pl, iv, mode, silu, lo, hi, 4, 1, K, S);
+    } else if (K == 3) {
+      /* 9 weights leave room for 8 accumulators: four rows, two positions. */
+      for (; oy + 4 <= yb; oy += 4) {
+        const float *in0 = xp + (oy * S - j->pt) * j->w;
+        float *out0 = yp + oy * j->ow;
+        int p = 0;
+        for (; p + 2 <= mk->npos; p += 2)
+          dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 4,
+                         2, K, S);
+        if (p < mk->npos)
+          dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 4,
+                         1, K, S);
+      }
     } else {
       for (; oy + 2 <= yb; oy += 2) {
         const float *in0 = xp + (oy * S - j->pt) * j->w;
