@@ -398,12 +398,31 @@ static void pack_a(const float *A, int64_t rsa, int64_t csa, int64_t i0, int64_t
 
 /* Packs rows [k0, k0+kc) x cols [j0, j0+nc) of B (strides rsb, csb) into
  * NR-column panels dst[p][kc][NR], zero-padding the last panel. */
-static void pack_b(const float *B, int64_t rsb, int64_t csb, int64_t k0, int64_t kc,
-                   int64_t j0, int64_t nc, float *dst) {
+#ifdef STEEDK_X86
+/* dst[k][0, NR) = src[k * rsb + (0, NR)] for k < kc: a panel's rows, two
+ * zmm each (a memcpy call per 128 bytes costs as much as the copy). */
+__attribute__((target("avx512f"))) static void copy_panel_avx512(float *dst,
+                                                                 const float *src,
+                                                                 int64_t rsb, int64_t kc) {
+  for (int64_t k = 0; k < kc; ++k, dst += NR, src += rsb) {
+    _mm512_store_ps(dst, _mm512_loadu_ps(src));
+    _mm512_store_ps(dst + 16, _mm512_loadu_ps(src + 16));
+  }
+}
+#endif
+
+static void pack_b(int64_t flags, const float *B, int64_t rsb, int64_t csb, int64_t k0,
+                   int64_t kc, int64_t j0, int64_t nc, float *dst) {
   for (int64_t jp = 0; jp < nc; jp += NR, dst += kc * NR) {
     int64_t cols = nc - jp < NR ? nc - jp : NR;
     const float *src = B + k0 * rsb + (j0 + jp) * csb;
     if (cols == NR && csb == 1) {
+#ifdef STEEDK_X86
+      if ((flags & STEEDK_ISA_MASK) == 2) {
+        copy_panel_avx512(dst, src, rsb, kc);
+        continue;
+      }
+#endif
       for (int64_t k = 0; k < kc; ++k)
         memcpy(dst + k * NR, src + k * rsb, NR * sizeof(float));
       continue;
@@ -645,14 +664,14 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
         bPanel = K * NR;
       } else if (direct) {
         if (full < nc)
-          pack_b(B->p, B->rs, 1, pc, kc, jc + full, nc - full, bbuf);
+          pack_b(flags, B->p, B->rs, 1, pc, kc, jc + full, nc - full, bbuf);
         bp = bbuf;
         bPanel = kc * NR;
       } else {
         if (B->im2col)
           pack_b_im2col(flags, B->im2col, pc, kc, jc, nc, bbuf);
         else
-          pack_b(B->p, B->rs, B->cs, pc, kc, jc, nc, bbuf);
+          pack_b(flags, B->p, B->rs, B->cs, pc, kc, jc, nc, bbuf);
         bp = bbuf;
         bPanel = kc * NR;
       }
