@@ -509,45 +509,64 @@ static inline const im2col_plan *tap_plan(const im2col_view *v, const im2col_pla
 }
 
 #ifdef STEEDK_X86
-/* Each piece as one masked load (sw = 1), two and a permute keeping the
- * even columns (sw = 2) or a gather, and one masked store. */
-__attribute__((target("avx512f"))) static void
-im2col_rows_avx512(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64_t kc,
-                   int64_t n0, int64_t cols, float *dst) {
+/* The pieces of one K row: a masked load (SW = 1), two and a permute
+ * keeping the even columns (SW = 2) or a gather (SW = 0: any stride), and
+ * a masked store each. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+im2col_row_avx512(const im2col_plan *q, const float *base, float *restrict dst,
+                  __m512i step, const int SW) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                         28, 30);
+  int n = q->n;
+  for (int i = 0; i < n; ++i) {
+    const im2col_piece *p = &q->p[i];
+    /* Masked-off lanes are not read, so the address may lie outside X. */
+    const float *s = (const float *)((intptr_t)base + (intptr_t)p->src * 4);
+    __m512 x;
+    if (SW == 1)
+      x = _mm512_maskz_loadu_ps(p->load, s);
+    else if (SW == 2)
+      x = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps((__mmask16)p->load2, s), even,
+                                 _mm512_maskz_loadu_ps((__mmask16)(p->load2 >> 16), s + 16));
+    else
+      x = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), p->load, step, s, 4);
+    _mm512_mask_storeu_ps(dst + p->dst, p->store, x);
+  }
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline void
+im2col_rows_sw(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64_t kc,
+               int64_t n0, int64_t cols, float *dst, const int SW) {
   im2col_plan scratch;
   int64_t khw = v->kh * v->kw, plane = v->h * v->w;
   int64_t c = k0 / khw, t = k0 % khw;
+  const float *x = v->x;
   __m512i step = _mm512_mullo_epi32(
       _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
       _mm512_set1_epi32((int)v->sw));
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                         28, 30);
+  int full = cols == NR;
   for (int64_t k = 0; k < kc; ++k, dst += NR) {
-    const float *base = v->x + c * plane;
-    const im2col_plan *q = tap_plan(v, plans, t, n0, cols, &scratch);
-    if (cols < NR) {
+    if (!full) {
       _mm512_storeu_ps(dst, _mm512_setzero_ps());
       _mm512_storeu_ps(dst + 16, _mm512_setzero_ps());
     }
-    for (int i = 0; i < q->n; ++i) {
-      const im2col_piece *p = &q->p[i];
-      /* Masked-off lanes are not read, so the address may lie outside X. */
-      const float *s = (const float *)((intptr_t)base + (intptr_t)p->src * 4);
-      __m512 x;
-      if (v->sw == 1)
-        x = _mm512_maskz_loadu_ps(p->load, s);
-      else if (v->sw == 2)
-        x = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps((__mmask16)p->load2, s), even,
-                                   _mm512_maskz_loadu_ps((__mmask16)(p->load2 >> 16), s + 16));
-      else
-        x = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), p->load, step, s, 4);
-      _mm512_mask_storeu_ps(dst + p->dst, p->store, x);
-    }
+    im2col_row_avx512(tap_plan(v, plans, t, n0, cols, &scratch), x + c * plane, dst, step, SW);
     if (++t == khw) {
       t = 0;
       ++c;
     }
   }
+}
+
+__attribute__((target("avx512f"))) static void
+im2col_rows_avx512(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64_t kc,
+                   int64_t n0, int64_t cols, float *dst) {
+  if (v->sw == 1)
+    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, 1);
+  else if (v->sw == 2)
+    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, 2);
+  else
+    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, 0);
 }
 #endif
 
