@@ -208,6 +208,15 @@ def OutlineKernels : Pass<"steed-outline-kernels", "mlir::ModuleOp"> {
 def PlanMemory : Pass<"steed-plan-memory", "mlir::ModuleOp"> {
   let summary = "Places every buffer of the plan at an offset in one arena";
   let description = [{
+    First, kernels that only move data alias instead of copying: a
+    Reshape's result becomes a view of its input, a contiguous Slice's
+    result a view of a range of its input, and a Concat's inputs views of
+    consecutive ranges of its output (concatenation along an axis with only
+    unit dimensions before it); their launches and kernels go. Only plan
+    allocations of static shape take part (never the plan's inputs or
+    outputs), each aliased buffer has one parent, and the root lives as long
+    as any buffer inside it.
+
     Kernel-internal allocations of static shape (also those inside loops)
     become extra kernel arguments (scratch), so a run of a static model
     allocates nothing; kernel-internal allocations sized at run time are

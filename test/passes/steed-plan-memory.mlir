@@ -86,3 +86,107 @@ module {
     return %cast : memref<?x?xf32>
   }
 }
+
+// -----
+
+// Data movement that aliases: a Reshape's result is its input's bytes, a
+// contiguous Slice's result a range of its input, a Concat's inputs ranges
+// of its output. Their launches and kernels go; the buffers become views
+// of the root's arena bytes (the Concat's second input at 2*4*4 = 32
+// bytes, the Slice at 16 bytes), and the root lives as long as any of them.
+// CHECK-LABEL: func.func @steed_plan(
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG:     %[[C32:.*]] = arith.constant 32 : index
+// CHECK:         %[[A:.*]] = memref.view %{{.*}}[%[[C0]]][] : memref<{{.*}}xi8> to memref<1x2x4xf32>
+// CHECK:         exec.launch @prod(%{{.*}}, %[[A]])
+// CHECK:         %[[B:.*]] = memref.view %{{.*}}[%[[C32]]][] : memref<{{.*}}xi8> to memref<1x2x4xf32>
+// CHECK:         exec.launch @prod(%{{.*}}, %[[B]])
+// CHECK:         %[[R:.*]] = memref.view %{{.*}}[%[[C0]]][] : memref<{{.*}}xi8> to memref<16xf32>
+// CHECK:         %[[S:.*]] = memref.view %{{.*}}[%[[C16]]][] : memref<{{.*}}xi8> to memref<1x1x4xf32>
+// CHECK-NOT:     exec.launch @concat
+// CHECK-NOT:     exec.launch @reshape
+// CHECK-NOT:     exec.launch @slice
+// CHECK:         exec.launch @use(%[[R]], %[[S]], %{{.*}})
+// CHECK-NOT:   func.func private @concat
+// CHECK-NOT:   func.func private @reshape
+// CHECK-NOT:   func.func private @slice
+module {
+  func.func private @prod(%x: memref<8xf32>, %y: memref<1x2x4xf32>) attributes {exec.kernel}
+  func.func private @use(%a: memref<16xf32>, %b: memref<1x1x4xf32>, %y: memref<16xf32>) attributes {exec.kernel}
+  func.func private @concat(%a: memref<1x2x4xf32>, %b: memref<1x2x4xf32>, %out: memref<1x4x4xf32>) attributes {exec.kernel} {
+    %sa = memref.subview %out[0, 0, 0] [1, 2, 4] [1, 1, 1] : memref<1x4x4xf32> to memref<1x2x4xf32, strided<[16, 4, 1]>>
+    linalg.copy ins(%a : memref<1x2x4xf32>) outs(%sa : memref<1x2x4xf32, strided<[16, 4, 1]>>)
+    %sb = memref.subview %out[0, 2, 0] [1, 2, 4] [1, 1, 1] : memref<1x4x4xf32> to memref<1x2x4xf32, strided<[16, 4, 1], offset: 8>>
+    linalg.copy ins(%b : memref<1x2x4xf32>) outs(%sb : memref<1x2x4xf32, strided<[16, 4, 1], offset: 8>>)
+    return
+  }
+  func.func private @reshape(%x: memref<1x4x4xf32>, %y: memref<16xf32>) attributes {exec.kernel} {
+    %c = memref.collapse_shape %x [[0, 1, 2]] : memref<1x4x4xf32> into memref<16xf32>
+    memref.copy %c, %y : memref<16xf32> to memref<16xf32>
+    return
+  }
+  func.func private @slice(%x: memref<1x4x4xf32>, %y: memref<1x1x4xf32>) attributes {exec.kernel} {
+    %s = memref.subview %x[0, 1, 0] [1, 1, 4] [1, 1, 1] : memref<1x4x4xf32> to memref<1x1x4xf32, strided<[16, 4, 1], offset: 4>>
+    linalg.copy ins(%s : memref<1x1x4xf32, strided<[16, 4, 1], offset: 4>>) outs(%y : memref<1x1x4xf32>)
+    return
+  }
+  func.func @steed_plan(%x: memref<8xf32>, %y: memref<16xf32>) attributes {exec.plan} {
+    %a = memref.alloc() : memref<1x2x4xf32>
+    exec.launch @prod(%x, %a) : (memref<8xf32>, memref<1x2x4xf32>) -> ()
+    %b = memref.alloc() : memref<1x2x4xf32>
+    exec.launch @prod(%x, %b) : (memref<8xf32>, memref<1x2x4xf32>) -> ()
+    %c = memref.alloc() : memref<1x4x4xf32>
+    exec.launch @concat(%a, %b, %c) : (memref<1x2x4xf32>, memref<1x2x4xf32>, memref<1x4x4xf32>) -> ()
+    %r = memref.alloc() : memref<16xf32>
+    exec.launch @reshape(%c, %r) : (memref<1x4x4xf32>, memref<16xf32>) -> ()
+    %s = memref.alloc() : memref<1x1x4xf32>
+    exec.launch @slice(%c, %s) : (memref<1x4x4xf32>, memref<1x1x4xf32>) -> ()
+    exec.launch @use(%r, %s, %y) : (memref<16xf32>, memref<1x1x4xf32>, memref<16xf32>) -> ()
+    return
+  }
+}
+
+// -----
+
+// Must not alias: a Slice that is not one contiguous range (every row's
+// first two columns); a Reshape into the plan's output (the caller's
+// buffer); a Concat along an axis with a non-unit dimension before it.
+// CHECK-LABEL: func.func @steed_plan(
+// CHECK:         exec.launch @slice
+// CHECK:         exec.launch @concat
+// CHECK:         exec.launch @reshape
+module {
+  func.func @steed_plan(%x: memref<8xf32>, %y: memref<16xf32>) attributes {exec.plan} {
+    %a = memref.alloc() : memref<2x2x2xf32>
+    exec.launch @prod(%x, %a) : (memref<8xf32>, memref<2x2x2xf32>) -> ()
+    %b = memref.alloc() : memref<2x2x2xf32>
+    exec.launch @prod(%x, %b) : (memref<8xf32>, memref<2x2x2xf32>) -> ()
+    %s = memref.alloc() : memref<2x2x1xf32>
+    exec.launch @slice(%a, %s) : (memref<2x2x2xf32>, memref<2x2x1xf32>) -> ()
+    exec.launch @use(%s) : (memref<2x2x1xf32>) -> ()
+    %c = memref.alloc() : memref<2x4x2xf32>
+    exec.launch @concat(%a, %b, %c) : (memref<2x2x2xf32>, memref<2x2x2xf32>, memref<2x4x2xf32>) -> ()
+    exec.launch @reshape(%c, %y) : (memref<2x4x2xf32>, memref<16xf32>) -> ()
+    return
+  }
+  func.func private @prod(%x: memref<8xf32>, %y: memref<2x2x2xf32>) attributes {exec.kernel}
+  func.func private @slice(%x: memref<2x2x2xf32>, %y: memref<2x2x1xf32>) attributes {exec.kernel} {
+    %s = memref.subview %x[0, 0, 0] [2, 2, 1] [1, 1, 1] : memref<2x2x2xf32> to memref<2x2x1xf32, strided<[4, 2, 1]>>
+    linalg.copy ins(%s : memref<2x2x1xf32, strided<[4, 2, 1]>>) outs(%y : memref<2x2x1xf32>)
+    return
+  }
+  func.func private @concat(%a: memref<2x2x2xf32>, %b: memref<2x2x2xf32>, %out: memref<2x4x2xf32>) attributes {exec.kernel} {
+    %sa = memref.subview %out[0, 0, 0] [2, 2, 2] [1, 1, 1] : memref<2x4x2xf32> to memref<2x2x2xf32, strided<[8, 2, 1]>>
+    linalg.copy ins(%a : memref<2x2x2xf32>) outs(%sa : memref<2x2x2xf32, strided<[8, 2, 1]>>)
+    %sb = memref.subview %out[0, 2, 0] [2, 2, 2] [1, 1, 1] : memref<2x4x2xf32> to memref<2x2x2xf32, strided<[8, 2, 1], offset: 4>>
+    linalg.copy ins(%b : memref<2x2x2xf32>) outs(%sb : memref<2x2x2xf32, strided<[8, 2, 1], offset: 4>>)
+    return
+  }
+  func.func private @reshape(%x: memref<2x4x2xf32>, %y: memref<16xf32>) attributes {exec.kernel} {
+    %c = memref.collapse_shape %x [[0, 1, 2]] : memref<2x4x2xf32> into memref<16xf32>
+    memref.copy %c, %y : memref<16xf32> to memref<16xf32>
+    return
+  }
+  func.func private @use(%a: memref<2x2x1xf32>) attributes {exec.kernel}
+}
