@@ -672,7 +672,9 @@ static const float *plane_weights(const dw_job *j, int64_t ch) {
  * loads (zeros; never read, so the addresses may lie outside X), rows
  * outside it are skipped. Stride 2 loads 32 consecutive input columns and
  * keeps the even ones. The masks depend only on the vector's position and
- * the tap column, so they are computed once per call. */
+ * the tap column, so they are computed once per call. Max pooling (DW_MAX)
+ * runs the same loops with max for the FMA and -inf in the masked-off
+ * lanes. */
 #ifdef STEEDK_X86
 #define DWD_MAX_POS 64 /* output rows up to 1024 columns */
 
@@ -683,7 +685,7 @@ typedef struct {
 } dwd_masks;
 
 static int direct_ok(const dw_job *j) {
-  return (j->flags & DW_ISA_MASK) == 2 && !(j->flags & DW_MAX) && j->kh == j->kw &&
+  return (j->flags & DW_ISA_MASK) == 2 && j->kh == j->kw &&
          (j->kh == 3 || j->kh == 5) && j->sh == j->sw && (j->sh == 1 || j->sh == 2) &&
          j->dh == 1 && j->dw == 1 && (j->ow + 15) / 16 <= DWD_MAX_POS;
 }
@@ -708,14 +710,44 @@ static void dwd_init(const dw_job *j, dwd_masks *mk) {
   }
 }
 
+/* One tap's input vector: a masked load (stride 2: two and a permute),
+ * the lanes outside X zero, or -inf for max pooling (MAX). */
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+dwd_load(const dwd_masks *mk, int q, int kx, const float *src, const int S, const int MAX) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                         28, 30);
+  const __m512 fill = _mm512_set1_ps(MAX ? -__builtin_inff() : 0.0f);
+  __m512 x = _mm512_mask_loadu_ps(fill, mk->load[q][kx][0], src);
+  if (S == 2)
+    x = _mm512_permutex2var_ps(x, even, _mm512_mask_loadu_ps(fill, mk->load[q][kx][1], src + 16));
+  return x;
+}
+
+/* acc += w * x, or for max pooling acc = max(acc, x) with NaN lanes noted
+ * in *nan. */
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+dwd_step(__m512 acc, __m512 w, __m512 x, __mmask16 *nan, const int MAX) {
+  if (!MAX)
+    return _mm512_fmadd_ps(w, x, acc);
+  *nan |= _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+  return _mm512_max_ps(x, acc);
+}
+
+/* The value stored: max pooling's NaN lanes, then the activation. */
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+dwd_final(__m512 acc, __mmask16 nan, int silu, __m512 lo, __m512 hi, const int MAX) {
+  if (MAX)
+    return _mm512_mask_mov_ps(acc, nan, _mm512_set1_ps(__builtin_nanf("")));
+  return act_avx512(acc, silu, lo, hi);
+}
+
 /* NV (1 or 4) vectors at positions [p, p + NV) of one output row. */
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_block(const dwd_masks *mk, const float *const *rows, const int *valid, const __m512 *wv,
           int p, int64_t pl, __m512 init, int mode, int silu, __m512 lo, __m512 hi,
-          float *yrow, const int NV, const int K, const int S) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                         28, 30);
+          float *yrow, const int NV, const int K, const int S, const int MAX) {
   __m512 acc[4];
+  __mmask16 nan[4] = {0, 0, 0, 0};
 #pragma clang loop unroll(full)
   for (int v = 0; v < NV; ++v)
     acc[v] = mode ? init : _mm512_maskz_loadu_ps(mk->store[p + v], yrow + 16 * (p + v));
@@ -725,23 +757,19 @@ dwd_block(const dwd_masks *mk, const float *const *rows, const int *valid, const
     intptr_t row = (intptr_t)rows[ky];
 #pragma clang loop unroll(full)
     for (int kx = 0; kx < K; ++kx) {
-      __m512 w = wv[ky * K + kx];
+      __m512 w = MAX ? init : wv[ky * K + kx];
 #pragma clang loop unroll(full)
       for (int v = 0; v < NV; ++v) {
         int q = p + v;
         const float *src = (const float *)(row + (S * 16 * q + kx - pl) * 4);
-        __m512 x = _mm512_maskz_loadu_ps(mk->load[q][kx][0], src);
-        if (S == 2)
-          x = _mm512_permutex2var_ps(x, even,
-                                     _mm512_maskz_loadu_ps(mk->load[q][kx][1], src + 16));
-        acc[v] = _mm512_fmadd_ps(w, x, acc[v]);
+        acc[v] = dwd_step(acc[v], w, dwd_load(mk, q, kx, src, S, MAX), &nan[v], MAX);
       }
     }
   }
 #pragma clang loop unroll(full)
   for (int v = 0; v < NV; ++v)
     _mm512_mask_storeu_ps(yrow + 16 * (p + v), mk->store[p + v],
-                          act_avx512(acc[v], silu, lo, hi));
+                          dwd_final(acc[v], nan[v], silu, lo, hi, MAX));
 }
 
 /* NV (1 or 4) vectors anywhere in rows whose input rows all lie inside X:
@@ -751,32 +779,28 @@ dwd_block(const dwd_masks *mk, const float *const *rows, const int *valid, const
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_block_multi(const dwd_masks *mk, const float *const *in, float *const *out, const int *q,
                 int64_t w, const __m512 *wv, int64_t pl, __m512 init, int mode, int silu,
-                __m512 lo, __m512 hi, const int NV, const int K, const int S) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                         28, 30);
+                __m512 lo, __m512 hi, const int NV, const int K, const int S, const int MAX) {
   __m512 acc[4];
+  __mmask16 nan[4] = {0, 0, 0, 0};
 #pragma clang loop unroll(full)
   for (int v = 0; v < NV; ++v)
     acc[v] = mode ? init : _mm512_maskz_loadu_ps(mk->store[q[v]], out[v] + 16 * q[v]);
   for (int ky = 0; ky < K; ++ky) {
 #pragma clang loop unroll(full)
     for (int kx = 0; kx < K; ++kx) {
-      __m512 wk = wv[ky * K + kx];
+      __m512 wk = MAX ? init : wv[ky * K + kx];
 #pragma clang loop unroll(full)
       for (int v = 0; v < NV; ++v) {
         const float *src =
             (const float *)((intptr_t)in[v] + (ky * w + S * 16 * q[v] + kx - pl) * 4);
-        __m512 x = _mm512_maskz_loadu_ps(mk->load[q[v]][kx][0], src);
-        if (S == 2)
-          x = _mm512_permutex2var_ps(x, even,
-                                     _mm512_maskz_loadu_ps(mk->load[q[v]][kx][1], src + 16));
-        acc[v] = _mm512_fmadd_ps(wk, x, acc[v]);
+        acc[v] = dwd_step(acc[v], wk, dwd_load(mk, q[v], kx, src, S, MAX), &nan[v], MAX);
       }
     }
   }
 #pragma clang loop unroll(full)
   for (int v = 0; v < NV; ++v)
-    _mm512_mask_storeu_ps(out[v] + 16 * q[v], mk->store[q[v]], act_avx512(acc[v], silu, lo, hi));
+    _mm512_mask_storeu_ps(out[v] + 16 * q[v], mk->store[q[v]],
+                          dwd_final(acc[v], nan[v], silu, lo, hi, MAX));
 }
 
 /* R consecutive output rows (all of whose input rows lie inside X) x P
@@ -787,10 +811,10 @@ dwd_block_multi(const dwd_masks *mk, const float *const *in, float *const *out, 
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, int64_t ow,
                int p0, const __m512 *wv, int64_t pl, __m512 init, int mode, int silu,
-               __m512 lo, __m512 hi, const int R, const int P, const int K, const int S) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                         28, 30);
+               __m512 lo, __m512 hi, const int R, const int P, const int K, const int S,
+               const int MAX) {
   __m512 acc[4][2];
+  __mmask16 nan[4][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
 #pragma clang loop unroll(full)
   for (int i = 0; i < R; ++i)
 #pragma clang loop unroll(full)
@@ -806,15 +830,12 @@ dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, in
       for (int c = 0; c < P; ++c) {
         int q = p0 + c;
         const float *src = (const float *)(row + (S * 16 * q + kx - pl) * 4);
-        __m512 x = _mm512_maskz_loadu_ps(mk->load[q][kx][0], src);
-        if (S == 2)
-          x = _mm512_permutex2var_ps(x, even,
-                                     _mm512_maskz_loadu_ps(mk->load[q][kx][1], src + 16));
+        __m512 x = dwd_load(mk, q, kx, src, S, MAX);
 #pragma clang loop unroll(full)
         for (int i = 0; i < R; ++i) {
           int ky = r - i * S;
           if (ky >= 0 && ky < K)
-            acc[i][c] = _mm512_fmadd_ps(wv[ky * K + kx], x, acc[i][c]);
+            acc[i][c] = dwd_step(acc[i][c], MAX ? init : wv[ky * K + kx], x, &nan[i][c], MAX);
         }
       }
     }
@@ -824,15 +845,15 @@ dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, in
 #pragma clang loop unroll(full)
     for (int c = 0; c < P; ++c)
       _mm512_mask_storeu_ps(out0 + i * ow + 16 * (p0 + c), mk->store[p0 + c],
-                            act_avx512(acc[i][c], silu, lo, hi));
+                            dwd_final(acc[i][c], nan[i][c], silu, lo, hi, MAX));
 }
 
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp, float *yp,
-          float init, int mode, const int K, const int S) {
+          float init, int mode, const int K, const int S, const int MAX) {
   __m512 wv[25];
   for (int t = 0; t < K * K; ++t)
-    wv[t] = _mm512_set1_ps(wp[t]);
+    wv[t] = MAX ? _mm512_setzero_ps() : _mm512_set1_ps(wp[t]);
   __m512 lo = _mm512_set1_ps(j->lo), hi = _mm512_set1_ps(j->hi), iv = _mm512_set1_ps(init);
   int silu = (j->flags & DW_SILU) != 0;
   /* Rows [ya, yb) read only rows inside X: their vectors go four at a time
@@ -853,7 +874,7 @@ dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp
     if (mk->npos == 1) {
       for (; oy + 4 <= yb; oy += 4)
         dwd_block_rows(mk, xp + (oy * S - j->pt) * j->w, yp + oy * j->ow, j->w, j->ow, 0, wv,
-                       j->pl, iv, mode, silu, lo, hi, 4, 1, K, S);
+                       j->pl, iv, mode, silu, lo, hi, 4, 1, K, S, MAX);
     } else if (K == 3) {
       /* 9 weights leave room for 8 accumulators: four rows, two positions. */
       for (; oy + 4 <= yb; oy += 4) {
@@ -862,10 +883,10 @@ dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp
         int p = 0;
         for (; p + 2 <= mk->npos; p += 2)
           dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 4,
-                         2, K, S);
+                         2, K, S, MAX);
         if (p < mk->npos)
           dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 4,
-                         1, K, S);
+                         1, K, S, MAX);
       }
     } else {
       for (; oy + 2 <= yb; oy += 2) {
@@ -874,10 +895,10 @@ dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp
         int p = 0;
         for (; p + 2 <= mk->npos; p += 2)
           dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 2,
-                         2, K, S);
+                         2, K, S, MAX);
         if (p < mk->npos)
           dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 2,
-                         1, K, S);
+                         1, K, S, MAX);
       }
     }
     rest = oy; /* the rows left go through the blocks below */
@@ -892,13 +913,13 @@ dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp
         out[n] = yp + oy * j->ow;
         q[n] = p;
         if (++n == 4) {
-          dwd_block_multi(mk, in, out, q, j->w, wv, j->pl, iv, mode, silu, lo, hi, 4, K, S);
+          dwd_block_multi(mk, in, out, q, j->w, wv, j->pl, iv, mode, silu, lo, hi, 4, K, S, MAX);
           n = 0;
         }
       }
     for (int v = 0; v < n; ++v)
       dwd_block_multi(mk, in + v, out + v, q + v, j->w, wv, j->pl, iv, mode, silu, lo, hi, 1,
-                      K, S);
+                      K, S, MAX);
   }
   for (int64_t oy = 0; oy < j->oh; ++oy) {
     if (oy == ya)
@@ -915,23 +936,32 @@ dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp
     float *yrow = yp + oy * j->ow;
     int p = 0;
     for (; p + 4 <= mk->npos; p += 4)
-      dwd_block(mk, rows, valid, wv, p, j->pl, iv, mode, silu, lo, hi, yrow, 4, K, S);
+      dwd_block(mk, rows, valid, wv, p, j->pl, iv, mode, silu, lo, hi, yrow, 4, K, S, MAX);
     for (; p < mk->npos; ++p)
-      dwd_block(mk, rows, valid, wv, p, j->pl, iv, mode, silu, lo, hi, yrow, 1, K, S);
+      dwd_block(mk, rows, valid, wv, p, j->pl, iv, mode, silu, lo, hi, yrow, 1, K, S, MAX);
   }
 }
 
 __attribute__((target("avx512f"))) static void
 dwd_plane_avx512(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp,
                  float *yp, float init, int mode) {
-  if (j->kh == 3 && j->sh == 1)
-    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 1);
+  if (j->flags & DW_MAX) {
+    if (j->kh == 3 && j->sh == 1)
+      dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 1, 1);
+    else if (j->kh == 3)
+      dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 2, 1);
+    else if (j->sh == 1)
+      dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 1, 1);
+    else
+      dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 2, 1);
+  } else if (j->kh == 3 && j->sh == 1)
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 1, 0);
   else if (j->kh == 3)
-    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 2);
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 2, 0);
   else if (j->sh == 1)
-    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 1);
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 1, 0);
   else
-    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 2);
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 2, 0);
 }
 #endif
 
