@@ -41,6 +41,9 @@
 #ifndef NC
 #define NC 256
 #endif
+/* Rows of A from which a unit-stride B is read in place, not packed (the
+ * strided first touch of each panel is amortized over them). */
+#define DIRECT_B_ROWS (4 * MR)
 
 
 /* flags of steedk_sgemm / steedk_sconv2d */
@@ -666,7 +669,7 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
    * row panel has enough rows to amortize the strided first touch: the
    * micro-kernels keep the panel in L1 across the MR-row tiles. Only a
    * narrow last panel is packed (the edge kernels read full vectors). */
-  int direct = !bPacked && !B->im2col && B->cs == 1 && i1 - i0 >= 4 * MR;
+  int direct = !bPacked && !B->im2col && B->cs == 1 && i1 - i0 >= DIRECT_B_ROWS;
   /* K in equal slices of at most KC (no short last slice). */
   int64_t kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
   for (int64_t jc = j0; jc < j1; jc += NC) {
