@@ -827,6 +827,61 @@ struct Rewriter {
     return {kDwInitBias, bias, op};
   }
 
+  /// One call of steedk_dwconv2d before `op`: input x (unpadded, [N][C][H][W]),
+  /// weights w ([C][KH][KW]; null for max pooling), bias (or null), output
+  /// y, the window (kernel sizes, strides, dilations, top/left pads) and
+  /// the clamp bounds.
+  struct DwCall {
+    int64_t flags;
+    Value x, w, bias, y;
+    int64_t kh, kw, sh, sw, dh, dw, pt, pl;
+    float lo = 0, hi = 0;
+  };
+  void emitDwconv(Operation *op, const DwCall &c) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    Value zero = idx(b, loc, 0);
+    auto xs = cast<MemRefType>(c.x.getType()).getShape();
+    auto ys = cast<MemRefType>(c.y.getType()).getShape();
+    View xv = view(b, loc, c.x), yv = view(b, loc, c.y);
+    auto ptrOff = [&](Value v) -> std::pair<Value, Value> {
+      if (!v)
+        return {zero, zero};
+      View vv = view(b, loc, v);
+      return {vv.ptr, vv.offset};
+    };
+    auto [wPtr, wOff] = ptrOff(c.w);
+    auto [bPtr, bOff] = ptrOff(c.bias);
+    SmallVector<Value> args{idx(b, loc, isaFlags | c.flags),
+                            idx(b, loc, xs[0]),
+                            idx(b, loc, xs[1]),
+                            xv.ptr,
+                            xv.offset,
+                            idx(b, loc, xs[2]),
+                            idx(b, loc, xs[3]),
+                            wPtr,
+                            wOff,
+                            idx(b, loc, c.kh),
+                            idx(b, loc, c.kw),
+                            bPtr,
+                            bOff,
+                            yv.ptr,
+                            yv.offset,
+                            idx(b, loc, ys[2]),
+                            idx(b, loc, ys[3]),
+                            idx(b, loc, c.sh),
+                            idx(b, loc, c.sw),
+                            idx(b, loc, c.dh),
+                            idx(b, loc, c.dw),
+                            idx(b, loc, c.pt),
+                            idx(b, loc, c.pl),
+                            idx(b, loc, llvm::bit_cast<uint32_t>(c.lo)),
+                            idx(b, loc, llvm::bit_cast<uint32_t>(c.hi)),
+                            kernelContext(op->getParentOfType<func::FuncOp>())};
+    declare(kDwconv, args.size());
+    func::CallOp::create(b, loc, kDwconv, TypeRange{}, args);
+  }
+
   /// linalg.depthwise_conv_2d_nchw_chw (f32, static, contiguous) ->
   /// steedk_dwconv2d, folding the input's zero padding and the output's
   /// bias initialization into the call where they match.
@@ -841,9 +896,7 @@ struct Rewriter {
     if (body.getOperations().size() != 3 || !isa<arith::MulFOp>(body.front()) ||
         !isa<arith::AddFOp>(*std::next(body.begin())))
       return failure();
-    auto xs = cast<MemRefType>(x.getType()).getShape();
     auto ws = cast<MemRefType>(w.getType()).getShape();
-    auto ys = cast<MemRefType>(y.getType()).getShape();
     auto sv = llvm::to_vector(op.getStrides().getValues<int64_t>());
     auto dv = llvm::to_vector(op.getDilations().getValues<int64_t>());
     if (llvm::any_of(sv, [](int64_t s) { return s < 1; }) ||
@@ -852,7 +905,6 @@ struct Rewriter {
 
     std::optional<PadFold> pad = matchPad(op, x, y);
     Value input = pad ? pad->src : x;
-    auto is = cast<MemRefType>(input.getType()).getShape();
     InitFold init = matchInit(op, y, pad ? ArrayRef<Operation *>(pad->ops)
                                          : ArrayRef<Operation *>());
     // A SiLU/ReLU/Clip right after it (no residual): the kernel applies it
@@ -865,44 +917,8 @@ struct Rewriter {
                        ((act.flags & kActMax) ? kDwActMax : 0) |
                        ((act.flags & kSilu) ? kDwSilu : 0);
 
-    OpBuilder b(op);
-    Location loc = op.getLoc();
-    Value zero = idx(b, loc, 0);
-    View xv = view(b, loc, input), wv = view(b, loc, w), yv = view(b, loc, y);
-    Value biasPtr = zero, biasOff = zero;
-    if (init.bias) {
-      View bv = view(b, loc, init.bias);
-      biasPtr = bv.ptr;
-      biasOff = bv.offset;
-    }
-    SmallVector<Value> args{idx(b, loc, isaFlags | init.flag | actFlags),
-                            idx(b, loc, xs[0]),
-                            idx(b, loc, xs[1]),
-                            xv.ptr,
-                            xv.offset,
-                            idx(b, loc, is[2]),
-                            idx(b, loc, is[3]),
-                            wv.ptr,
-                            wv.offset,
-                            idx(b, loc, ws[1]),
-                            idx(b, loc, ws[2]),
-                            biasPtr,
-                            biasOff,
-                            yv.ptr,
-                            yv.offset,
-                            idx(b, loc, ys[2]),
-                            idx(b, loc, ys[3]),
-                            idx(b, loc, sv[0]),
-                            idx(b, loc, sv[1]),
-                            idx(b, loc, dv[0]),
-                            idx(b, loc, dv[1]),
-                            idx(b, loc, pad ? pad->pt : 0),
-                            idx(b, loc, pad ? pad->pl : 0),
-                            idx(b, loc, llvm::bit_cast<uint32_t>(act.lo)),
-                            idx(b, loc, llvm::bit_cast<uint32_t>(act.hi)),
-                            kernelContext(op->getParentOfType<func::FuncOp>())};
-    declare(kDwconv, args.size());
-    func::CallOp::create(b, loc, kDwconv, TypeRange{}, args);
+    emitDwconv(op, {init.flag | actFlags, input, w, init.bias, y, ws[1], ws[2], sv[0], sv[1],
+                    dv[0], dv[1], pad ? pad->pt : 0, pad ? pad->pl : 0, act.lo, act.hi});
     op->erase();
     if (init.op)
       init.op->erase();
@@ -992,44 +1008,12 @@ struct Rewriter {
         !isNegInfFloat(fill.getDpsInputs()[0]))
       return failure();
     Value input = pad ? pad->src : x;
-    auto is = cast<MemRefType>(input.getType()).getShape();
-    auto ys = cast<MemRefType>(y.getType()).getShape();
     auto ws = cast<MemRefType>(op.getDpsInputs()[1].getType()).getShape();
     if (ShapedType::isDynamicShape(ws))
       return failure();
 
-    OpBuilder b(op);
-    Location loc = op.getLoc();
-    Value zero = idx(b, loc, 0);
-    View xv = view(b, loc, input), yv = view(b, loc, y);
-    SmallVector<Value> args{idx(b, loc, isaFlags | kDwMax),
-                            idx(b, loc, is[0]),
-                            idx(b, loc, is[1]),
-                            xv.ptr,
-                            xv.offset,
-                            idx(b, loc, is[2]),
-                            idx(b, loc, is[3]),
-                            zero,
-                            zero,
-                            idx(b, loc, ws[0]),
-                            idx(b, loc, ws[1]),
-                            zero,
-                            zero,
-                            yv.ptr,
-                            yv.offset,
-                            idx(b, loc, ys[2]),
-                            idx(b, loc, ys[3]),
-                            idx(b, loc, stride[0]),
-                            idx(b, loc, stride[1]),
-                            idx(b, loc, dilation[0]),
-                            idx(b, loc, dilation[1]),
-                            idx(b, loc, pad ? pad->pt : 0),
-                            idx(b, loc, pad ? pad->pl : 0),
-                            zero,
-                            zero,
-                            kernelContext(op->getParentOfType<func::FuncOp>())};
-    declare(kDwconv, args.size());
-    func::CallOp::create(b, loc, kDwconv, TypeRange{}, args);
+    emitDwconv(op, {kDwMax, input, Value(), Value(), y, ws[0], ws[1], stride[0], stride[1],
+                    dilation[0], dilation[1], pad ? pad->pt : 0, pad ? pad->pl : 0});
     op->erase();
     fill->erase();
     if (pad)

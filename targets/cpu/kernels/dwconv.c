@@ -848,6 +848,23 @@ dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, in
                             dwd_final(acc[i][c], nan[i][c], silu, lo, hi, MAX));
 }
 
+/* Interior output rows [oy, oy + R), two positions per block (a lone last
+ * one by itself). */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwd_row_group(const dw_job *j, const dwd_masks *mk, const float *xp, float *yp, int64_t oy,
+              const __m512 *wv, __m512 iv, int mode, int silu, __m512 lo, __m512 hi,
+              const int R, const int K, const int S, const int MAX) {
+  const float *in0 = xp + (oy * S - j->pt) * j->w;
+  float *out0 = yp + oy * j->ow;
+  int p = 0;
+  for (; p + 2 <= mk->npos; p += 2)
+    dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, R, 2, K,
+                   S, MAX);
+  if (p < mk->npos)
+    dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, R, 1, K,
+                   S, MAX);
+}
+
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp, float *yp,
           float init, int mode, const int K, const int S, const int MAX) {
@@ -877,29 +894,11 @@ dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp
                        j->pl, iv, mode, silu, lo, hi, 4, 1, K, S, MAX);
     } else if (K == 3) {
       /* 9 weights leave room for 8 accumulators: four rows, two positions. */
-      for (; oy + 4 <= yb; oy += 4) {
-        const float *in0 = xp + (oy * S - j->pt) * j->w;
-        float *out0 = yp + oy * j->ow;
-        int p = 0;
-        for (; p + 2 <= mk->npos; p += 2)
-          dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 4,
-                         2, K, S, MAX);
-        if (p < mk->npos)
-          dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 4,
-                         1, K, S, MAX);
-      }
+      for (; oy + 4 <= yb; oy += 4)
+        dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 4, K, S, MAX);
     } else {
-      for (; oy + 2 <= yb; oy += 2) {
-        const float *in0 = xp + (oy * S - j->pt) * j->w;
-        float *out0 = yp + oy * j->ow;
-        int p = 0;
-        for (; p + 2 <= mk->npos; p += 2)
-          dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 2,
-                         2, K, S, MAX);
-        if (p < mk->npos)
-          dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, 2,
-                         1, K, S, MAX);
-      }
+      for (; oy + 2 <= yb; oy += 2)
+        dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 2, K, S, MAX);
     }
     rest = oy; /* the rows left go through the blocks below */
   }
@@ -942,26 +941,27 @@ dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp
   }
 }
 
+/* The filter size and stride as constants (MAX: max pooling or not). */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwd_plane_shapes(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp,
+                 float *yp, float init, int mode, const int MAX) {
+  if (j->kh == 3 && j->sh == 1)
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 1, MAX);
+  else if (j->kh == 3)
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 2, MAX);
+  else if (j->sh == 1)
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 1, MAX);
+  else
+    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 2, MAX);
+}
+
 __attribute__((target("avx512f"))) static void
 dwd_plane_avx512(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp,
                  float *yp, float init, int mode) {
-  if (j->flags & DW_MAX) {
-    if (j->kh == 3 && j->sh == 1)
-      dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 1, 1);
-    else if (j->kh == 3)
-      dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 2, 1);
-    else if (j->sh == 1)
-      dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 1, 1);
-    else
-      dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 2, 1);
-  } else if (j->kh == 3 && j->sh == 1)
-    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 1, 0);
-  else if (j->kh == 3)
-    dwd_plane(j, mk, xp, wp, yp, init, mode, 3, 2, 0);
-  else if (j->sh == 1)
-    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 1, 0);
+  if (j->flags & DW_MAX)
+    dwd_plane_shapes(j, mk, xp, wp, yp, init, mode, 1);
   else
-    dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 2, 0);
+    dwd_plane_shapes(j, mk, xp, wp, yp, init, mode, 0);
 }
 #endif
 
