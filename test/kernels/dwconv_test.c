@@ -3,7 +3,8 @@
  * Calls the depthwise kernel of the model kernel library
  * (targets/cpu/kernels/dwconv.c) directly, on every ISA path the host can
  * run (portable C, AVX2+FMA, AVX-512F), in its three output modes (start
- * from the bias, from zero, accumulate into Y), with a fake thread pool that
+ * from the bias, from zero, accumulate into Y), with its activations (clamp,
+ * ReLU, SiLU) and as max pooling, with a fake thread pool that
  * runs the chunks of a parallel_for in reverse order, and checks against a
  * float64 reference. Y sits between guard zones: the kernel must not write
  * a single float outside it (its vector stores may run past a row, never
@@ -24,7 +25,8 @@ void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xO
                      int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
                      int64_t pt, int64_t pl, int64_t loBits, int64_t hiBits, intptr_t kc);
 
-enum { INIT_BIAS = 16, INIT_ZERO = 32, ACT_MIN = 64, ACT_MAX = 128, GUARD = 64 };
+enum { INIT_BIAS = 16, INIT_ZERO = 32, ACT_MIN = 64, ACT_MAX = 128, SILU = 256, MAX = 512,
+       GUARD = 64 };
 
 static int64_t f32_bits(float v) {
   uint32_t u;
@@ -69,10 +71,12 @@ static int run(const shape *s, int isa, int mode, int threads) {
     y[i] = y0[i] = frand();
   steed_kernel_context kc = {STEED_KERNEL_ABI_VERSION, 2, 0, reverse_parallel_for};
   /* modes: 0 bias, 1 zero, 2 accumulate, 3 bias + clamp [-0.25, 0.5],
-   * 4 accumulate + ReLU */
+   * 4 accumulate + ReLU, 5 bias + SiLU, 6 max pooling (no weights, bias) */
   const float lo = mode == 3 ? -0.25f : 0.0f, hi = 0.5f;
-  int64_t flags = isa | (mode == 0 || mode == 3 ? INIT_BIAS : mode == 1 ? INIT_ZERO : 0) |
-                  (mode == 3 ? ACT_MIN | ACT_MAX : mode == 4 ? ACT_MIN : 0);
+  int64_t flags = isa |
+                  (mode == 0 || mode == 3 || mode == 5 ? INIT_BIAS : mode == 1 ? INIT_ZERO : 0) |
+                  (mode == 3 ? ACT_MIN | ACT_MAX : mode == 4 ? ACT_MIN : 0) |
+                  (mode == 5 ? SILU : 0) | (mode == 6 ? MAX : 0);
   steedk_dwconv2d(flags, s->n, s->c, (intptr_t)x, 0, s->h, s->w, (intptr_t)wt, 0, s->kh, s->kw,
                   (intptr_t)b, 0, (intptr_t)ybuf, GUARD, oh, ow, s->sh, s->sw, s->dh, s->dw,
                   s->pt, s->pl, f32_bits(lo), f32_bits(hi), threads > 1 ? (intptr_t)&kc : 0);
@@ -86,13 +90,23 @@ static int run(const shape *s, int isa, int mode, int threads) {
     for (int64_t oy = 0; oy < oh && !bad; ++oy)
       for (int64_t ox = 0; ox < ow && !bad; ++ox) {
         int64_t ch = p % s->c, at = (p * oh + oy) * ow + ox;
-        double acc = mode == 0 || mode == 3 ? b[ch] : mode == 1 ? 0.0 : y0[at];
+        double acc = mode == 0 || mode == 3 || mode == 5 ? b[ch]
+                     : mode == 1                        ? 0.0
+                     : mode == 6                        ? -INFINITY
+                                                        : y0[at];
         for (int64_t ky = 0; ky < s->kh; ++ky)
           for (int64_t kx = 0; kx < s->kw; ++kx) {
             int64_t iy = oy * s->sh + ky * s->dh - s->pt, ix = ox * s->sw + kx * s->dw - s->pl;
-            if (iy >= 0 && iy < s->h && ix >= 0 && ix < s->w)
-              acc += (double)wt[(ch * s->kh + ky) * s->kw + kx] * x[(p * s->h + iy) * s->w + ix];
+            if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
+              continue;
+            double v = x[(p * s->h + iy) * s->w + ix];
+            if (mode == 6)
+              acc = v > acc ? v : acc;
+            else
+              acc += (double)wt[(ch * s->kh + ky) * s->kw + kx] * v;
           }
+        if (mode == 5)
+          acc = acc / (1 + exp(-acc));
         if ((flags & ACT_MIN) && acc < lo)
           acc = lo;
         if ((flags & ACT_MAX) && acc > hi)
@@ -138,7 +152,7 @@ int main(void) {
   int failures = 0, runs = 0;
   for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; ++i)
     for (int k = 0; k < nisa; ++k)
-      for (int mode = 0; mode < 5; ++mode)
+      for (int mode = 0; mode < 7; ++mode)
         for (int threads = 1; threads <= 2; ++threads) {
           ++runs;
           if (run(&shapes[i], isas[k], mode, threads)) {
