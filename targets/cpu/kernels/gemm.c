@@ -132,10 +132,17 @@ __attribute__((target("avx512f"))) static void
 ukernel_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
                int64_t rsc, const epilogue *e) {
   __m512 acc[MR][NV];
+  /* The residual tile the epilogue adds is usually out of cache (it was
+   * written layers ago): fetch it while the tile computes. */
+  const float *res = e && (e->flags & STEEDK_RESIDUAL) ? e->res : 0;
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; ++i) {
     _mm_prefetch((const char *)(c + i * rsc), _MM_HINT_T0);
     _mm_prefetch((const char *)(c + i * rsc + 16), _MM_HINT_T0);
+    if (res) {
+      _mm_prefetch((const char *)(res + i * e->rsr), _MM_HINT_T0);
+      _mm_prefetch((const char *)(res + i * e->rsr + 16), _MM_HINT_T0);
+    }
 #pragma clang loop unroll(full)
     for (int j = 0; j < NV; ++j)
       acc[i][j] = _mm512_setzero_ps();
