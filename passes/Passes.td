@@ -217,8 +217,11 @@ def PlanMemory : Pass<"steed-plan-memory", "mlir::ModuleOp"> {
     outputs), each aliased buffer has one parent, and the root lives as long
     as any buffer inside it.
 
-    Kernel-internal allocations of static shape (also those inside loops)
-    become extra kernel arguments (scratch), so a run of a static model
+    Inside kernels, an input copied into a slot of a local buffer only to be
+    copied on (bufferization's leftover of a Concat's first input) is copied
+    straight to its destination. Kernel-internal allocations of static shape
+    (also those inside loops) become extra kernel arguments (scratch), so a
+    run of a static model
     allocates nothing; kernel-internal allocations sized at run time are
     freed at the end of their block, and a dynamic result computed into one
     buffer and copied into the returned one is returned directly. Then every

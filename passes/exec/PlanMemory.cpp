@@ -245,11 +245,51 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
 
   /// Top-level static allocations of a kernel become scratch arguments that
   /// each launch passes (allocated in the plan, hence in the arena).
+  /// A kernel input copied into a slot of a local buffer only to be copied
+  /// on to another place (bufferization's leftover of a Concat's first
+  /// input): `linalg.copy ins(%x) outs(subview %t)` then `memref.copy
+  /// (subview %t) -> %d`, %x an argument, the subview used by nothing else,
+  /// becomes `linalg.copy ins(%x) outs(%d)`; %t goes when nothing else uses it.
+  static void forwardCopies(func::FuncOp kernel) {
+    SmallVector<memref::AllocOp> allocs;
+    kernel.walk([&](memref::AllocOp a) { allocs.push_back(a); });
+    for (memref::AllocOp alloc : allocs) {
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers())) {
+        auto sv = dyn_cast<memref::SubViewOp>(user);
+        if (!sv || !sv.getResult().hasNUses(2))
+          continue;
+        linalg::CopyOp write;
+        memref::CopyOp read;
+        for (Operation *u : sv->getUsers()) {
+          if (auto c = dyn_cast<linalg::CopyOp>(u);
+              c && c.hasPureBufferSemantics() && c.getDpsInits()[0] == sv.getResult())
+            write = c;
+          else if (auto c = dyn_cast<memref::CopyOp>(u); c && c.getSource() == sv.getResult())
+            read = c;
+        }
+        if (!write || !read || write->getBlock() != read->getBlock() ||
+            !write->isBeforeInBlock(read) || !isa<BlockArgument>(write.getDpsInputs()[0]))
+          continue;
+        OpBuilder b(read);
+        linalg::CopyOp::create(b, read.getLoc(), write.getDpsInputs()[0], read.getTarget());
+        read.erase();
+        write.erase();
+        sv.erase();
+      }
+      if (llvm::all_of(alloc->getUsers(), [](Operation *u) { return isa<memref::DeallocOp>(u); })) {
+        for (Operation *u : llvm::make_early_inc_range(alloc->getUsers()))
+          u->erase();
+        alloc.erase();
+      }
+    }
+  }
+
   LogicalResult hoistKernelAllocs(ModuleOp module) {
     DenseMap<StringAttr, SmallVector<MemRefType>> scratch;
     for (auto kernel : module.getOps<func::FuncOp>()) {
       if (!kernel->hasAttr(exec::kKernelAttrName) || kernel.isDeclaration())
         continue;
+      forwardCopies(kernel);
       SmallVector<memref::AllocOp> allocs;
       // Static allocations, also those inside loops (one buffer serves every
       // iteration) unless they escape through a terminator.
