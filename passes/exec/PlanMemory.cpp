@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/DenseMap.h"
 
 namespace steed {
@@ -245,11 +247,36 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
 
   /// Top-level static allocations of a kernel become scratch arguments that
   /// each launch passes (allocated in the plan, hence in the arena).
+  /// The buffer `v` is a view of.
+  static Value viewRoot(Value v) {
+    while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+      v = view.getViewSource();
+    return v;
+  }
+
+  /// Whether an op strictly between `from` and `to` (one block) may write
+  /// the buffer `root`.
+  static bool writtenBetween(Value root, Operation *from, Operation *to) {
+    for (Operation *op = from->getNextNode(); op != to; op = op->getNextNode()) {
+      auto iface = dyn_cast<MemoryEffectOpInterface>(op);
+      if (!iface)
+        return true; // unknown effects (a region op, a call)
+      SmallVector<MemoryEffects::EffectInstance> effects;
+      iface.getEffects(effects);
+      for (auto &effect : effects)
+        if (isa<MemoryEffects::Write>(effect.getEffect()) &&
+            (!effect.getValue() || viewRoot(effect.getValue()) == root))
+          return true;
+    }
+    return false;
+  }
+
   /// A kernel input copied into a slot of a local buffer only to be copied
   /// on to another place (bufferization's leftover of a Concat's first
   /// input): `linalg.copy ins(%x) outs(subview %t)` then `memref.copy
-  /// (subview %t) -> %d`, %x an argument, the subview used by nothing else,
-  /// becomes `linalg.copy ins(%x) outs(%d)`; %t goes when nothing else uses it.
+  /// (subview %t) -> %d`, %x an argument nothing writes in between, the
+  /// subview used by nothing else, becomes `linalg.copy ins(%x) outs(%d)`;
+  /// %t goes when nothing else uses it.
   static void forwardCopies(func::FuncOp kernel) {
     SmallVector<memref::AllocOp> allocs;
     kernel.walk([&](memref::AllocOp a) { allocs.push_back(a); });
@@ -268,7 +295,8 @@ struct PlanMemoryPass : steed::impl::PlanMemoryBase<PlanMemoryPass> {
             read = c;
         }
         if (!write || !read || write->getBlock() != read->getBlock() ||
-            !write->isBeforeInBlock(read) || !isa<BlockArgument>(write.getDpsInputs()[0]))
+            !write->isBeforeInBlock(read) || !isa<BlockArgument>(write.getDpsInputs()[0]) ||
+            writtenBetween(write.getDpsInputs()[0], write, read))
           continue;
         OpBuilder b(read);
         linalg::CopyOp::create(b, read.getLoc(), write.getDpsInputs()[0], read.getTarget());

@@ -19,6 +19,12 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
+def random_source(seed):
+    """rand(*shape): float32 standard normal values from a fixed seed."""
+    rng = np.random.default_rng(seed)
+    return lambda *shape: rng.standard_normal(shape).astype(np.float32)
+
+
 def model(name, nodes, inputs, initializers, out_shape):
     graph = helper.make_graph(
         nodes if isinstance(nodes, list) else [nodes], name,

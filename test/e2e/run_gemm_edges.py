@@ -23,11 +23,7 @@ from onnx import helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_edges  # noqa: E402
 
-rng = np.random.default_rng(7)
-
-
-def rand(*shape):
-    return rng.standard_normal(shape).astype(np.float32)
+rand = kernel_edges.random_source(7)
 
 
 def cases():

@@ -197,7 +197,8 @@ module {
 // the output (bufferization's leftover of a Concat's first input) is copied
 // straight into the output; the local buffer goes, so no scratch argument.
 // Not when the copied value is computed in the kernel (it is not an
-// argument): @k2 keeps its buffer.
+// argument): @k2 keeps its buffer; nor when the argument is written between
+// the two copies: @k3 keeps its buffer.
 // CHECK-LABEL: func.func @steed_plan(
 // CHECK:       func.func private @k(%[[X:.*]]: memref<4xf32>, %[[Y:.*]]: memref<8xf32>)
 // CHECK-NOT:     memref.alloc
@@ -206,10 +207,14 @@ module {
 // CHECK-NEXT:    return
 // CHECK:       func.func private @k2(%{{.*}}: memref<4xf32>, %{{.*}}: memref<8xf32>, %{{.*}}: memref<8xf32>, %{{.*}}: memref<4xf32>)
 // CHECK:         memref.copy
+// CHECK:       func.func private @k3(%{{.*}}: memref<4xf32>, %{{.*}}: memref<8xf32>, %{{.*}}: memref<8xf32>)
+// CHECK:         linalg.fill
+// CHECK:         memref.copy
 module {
   func.func @steed_plan(%x: memref<4xf32>, %y: memref<8xf32>, %z: memref<8xf32>) attributes {exec.plan} {
     exec.launch @k(%x, %y) : (memref<4xf32>, memref<8xf32>) -> ()
     exec.launch @k2(%x, %z) : (memref<4xf32>, memref<8xf32>) -> ()
+    exec.launch @k3(%x, %z) : (memref<4xf32>, memref<8xf32>) -> ()
     return
   }
   func.func private @k(%x: memref<4xf32>, %y: memref<8xf32>) attributes {exec.kernel} {
@@ -226,6 +231,16 @@ module {
     linalg.copy ins(%x : memref<4xf32>) outs(%u : memref<4xf32>)
     %s = memref.subview %t[0] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1]>>
     linalg.copy ins(%u : memref<4xf32>) outs(%s : memref<4xf32, strided<[1]>>)
+    %d = memref.subview %y[0] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1]>>
+    memref.copy %s, %d : memref<4xf32, strided<[1]>> to memref<4xf32, strided<[1]>>
+    return
+  }
+  func.func private @k3(%x: memref<4xf32>, %y: memref<8xf32>) attributes {exec.kernel} {
+    %zero = arith.constant 0.0 : f32
+    %t = memref.alloc() : memref<8xf32>
+    %s = memref.subview %t[0] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1]>>
+    linalg.copy ins(%x : memref<4xf32>) outs(%s : memref<4xf32, strided<[1]>>)
+    linalg.fill ins(%zero : f32) outs(%x : memref<4xf32>)
     %d = memref.subview %y[0] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1]>>
     memref.copy %s, %d : memref<4xf32, strided<[1]>> to memref<4xf32, strided<[1]>>
     return

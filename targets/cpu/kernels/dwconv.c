@@ -329,76 +329,48 @@ band_generic(const float *buf, const int64_t *tap, const float *wp, int64_t taps
   }
 }
 
-#ifdef STEEDK_X86
-__attribute__((target("avx512f"))) static inline __attribute__((always_inline)) void
-band_avx512(const float *buf, const int64_t *tap, const float *wp, int64_t taps, float init,
-            int mode, float *out, int64_t n) {
-  int64_t f = 0;
-  for (; f + 64 <= n + 15; f += 64) {
-    __m512 a0, a1, a2, a3;
-    if (mode) {
-      a0 = a1 = a2 = a3 = _mm512_set1_ps(init);
-    } else {
-      a0 = _mm512_loadu_ps(out + f);
-      a1 = _mm512_loadu_ps(out + f + 16);
-      a2 = _mm512_loadu_ps(out + f + 32);
-      a3 = _mm512_loadu_ps(out + f + 48);
-    }
-    for (int64_t t = 0; t < taps; ++t) {
-      const float *s = buf + tap[t] + f;
-      __m512 wv = _mm512_set1_ps(wp[t]);
-      a0 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(s), a0);
-      a1 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(s + 16), a1);
-      a2 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(s + 32), a2);
-      a3 = _mm512_fmadd_ps(wv, _mm512_loadu_ps(s + 48), a3);
-    }
-    _mm512_storeu_ps(out + f, a0);
-    _mm512_storeu_ps(out + f + 16, a1);
-    _mm512_storeu_ps(out + f + 32, a2);
-    _mm512_storeu_ps(out + f + 48, a3);
+/* The same per ISA: four vectors of VL floats at a time, then one. */
+#define DW_BAND(NAME, ATTR, VEC, VL, SET1, LOADU, STOREU, FMA)                 \
+  ATTR static inline __attribute__((always_inline)) void NAME(                 \
+      const float *buf, const int64_t *tap, const float *wp, int64_t taps,     \
+      float init, int mode, float *out, int64_t n) {                           \
+    int64_t f = 0;                                                             \
+    for (; f + 4 * VL <= n + VL - 1; f += 4 * VL) {                            \
+      VEC a0, a1, a2, a3;                                                      \
+      if (mode) {                                                              \
+        a0 = a1 = a2 = a3 = SET1(init);                                        \
+      } else {                                                                 \
+        a0 = LOADU(out + f);                                                   \
+        a1 = LOADU(out + f + VL);                                              \
+        a2 = LOADU(out + f + 2 * VL);                                          \
+        a3 = LOADU(out + f + 3 * VL);                                          \
+      }                                                                        \
+      for (int64_t t = 0; t < taps; ++t) {                                     \
+        const float *s = buf + tap[t] + f;                                     \
+        VEC wv = SET1(wp[t]);                                                  \
+        a0 = FMA(wv, LOADU(s), a0);                                            \
+        a1 = FMA(wv, LOADU(s + VL), a1);                                       \
+        a2 = FMA(wv, LOADU(s + 2 * VL), a2);                                   \
+        a3 = FMA(wv, LOADU(s + 3 * VL), a3);                                   \
+      }                                                                        \
+      STOREU(out + f, a0);                                                     \
+      STOREU(out + f + VL, a1);                                                \
+      STOREU(out + f + 2 * VL, a2);                                            \
+      STOREU(out + f + 3 * VL, a3);                                            \
+    }                                                                          \
+    for (; f < n; f += VL) {                                                   \
+      VEC a0 = mode ? SET1(init) : LOADU(out + f);                             \
+      for (int64_t t = 0; t < taps; ++t)                                       \
+        a0 = FMA(SET1(wp[t]), LOADU(buf + tap[t] + f), a0);                    \
+      STOREU(out + f, a0);                                                     \
+    }                                                                          \
   }
-  for (; f < n; f += 16) {
-    __m512 a0 = mode ? _mm512_set1_ps(init) : _mm512_loadu_ps(out + f);
-    for (int64_t t = 0; t < taps; ++t)
-      a0 = _mm512_fmadd_ps(_mm512_set1_ps(wp[t]), _mm512_loadu_ps(buf + tap[t] + f), a0);
-    _mm512_storeu_ps(out + f, a0);
-  }
-}
 
-__attribute__((target("avx2,fma"))) static inline __attribute__((always_inline)) void
-band_avx2(const float *buf, const int64_t *tap, const float *wp, int64_t taps, float init,
-          int mode, float *out, int64_t n) {
-  int64_t f = 0;
-  for (; f + 32 <= n + 7; f += 32) {
-    __m256 a0, a1, a2, a3;
-    if (mode) {
-      a0 = a1 = a2 = a3 = _mm256_set1_ps(init);
-    } else {
-      a0 = _mm256_loadu_ps(out + f);
-      a1 = _mm256_loadu_ps(out + f + 8);
-      a2 = _mm256_loadu_ps(out + f + 16);
-      a3 = _mm256_loadu_ps(out + f + 24);
-    }
-    for (int64_t t = 0; t < taps; ++t) {
-      const float *s = buf + tap[t] + f;
-      __m256 wv = _mm256_set1_ps(wp[t]);
-      a0 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s), a0);
-      a1 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + 8), a1);
-      a2 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + 16), a2);
-      a3 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + 24), a3);
-    }
-    _mm256_storeu_ps(out + f, a0);
-    _mm256_storeu_ps(out + f + 8, a1);
-    _mm256_storeu_ps(out + f + 16, a2);
-    _mm256_storeu_ps(out + f + 24, a3);
-  }
-  for (; f < n; f += 8) {
-    __m256 a0 = mode ? _mm256_set1_ps(init) : _mm256_loadu_ps(out + f);
-    for (int64_t t = 0; t < taps; ++t)
-      a0 = _mm256_fmadd_ps(_mm256_set1_ps(wp[t]), _mm256_loadu_ps(buf + tap[t] + f), a0);
-    _mm256_storeu_ps(out + f, a0);
-  }
-}
+#ifdef STEEDK_X86
+DW_BAND(band_avx512, __attribute__((target("avx512f"))), __m512, 16, _mm512_set1_ps,
+        _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps)
+DW_BAND(band_avx2, __attribute__((target("avx2,fma"))), __m256, 8, _mm256_set1_ps,
+        _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps)
 #endif
 
 /* The taps of one band; 3x3 and 5x5 unrolled (constant tap count). */

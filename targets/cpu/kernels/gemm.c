@@ -126,6 +126,30 @@ static void ukernel_generic(int64_t kc, const float *a, const float *b, int64_t 
 }
 
 #ifdef STEEDK_X86
+/* Stores the 16 columns [col, col + 16) of tile row i (lanes under m) at
+ * ci with the epilogue e: C or the bias, the residual, SiLU, the clamps.
+ * NaN: max/min return the second operand when one is NaN, so x stays NaN
+ * as in the loop kernels (maximumf/minimumf propagate NaN). */
+__attribute__((target("avx512f"), always_inline)) static inline void
+store16_avx512(float *ci, __m512 v, int i, int64_t col, const epilogue *e, __mmask16 m) {
+  int64_t f = e->flags;
+  if (!(f & STEEDK_C_INIT))
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, ci));
+  else if (f & STEEDK_BIAS_ROW)
+    v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[i]));
+  else if (f & STEEDK_BIAS_COL)
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->bias + col));
+  if (f & STEEDK_RESIDUAL)
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->res + i * e->rsr + col));
+  if (f & STEEDK_SILU)
+    v = steedk_silu_avx512(v);
+  if (f & STEEDK_ACT_MIN)
+    v = _mm512_max_ps(_mm512_set1_ps(e->lo), v);
+  if (f & STEEDK_ACT_MAX)
+    v = _mm512_min_ps(_mm512_set1_ps(e->hi), v);
+  _mm512_mask_storeu_ps(ci, m, v);
+}
+
 #define NV (NR / 16)
 /* MR x NV zmm accumulators (16); the C tile is prefetched while they fill. */
 __attribute__((target("avx512f"))) static void
@@ -169,34 +193,12 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c
                          _mm512_add_ps(_mm512_loadu_ps(c + i * rsc + 16 * j), acc[i][j]));
     return;
   }
-  /* The epilogue while the tile is in registers. NaN: max/min return the
-   * second operand when one is NaN, so x stays NaN as in the loop kernels
-   * (maximumf/minimumf propagate NaN). */
-  int64_t f = e->flags;
-  __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
+  /* The epilogue while the tile is in registers. */
 #pragma clang loop unroll(full)
-  for (int i = 0; i < MR; ++i) {
-    __m512 rowBias = (f & STEEDK_BIAS_ROW) ? _mm512_set1_ps(e->bias[i]) : _mm512_setzero_ps();
+  for (int i = 0; i < MR; ++i)
 #pragma clang loop unroll(full)
-    for (int j = 0; j < NV; ++j) {
-      __m512 v = acc[i][j];
-      if (!(f & STEEDK_C_INIT))
-        v = _mm512_add_ps(v, _mm512_loadu_ps(c + i * rsc + 16 * j));
-      else if (f & STEEDK_BIAS_ROW)
-        v = _mm512_add_ps(v, rowBias);
-      else if (f & STEEDK_BIAS_COL)
-        v = _mm512_add_ps(v, _mm512_loadu_ps(e->bias + 16 * j));
-      if (f & STEEDK_RESIDUAL)
-        v = _mm512_add_ps(v, _mm512_loadu_ps(e->res + i * e->rsr + 16 * j));
-      if (f & STEEDK_SILU)
-        v = steedk_silu_avx512(v);
-      if (f & STEEDK_ACT_MIN)
-        v = _mm512_max_ps(lo, v);
-      if (f & STEEDK_ACT_MAX)
-        v = _mm512_min_ps(hi, v);
-      _mm512_storeu_ps(c + i * rsc + 16 * j, v);
-    }
-  }
+    for (int j = 0; j < NV; ++j)
+      store16_avx512(c + i * rsc + 16 * j, acc[i][j], i, 16 * j, e, (__mmask16)0xffff);
 }
 
 /* The last, narrow NR panel of a row of tiles (all MR rows valid, nr < NR
@@ -242,9 +244,9 @@ edge_avx512(const int NZ, const int NT, int64_t kc, const float *a, const float 
           tacc[t] = _mm256_fmadd_ps(av, _mm256_set1_ps(b[16 * NZ + t]), tacc[t]);
     }
   }
-  int64_t f = e ? e->flags : 0;
   if (NZ) {
-    __m512 lo = _mm512_set1_ps(e ? e->lo : 0), hi = _mm512_set1_ps(e ? e->hi : 0);
+    /* Without an epilogue: C += the tile. */
+    const epilogue add = {0, 0, 0, 0, 0.0f, 0.0f};
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; ++i)
 #pragma clang loop unroll(full)
@@ -252,23 +254,7 @@ edge_avx512(const int NZ, const int NT, int64_t kc, const float *a, const float 
         if (z >= NZ)
           break;
         __mmask16 m = z == NZ - 1 ? mask : (__mmask16)0xffff;
-        __m512 v = acc[i][z];
-        float *ci = c + i * rsc + 16 * z;
-        if (!(f & STEEDK_C_INIT))
-          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, ci));
-        else if (f & STEEDK_BIAS_ROW)
-          v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[i]));
-        else if (f & STEEDK_BIAS_COL)
-          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->bias + 16 * z));
-        if (f & STEEDK_RESIDUAL)
-          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->res + i * e->rsr + 16 * z));
-        if (f & STEEDK_SILU)
-          v = steedk_silu_avx512(v);
-        if (f & STEEDK_ACT_MIN)
-          v = _mm512_max_ps(lo, v);
-        if (f & STEEDK_ACT_MAX)
-          v = _mm512_min_ps(hi, v);
-        _mm512_mask_storeu_ps(ci, m, v);
+        store16_avx512(c + i * rsc + 16 * z, acc[i][z], i, 16 * z, e ? e : &add, m);
       }
   }
 #pragma clang loop unroll(full)
