@@ -131,10 +131,20 @@ std::optional<std::vector<float>> constantValues(Value v, memref::GlobalOp *glob
   return values;
 }
 
+/// The library's K slice (= KC in kernels/gemm.c): K runs in
+/// ceil(K / kKC) equal slices of kSliceStep(K) (the last one shorter).
+constexpr int64_t kKC = 256;
+static int64_t kSliceStep(int64_t k) {
+  int64_t slices = (k + kKC - 1) / kKC;
+  return (k + slices - 1) / slices;
+}
+
 /// Packs rows x cols matrix M(i, j) = src[i*rs + j*cs] into panels of `panel`
-/// rows: out[p][cols][panel] (transpose = false: row panels, as A) or of
-/// `panel` columns: out[p][rows][panel] (transpose = true: column panels,
-/// as B), zero padded.
+/// rows (transpose = false: A, the columns being K) or of `panel` columns
+/// (transpose = true: B, the rows being K), zero padded. B is
+/// out[p][rows][panel]. A is cut along K into the library's slices, each
+/// holding its panels one after the other: out[slice][p][kc][panel], so a
+/// K slice of consecutive row panels is one contiguous stream.
 std::vector<float> packPanels(const float *src, int64_t rows, int64_t cols, int64_t rs,
                               int64_t cs, int64_t panel, bool columnPanels) {
   // Column panels of M are row panels of M^T.
@@ -144,10 +154,15 @@ std::vector<float> packPanels(const float *src, int64_t rows, int64_t cols, int6
   }
   int64_t numPanels = (rows + panel - 1) / panel;
   std::vector<float> out(numPanels * cols * panel, 0.0f);
-  for (int64_t p = 0; p < numPanels; ++p)
-    for (int64_t j = 0; j < cols; ++j)
-      for (int64_t i = 0; i < panel && p * panel + i < rows; ++i)
-        out[(p * cols + j) * panel + i] = src[(p * panel + i) * rs + j * cs];
+  int64_t step = columnPanels ? cols : kSliceStep(cols);
+  for (int64_t j0 = 0; j0 < cols; j0 += step) {
+    int64_t kc = std::min(step, cols - j0);
+    float *slice = out.data() + j0 * numPanels * panel;
+    for (int64_t p = 0; p < numPanels; ++p)
+      for (int64_t j = 0; j < kc; ++j)
+        for (int64_t i = 0; i < panel && p * panel + i < rows; ++i)
+          slice[(p * kc + j) * panel + i] = src[(p * panel + i) * rs + (j0 + j) * cs];
+  }
   return out;
 }
 

@@ -10,12 +10,13 @@
  * the last argument).
  *
  * Blocking (Goto/BLIS): C[M,N] += A[M,K] * B[K,N] is computed in KC-deep
- * slices; A is packed into MR-row panels ([K][MR] per panel), B into
- * NR-column panels ([K][NR] per panel), and an MR x NR register-blocked
+ * slices; A is packed into MR-row panels ([KC][MR] per panel), B into
+ * NR-column panels ([KC][NR] per panel), and an MR x NR register-blocked
  * micro-kernel (8 x 32 floats: 16 zmm accumulators with AVX-512) runs over
  * them. A constant operand is packed once at compile time into the same
- * panel layout over the whole K ("prepacked", flags below), so only the
- * activation side is packed at run time. A convolution is an implicit GEMM:
+ * panels ("prepacked", flags below; A slice by slice, so that a slice's
+ * panels are one stream), so only the activation side is packed at run
+ * time. A convolution is an implicit GEMM:
  * A is the filter [F][C*KH*KW], B the im2col view of the input, packed
  * panel by panel straight from the input without a full im2col buffer.
  *===----------------------------------------------------------------------===*/
@@ -44,12 +45,17 @@
 /* Rows of A from which a unit-stride B is read in place, not packed (the
  * strided first touch of each panel is amortized over them). */
 #define DIRECT_B_ROWS (4 * MR)
+/* How far ahead (floats: 64 k steps) the micro-kernel prefetches A. */
+#ifndef A_PREFETCH
+#define A_PREFETCH (64 * MR)
+#endif
 
 
 /* flags of steedk_sgemm / steedk_sconv2d */
 enum {
   STEEDK_ISA_MASK = 3,      /* 0 generic C, 1 AVX2+FMA, 2 AVX-512F */
-  STEEDK_A_PACKED = 4,      /* A is [ceil(M/MR)][K][MR], zero padded */
+  STEEDK_A_PACKED = 4,      /* A is [K slices][ceil(M/MR)][kc][MR], zero
+                               padded: K cut as gemm() does (kStep) */
   STEEDK_B_PACKED = 8,      /* B is [ceil(N/NR)][K][NR], zero padded */
   /* Epilogue folded into the C update (Microkernels.cpp removes the ops
    * that did it): */
@@ -172,6 +178,10 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c
       acc[i][j] = _mm512_setzero_ps();
   }
   for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
+    /* A prepacked at compile time comes from DRAM on every run (a
+     * model's weights do not stay in cache); its panels follow each other
+     * in memory, so one stream A_PREFETCH floats ahead covers them. */
+    _mm_prefetch((const char *)(a + A_PREFETCH), _MM_HINT_T0);
     __m512 bv[NV];
 #pragma clang loop unroll(full)
     for (int j = 0; j < NV; ++j)
@@ -649,7 +659,6 @@ typedef struct {
 static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
                  int64_t rsa, int64_t csa, const b_source *B, float *C, int64_t rsc,
                  int64_t i0, int64_t i1, int64_t j0, int64_t j1, const epilogue *ep) {
-  (void)M;
   (void)N;
   if (i1 <= i0 || j1 <= j0 || K <= 0)
     return;
@@ -695,8 +704,9 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
         const float *ap;
         int64_t aPanel;
         if (aPacked) {
-          ap = A + (ic / MR) * K * MR + pc * MR;
-          aPanel = K * MR;
+          /* Slice pc holds the ceil(M/MR) panels of kc rows in turn. */
+          ap = A + pc * ((M + MR - 1) / MR) * MR + (ic / MR) * kc * MR;
+          aPanel = kc * MR;
         } else {
           pack_a(A, rsa, csa, ic, mc, pc, kc, abuf);
           ap = abuf;
