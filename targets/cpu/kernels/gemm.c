@@ -46,6 +46,11 @@
  * strided first touch of each panel is amortized over them). */
 #define DIRECT_B_ROWS (4 * MR)
 /* How far ahead (floats: 64 k steps) the micro-kernel prefetches A. */
+/* Packing a B column costs about as much as this many rows of A times it
+ * (run_job's split). */
+#ifndef PACK_ROWS
+#define PACK_ROWS 2
+#endif
 #ifndef A_PREFETCH
 #define A_PREFETCH (64 * MR)
 #endif
@@ -764,6 +769,12 @@ typedef struct {
   float lo, hi;
 } job;
 
+/* A 1x1 convolution without stride or padding: B is the input itself. */
+static int pointwise(const job *j) {
+  return j->kh == 1 && j->kw == 1 && j->sh == 1 && j->sw == 1 && j->h == j->oh &&
+         j->w == j->ow && j->pt == 0 && j->pl == 0;
+}
+
 static void run_task(const job *j, int64_t t) {
   int64_t cc = t % j->colChunks;
   t /= j->colChunks;
@@ -784,8 +795,7 @@ static void run_task(const job *j, int64_t t) {
   im2col_view v = {j->B + (n * j->c + g * cg) * j->h * j->w,
                    j->h, j->w, j->kh, j->kw, j->ow, j->sh, j->sw, j->dh, j->dw, j->pt, j->pl};
   b_source src = {0, 0, 0, &v};
-  if (j->kh == 1 && j->kw == 1 && j->sh == 1 && j->sw == 1 && j->h == j->oh &&
-      j->w == j->ow && j->pt == 0 && j->pl == 0) {
+  if (pointwise(j)) {
     /* 1x1: B is X itself, [C/G][H*W]. */
     src.p = v.x;
     src.rs = j->h * j->w;
@@ -816,12 +826,18 @@ static void run_job(job *j, intptr_t kcp) {
    * threads share evenly, takes whole problems (each B block packed once).
    * Otherwise each problem is cut into `threads` pieces along its columns
    * (contiguous NR panels: no B block packed twice) or its rows (MR
-   * multiples), whichever leaves the largest piece smaller. */
+   * multiples), whichever leaves the largest piece smaller. A piece of
+   * rows packs the whole of a B that is packed at run time (an im2col
+   * view, a strided matrix, rows too few to read it in place): that costs
+   * about PACK_ROWS rows of micro-kernel work per column. */
   j->rowChunks = j->colChunks = 1;
   if (threads > 1 && j->problems % threads != 0 && j->problems < 4 * threads) {
     int64_t panels = (j->N + NR - 1) / NR, rows = (j->M + MR - 1) / MR;
-    int64_t byCols = (panels + threads - 1) / threads * NR * j->M;
-    int64_t byRows = (rows + threads - 1) / threads * MR * j->N;
+    int inPlace = (j->flags & STEEDK_B_PACKED) ||
+                  ((j->conv ? pointwise(j) : j->csb == 1) && j->M >= DIRECT_B_ROWS);
+    int64_t pack = inPlace ? 0 : PACK_ROWS;
+    int64_t byCols = (panels + threads - 1) / threads * NR * (j->M + pack);
+    int64_t byRows = ((rows + threads - 1) / threads * MR + pack) * j->N;
     if (byCols <= byRows)
       j->colChunks = threads;
     else
