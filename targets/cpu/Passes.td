@@ -158,6 +158,13 @@ def CPUReductionLoops : Pass<"steed-cpu-reduction-loops"> {
       memref.store %sum, %s[%i] : memref<8xf32>
     }
     ```
+    Several reduction loops of static sizes that every input using them
+    reads as its trailing, contiguous dimensions, in order
+    (GlobalAveragePool's H and W, a window map `d2 + d4` over a 1x1 output
+    counting as `d4`), become one loop over their product on
+    `memref.collapse_shape` views: LLVM vectorizes one long contiguous loop,
+    while two short nested ones get the inner one unrolled and the outer
+    one vectorized with gathers.
     Generics with a reduction before a parallel loop, outputs indexed by a
     reduction dimension, or bodies with side effects keep
     convert-linalg-to-loops.

@@ -11,7 +11,9 @@
 // scf.for iter_args, one store after. The combining op (addf, mulf, max/min)
 // gets the `reassoc` fast-math flag, which lets LLVM's loop vectorizer
 // reorder the sum (several partial sums in a vector register); the result
-// differs from the sequential order by rounding only.
+// differs from the sequential order by rounding only. Reduction loops over
+// an input's trailing contiguous dimensions (GlobalAveragePool's H x W) run
+// as one flat loop over collapsed views (see flattenable).
 //===----------------------------------------------------------------------===//
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -65,6 +67,71 @@ bool applicable(linalg::LinalgOp op) {
   for (Operation &inner : op.getBlock()->without_terminator())
     if (inner.getNumRegions() != 0 || !isMemoryEffectFree(&inner))
       return false;
+  return true;
+}
+
+/// Whether the reduction loops [p, n) can run as one loop over their
+/// product: static sizes (theirs), the body does not read their indices, and every
+/// memref input either does not use them or ends with exactly them, in
+/// order, over trailing dimensions that are contiguous in memory (a
+/// GlobalAveragePool's H and W). Then LLVM's vectorizer sees one long
+/// contiguous loop; with two short nested ones (7..112 iterations) it
+/// unrolls the inner one and vectorizes the outer one with gathers.
+/// Dimensions [0, keep) kept, [keep, rank) collapsed into one.
+SmallVector<ReassociationIndices> flatGroups(int64_t rank, int64_t keep) {
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i < keep; ++i)
+    groups.push_back({i});
+  groups.emplace_back(llvm::to_vector(llvm::seq<int64_t>(keep, rank)));
+  return groups;
+}
+
+/// `in`'s indexing map with the loops of size 1 (whose index is 0) replaced
+/// by 0: a pooling window's (d2 + d4) over a 1x1 output is d4.
+AffineMap unitFreeMap(linalg::LinalgOp op, OpOperand *in) {
+  AffineMap map = op.getMatchingIndexingMap(in);
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  SmallVector<AffineExpr> dims;
+  for (auto [d, size] : llvm::enumerate(sizes))
+    dims.push_back(size == 1 ? getAffineConstantExpr(0, op.getContext())
+                             : getAffineDimExpr(d, op.getContext()));
+  return simplifyAffineMap(map.replaceDimsAndSymbols(dims, {}, map.getNumDims(), 0));
+}
+
+bool flattenable(linalg::LinalgOp op, int64_t p) {
+  int64_t n = op.getNumLoops();
+  if (n - p < 2)
+    return false;
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  for (int64_t d = p; d < n; ++d)
+    if (ShapedType::isDynamic(sizes[d]))
+      return false;
+  if (!op.getBlock()->getOps<linalg::IndexOp>().empty())
+    return false;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    auto type = dyn_cast<MemRefType>(in->get().getType());
+    if (!type)
+      continue;
+    AffineMap map = unitFreeMap(op, in);
+    int64_t rank = map.getNumResults(), uses = 0;
+    for (int64_t d = p; d < n; ++d)
+      uses += map.isFunctionOfDim(d);
+    if (uses == 0)
+      continue;
+    if (rank < n - p || rank != type.getRank() ||
+        !memref::CollapseShapeOp::isGuaranteedCollapsible(type,
+                                                          flatGroups(rank, rank - (n - p))))
+      return false;
+    for (int64_t i = 0; i < rank; ++i) {
+      AffineExpr e = map.getResult(i);
+      bool trailing = i >= rank - (n - p);
+      auto dim = dyn_cast<AffineDimExpr>(e);
+      if (trailing ? !dim || dim.getPosition() != p + (i - (rank - (n - p)))
+                   : llvm::any_of(llvm::seq<int64_t>(p, n),
+                                  [&](int64_t d) { return e.isFunctionOfDim(d); }))
+        return false;
+    }
+  }
   return true;
 }
 
@@ -123,6 +190,38 @@ void lower(linalg::LinalgOp op) {
     psteps.push_back(steps[d]);
   }
   Block *body = op.getBlock();
+  // Flattened reduction loops: one loop over the product of their sizes,
+  // the inputs that use them collapsed to end in one dimension (indexed
+  // by the outer expressions, then the flat induction variable).
+  int64_t n = op.getNumLoops();
+  bool flat = flattenable(op, p);
+  llvm::DenseMap<OpOperand *, std::pair<Value, AffineMap>> flatInputs;
+  if (flat) {
+    int64_t total = 1;
+    SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+    for (int64_t size : ArrayRef<int64_t>(sizes).drop_front(p))
+      total *= size;
+    lbs.resize(p + 1);
+    ubs.resize(p + 1);
+    steps.resize(p + 1);
+    lbs[p] = arith::ConstantIndexOp::create(b, loc, 0);
+    ubs[p] = arith::ConstantIndexOp::create(b, loc, total);
+    steps[p] = arith::ConstantIndexOp::create(b, loc, 1);
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      if (!isa<MemRefType>(in->get().getType()))
+        continue;
+      AffineMap map = unitFreeMap(op, in);
+      if (llvm::none_of(llvm::seq<int64_t>(p, n),
+                        [&](int64_t d) { return map.isFunctionOfDim(d); }))
+        continue;
+      int64_t rank = map.getNumResults(), keep = rank - (n - p);
+      Value collapsed =
+          memref::CollapseShapeOp::create(b, loc, in->get(), flatGroups(rank, keep));
+      SmallVector<AffineExpr> results(map.getResults().take_front(keep));
+      results.push_back(b.getAffineDimExpr(p));
+      flatInputs[in] = {collapsed, AffineMap::get(p + 1, 0, results, b.getContext())};
+    }
+  }
   auto buildBody = [&](OpBuilder &b, Location loc, ValueRange permuted) {
     SmallVector<Value> outer(p);
     for (auto [k, d] : llvm::enumerate(order))
@@ -139,11 +238,23 @@ void lower(linalg::LinalgOp op) {
         [&](OpBuilder &b, Location loc, ValueRange inner, ValueRange accs) {
           SmallVector<Value> ivs(outer.begin(), outer.end());
           ivs.append(inner.begin(), inner.end());
+          // Flat: ivs[p] is the flat index, for the collapsed inputs' maps
+          // (p + 1 dims); the other maps take n indices, the reduction ones
+          // unused (zeros).
+          SmallVector<Value> flatIvs(ivs);
+          if (flat)
+            ivs.resize(n, arith::ConstantIndexOp::create(b, loc, 0));
           IRMapping map;
           for (OpOperand *in : op.getDpsInputOperands()) {
             BlockArgument arg = op.getMatchingBlockArgument(in);
             if (!isa<MemRefType>(in->get().getType())) {
               map.map(arg, in->get());
+              continue;
+            }
+            if (auto it = flatInputs.find(in); it != flatInputs.end()) {
+              map.map(arg, memref::LoadOp::create(
+                               b, loc, it->second.first,
+                               indices(b, loc, it->second.second, flatIvs)));
               continue;
             }
             map.map(arg, memref::LoadOp::create(

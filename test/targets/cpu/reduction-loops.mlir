@@ -51,6 +51,75 @@ func.func @max_all(%x: memref<4x6xf32>, %b: memref<4x1xf32>, %k: f32, %m: memref
   return
 }
 
+// GlobalAveragePool: the window map (d2 + d4, d3 + d5) over a 1x1 output
+// and a strided (channel-range) view whose H and W are contiguous: the two
+// reduction loops become one over H*W on collapsed views (LLVM vectorizes a
+// long contiguous loop; two short nested ones it vectorizes with gathers).
+// CHECK-LABEL: func.func @gap_flat
+// CHECK-DAG:   %[[X:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : memref<1x?x56x56xf32, strided<[200704, 3136, 56, 1], offset: ?>> into memref<1x?x3136xf32, strided<[200704, 3136, 1], offset: ?>>
+// CHECK-DAG:   %[[W:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0, 1]] : memref<56x56xf32> into memref<3136xf32>
+// CHECK-DAG:   %[[N:.*]] = arith.constant 3136 : index
+// CHECK:       scf.for
+// CHECK:         scf.for %[[R:.*]] = %{{.*}} to %[[N]] step %{{.*}} iter_args
+// CHECK:           memref.load %[[X]][%{{.*}}, %{{.*}}, %[[R]]]
+// CHECK-NOT:   scf.for
+func.func @gap_flat(%x: memref<1x?x56x56xf32, strided<[200704, 3136, 56, 1], offset: ?>>,
+                    %w: memref<56x56xf32>, %s: memref<1x?x1x1xf32, strided<[64, 1, 1, 1], offset: ?>>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x?x56x56xf32, strided<[200704, 3136, 56, 1], offset: ?>>, memref<56x56xf32>)
+      outs(%s : memref<1x?x1x1xf32, strided<[64, 1, 1, 1], offset: ?>>) {
+  ^bb0(%in: f32, %in_w: f32, %out: f32):
+    %a = arith.addf %out, %in : f32
+    linalg.yield %a : f32
+  }
+  return
+}
+
+// Flattened, with an input indexed by an expression of a parallel loop
+// only: it keeps its own map (affine.apply of the outer index).
+// CHECK-LABEL: func.func @flat_parallel_expr
+// CHECK:       %[[X:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : memref<4x8x6xf32> into memref<4x48xf32>
+// CHECK:       scf.for %[[I:.*]] =
+// CHECK:         %[[R:.*]] = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK-DAG:       memref.load %[[X]][%[[I]], %[[K]]]
+// CHECK-DAG:       %[[J:.*]] = affine.apply #{{.*}}(%[[I]], %{{.*}}, %{{.*}})
+// CHECK-DAG:       memref.load %{{.*}}[%[[J]]] : memref<8xf32>
+// CHECK:           arith.addf
+func.func @flat_parallel_expr(%x: memref<4x8x6xf32>, %b: memref<8xf32>, %s: memref<4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>,
+                                   affine_map<(d0, d1, d2) -> (d0 * 2)>,
+                                   affine_map<(d0, d1, d2) -> (d0)>],
+                  iterator_types = ["parallel", "reduction", "reduction"]}
+      ins(%x, %b : memref<4x8x6xf32>, memref<8xf32>) outs(%s : memref<4xf32>) {
+  ^bb0(%in: f32, %in_b: f32, %out: f32):
+    %m = arith.mulf %in, %in_b : f32
+    %a = arith.addf %out, %m : f32
+    linalg.yield %a : f32
+  }
+  return
+}
+
+// Not flattened: the reduction dimensions are the input's last two in the
+// other order (a transposed read), so the loops stay nested.
+// CHECK-LABEL: func.func @no_flat_transposed
+// CHECK-NOT:   memref.collapse_shape
+// CHECK:       scf.for
+// CHECK:         scf.for {{.*}} iter_args
+// CHECK:           scf.for {{.*}} iter_args
+func.func @no_flat_transposed(%x: memref<4x8x6xf32>, %s: memref<4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2, d1)>, affine_map<(d0, d1, d2) -> (d0)>],
+                  iterator_types = ["parallel", "reduction", "reduction"]}
+      ins(%x : memref<4x8x6xf32>) outs(%s : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %a = arith.addf %out, %in : f32
+    linalg.yield %a : f32
+  }
+  return
+}
+
 // linalg.index becomes the loop's induction variable.
 // CHECK-LABEL: func.func @argmax_like
 // CHECK:       scf.for %[[I:.*]] =
