@@ -130,7 +130,13 @@ static int run(const shape *s, int isa, int mode, int threads) {
 int main(void) {
   /* n c h w kh kw sh sw dh dw pt pl pb pr */
   static const shape shapes[] = {
-      {1, 3, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},         /* ow < 16 */
+      {1, 3, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},         /* ow < 16: flat plane */
+      {1, 5, 7, 7, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},         /* flat, 5x5, 4 vectors */
+      {1, 3, 7, 7, 5, 5, 1, 1, 1, 1, 1, 3, 3, 1},         /* flat, asymmetric pads */
+      {1, 4, 5, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},         /* flat, 2 vectors */
+      {1, 2, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},         /* flat, 64 outputs */
+      {1, 3, 3, 5, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},         /* flat, padding > half */
+      {1, 2, 10, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},        /* 90 outputs: not flat */
       {2, 5, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},       /* stride 2 */
       {1, 4, 17, 33, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},       /* 5x5 */
       {1, 3, 20, 19, 5, 5, 2, 2, 1, 1, 1, 2, 2, 1},       /* 5x5 s2, asymmetric */

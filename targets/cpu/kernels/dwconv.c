@@ -650,10 +650,19 @@ static const float *plane_weights(const dw_job *j, int64_t ch) {
 #ifdef STEEDK_X86
 #define DWD_MAX_POS 64 /* output rows up to 1024 columns */
 
+#define DWD_FLAT_NV 4 /* flat planes: up to 64 outputs */
+
 typedef struct {
   int npos;
   __mmask16 store[DWD_MAX_POS];
   __mmask16 load[DWD_MAX_POS][5][2]; /* [position][kx][half (stride 2)] */
+  /* Flat planes (stride 1, output the input's size, at most 64 outputs: a
+   * 7x7 plane): flatNV vectors over the whole plane, tap t reading the
+   * input shifted by flatShift[t] under flatLoad[v][t]; 0 when not flat. */
+  int flatNV;
+  __mmask16 flatStore[DWD_FLAT_NV];
+  __mmask16 flatLoad[DWD_FLAT_NV][25];
+  int32_t flatShift[25];
 } dwd_masks;
 
 static int direct_ok(const dw_job *j) {
@@ -671,6 +680,31 @@ static __mmask16 range_mask(int64_t start, int64_t n) {
 }
 
 static void dwd_init(const dw_job *j, dwd_masks *mk) {
+  /* Output element o = oy * w + ox of a flat plane reads input element
+   * o + (ky - pt) * w + (kx - pl) for tap (ky, kx) when that lies inside
+   * the input row and column. Narrow rows (7 wide) would fill 7 of 16
+   * lanes of a vector; a flat plane fills 49 of 64. */
+  mk->flatNV = 0;
+  if (j->sh == 1 && j->sw == 1 && j->oh == j->h && j->ow == j->w && j->ow < 16 &&
+      j->oh * j->ow <= 16 * DWD_FLAT_NV) {
+    int64_t n = j->oh * j->ow;
+    mk->flatNV = (int)((n + 15) / 16);
+    for (int v = 0; v < mk->flatNV; ++v) {
+      mk->flatStore[v] = range_mask(16 * v, n);
+      for (int64_t ky = 0; ky < j->kh; ++ky)
+        for (int64_t kx = 0; kx < j->kw; ++kx) {
+          int64_t t = ky * j->kw + kx;
+          __mmask16 m = 0;
+          for (int l = 0; l < 16; ++l) {
+            int64_t o = 16 * v + l, iy = o / j->w + ky - j->pt, ix = o % j->w + kx - j->pl;
+            if (o < n && iy >= 0 && iy < j->h && ix >= 0 && ix < j->w)
+              m |= (__mmask16)(1u << l);
+          }
+          mk->flatLoad[v][t] = m;
+          mk->flatShift[t] = (int32_t)((ky - j->pt) * j->w + (kx - j->pl));
+        }
+    }
+  }
   mk->npos = (int)((j->ow + 15) / 16);
   for (int p = 0; p < mk->npos; ++p) {
     mk->store[p] = range_mask(16 * p, j->ow);
@@ -837,9 +871,48 @@ dwd_row_group(const dw_job *j, const dwd_masks *mk, const float *xp, float *yp, 
                    S, MAX);
 }
 
+/* A flat plane (dwd_masks): NV independent accumulators over all of it,
+ * one masked load and FMA per vector and tap. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwd_plane_flat(const dwd_masks *mk, const float *xp, const float *wp, float *yp, __m512 init,
+               int mode, int silu, __m512 lo, __m512 hi, const int NV, const int K,
+               const int MAX) {
+  const __m512 fill = _mm512_set1_ps(MAX ? -__builtin_inff() : 0.0f);
+  __m512 acc[DWD_FLAT_NV];
+  __mmask16 nan[DWD_FLAT_NV] = {0, 0, 0, 0};
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; ++v)
+    acc[v] = mode ? init : _mm512_maskz_loadu_ps(mk->flatStore[v], yp + 16 * v);
+#pragma clang loop unroll(full)
+  for (int t = 0; t < K * K; ++t) {
+    __m512 w = MAX ? init : _mm512_set1_ps(wp[t]);
+    const float *src = xp + mk->flatShift[t];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; ++v)
+      acc[v] = dwd_step(acc[v], w, _mm512_mask_loadu_ps(fill, mk->flatLoad[v][t], src + 16 * v),
+                        &nan[v], MAX);
+  }
+#pragma clang loop unroll(full)
+  for (int v = 0; v < NV; ++v)
+    _mm512_mask_storeu_ps(yp + 16 * v, mk->flatStore[v],
+                          dwd_final(acc[v], nan[v], silu, lo, hi, MAX));
+}
+
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp, float *yp,
           float init, int mode, const int K, const int S, const int MAX) {
+  if (S == 1 && mk->flatNV) {
+    __m512 lo = _mm512_set1_ps(j->lo), hi = _mm512_set1_ps(j->hi), iv = _mm512_set1_ps(init);
+    int silu = (j->flags & DW_SILU) != 0;
+    switch (mk->flatNV) {
+#define DWD_FLAT_CASE(NV)                                                                     \
+  case NV:                                                                                    \
+    dwd_plane_flat(mk, xp, wp, yp, iv, mode, silu, lo, hi, NV, K, MAX);                      \
+    return;
+      DWD_FLAT_CASE(1) DWD_FLAT_CASE(2) DWD_FLAT_CASE(3) DWD_FLAT_CASE(4)
+#undef DWD_FLAT_CASE
+    }
+  }
   __m512 wv[25];
   for (int t = 0; t < K * K; ++t)
     wv[t] = MAX ? _mm512_setzero_ps() : _mm512_set1_ps(wp[t]);
