@@ -520,34 +520,46 @@ static inline const im2col_plan *tap_plan(const im2col_view *v, const im2col_pla
 }
 
 #ifdef STEEDK_X86
-/* The pieces of one K row: a masked load (SW = 1), two and a permute
- * keeping the even columns (SW = 2) or a gather (SW = 0: any stride), and
- * a masked store each. */
+/* One piece of a K row: a masked load (SW = 1), two and a permute keeping
+ * the even columns (SW = 2) or a gather (SW = 0: any stride), and a masked
+ * store. */
 __attribute__((target("avx512f"), always_inline)) static inline void
-im2col_row_avx512(const im2col_plan *q, const float *base, float *restrict dst,
-                  __m512i step, const int SW) {
+im2col_piece_avx512(const im2col_piece *p, const float *base, float *restrict dst,
+                    __m512i step, const int SW) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
                                          28, 30);
-  int n = q->n;
-  for (int i = 0; i < n; ++i) {
-    const im2col_piece *p = &q->p[i];
-    /* Masked-off lanes are not read, so the address may lie outside X. */
-    const float *s = (const float *)((intptr_t)base + (intptr_t)p->src * 4);
-    __m512 x;
-    if (SW == 1)
-      x = _mm512_maskz_loadu_ps(p->load, s);
-    else if (SW == 2)
-      x = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps((__mmask16)p->load2, s), even,
-                                 _mm512_maskz_loadu_ps((__mmask16)(p->load2 >> 16), s + 16));
-    else
-      x = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), p->load, step, s, 4);
-    _mm512_mask_storeu_ps(dst + p->dst, p->store, x);
+  /* Masked-off lanes are not read, so the address may lie outside X. */
+  const float *s = (const float *)((intptr_t)base + (intptr_t)p->src * 4);
+  __m512 x;
+  if (SW == 1)
+    x = _mm512_maskz_loadu_ps(p->load, s);
+  else if (SW == 2)
+    x = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps((__mmask16)p->load2, s), even,
+                               _mm512_maskz_loadu_ps((__mmask16)(p->load2 >> 16), s + 16));
+  else
+    x = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), p->load, step, s, 4);
+  _mm512_mask_storeu_ps(dst + p->dst, p->store, x);
+}
+
+/* The pieces of one K row. NP > 0: exactly NP (the plans padded to it),
+ * unrolled, so that the piece count is no branch to mispredict from one K
+ * row to the next (2 or 3 pieces, tap after tap). */
+__attribute__((target("avx512f"), always_inline)) static inline void
+im2col_row_avx512(const im2col_plan *q, const float *base, float *restrict dst,
+                  __m512i step, const int SW, const int NP) {
+  if (NP) {
+#pragma clang loop unroll(full)
+    for (int i = 0; i < NP; ++i)
+      im2col_piece_avx512(&q->p[i], base, dst, step, SW);
+    return;
   }
+  for (int i = 0; i < q->n; ++i)
+    im2col_piece_avx512(&q->p[i], base, dst, step, SW);
 }
 
 __attribute__((target("avx512f"), always_inline)) static inline void
 im2col_rows_sw(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64_t kc,
-               int64_t n0, int64_t cols, float *dst, const int SW) {
+               int64_t n0, int64_t cols, float *dst, const int SW, const int NP) {
   im2col_plan scratch;
   int64_t khw = v->kh * v->kw, plane = v->h * v->w;
   int64_t c = k0 / khw, t = k0 % khw;
@@ -561,7 +573,8 @@ im2col_rows_sw(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64
       _mm512_storeu_ps(dst, _mm512_setzero_ps());
       _mm512_storeu_ps(dst + 16, _mm512_setzero_ps());
     }
-    im2col_row_avx512(tap_plan(v, plans, t, n0, cols, &scratch), x + c * plane, dst, step, SW);
+    im2col_row_avx512(tap_plan(v, plans, t, n0, cols, &scratch), x + c * plane, dst, step, SW,
+                      NP);
     if (++t == khw) {
       t = 0;
       ++c;
@@ -569,15 +582,32 @@ im2col_rows_sw(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64
   }
 }
 
+/* np: the pieces of every plan (padded), or 0 (they vary). */
 __attribute__((target("avx512f"))) static void
-im2col_rows_avx512(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64_t kc,
-                   int64_t n0, int64_t cols, float *dst) {
+im2col_rows_avx512(const im2col_view *v, const im2col_plan *plans, int np, int64_t k0,
+                   int64_t kc, int64_t n0, int64_t cols, float *dst) {
+#define IM2COL_NP(SW)                                                                         \
+  switch (np) {                                                                               \
+  case 2:                                                                                     \
+    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, SW, 2);                                    \
+    return;                                                                                   \
+  case 3:                                                                                     \
+    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, SW, 3);                                    \
+    return;                                                                                   \
+  case 4:                                                                                     \
+    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, SW, 4);                                    \
+    return;                                                                                   \
+  default:                                                                                    \
+    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, SW, 0);                                    \
+    return;                                                                                   \
+  }
   if (v->sw == 1)
-    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, 1);
+    IM2COL_NP(1)
   else if (v->sw == 2)
-    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, 2);
+    IM2COL_NP(2)
   else
-    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, 0);
+    im2col_rows_sw(v, plans, k0, kc, n0, cols, dst, 0, 0);
+#undef IM2COL_NP
 }
 #endif
 
@@ -615,13 +645,22 @@ static void pack_b_im2col(int64_t flags, const im2col_view *v, int64_t k0, int64
     int64_t cols = nc - jp < NR ? nc - jp : NR;
     /* The taps this slice of K reaches (all of them past one channel). */
     int64_t t0 = kc >= khw ? 0 : k0 % khw, tn = kc >= khw ? khw : kc;
+    int np = 0;
     for (int64_t i = 0; plans && i < tn; ++i) {
       int64_t t = (t0 + i) % khw;
       plan_tap(v, t / v->kw, t % v->kw, j0 + jp, cols, &plans[t]);
+      np = plans[t].n > np ? plans[t].n : np;
     }
 #ifdef STEEDK_X86
     if ((flags & STEEDK_ISA_MASK) == 2) {
-      im2col_rows_avx512(v, plans, k0, kc, j0 + jp, cols, dst);
+      /* Pad the plans to the same number of pieces with empty ones (no
+       * lanes loaded or stored). */
+      for (int64_t i = 0; plans && i < tn; ++i) {
+        im2col_plan *q = &plans[(t0 + i) % khw];
+        for (; q->n < np; ++q->n)
+          memset(&q->p[q->n], 0, sizeof q->p[0]);
+      }
+      im2col_rows_avx512(v, plans, plans ? np : 0, k0, kc, j0 + jp, cols, dst);
       continue;
     }
 #endif
