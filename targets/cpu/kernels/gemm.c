@@ -49,7 +49,7 @@
 /* Packing a B column costs about as much as this many rows of A times it
  * (run_job's split). */
 #ifndef PACK_ROWS
-#define PACK_ROWS 2
+#define PACK_ROWS 4
 #endif
 #ifndef A_PREFETCH
 #define A_PREFETCH (64 * MR)
@@ -872,11 +872,15 @@ static void run_job(job *j, intptr_t kcp) {
   j->rowChunks = j->colChunks = 1;
   if (threads > 1 && j->problems % threads != 0 && j->problems < 4 * threads) {
     int64_t panels = (j->N + NR - 1) / NR, rows = (j->M + MR - 1) / MR;
-    int inPlace = (j->flags & STEEDK_B_PACKED) ||
-                  ((j->conv ? pointwise(j) : j->csb == 1) && j->M >= DIRECT_B_ROWS);
-    int64_t pack = inPlace ? 0 : PACK_ROWS;
-    int64_t byCols = (panels + threads - 1) / threads * NR * (j->M + pack);
-    int64_t byRows = ((rows + threads - 1) / threads * MR + pack) * j->N;
+    int64_t pieceRows = (rows + threads - 1) / threads * MR;
+    /* Whether a piece of m rows reads B in place (gemm's `direct`). */
+    int unitB = (j->flags & STEEDK_B_PACKED) || (j->conv ? pointwise(j) : j->csb == 1);
+    int64_t packCols = unitB && j->M >= DIRECT_B_ROWS ? 0 : PACK_ROWS;
+    int64_t packRows = unitB && pieceRows >= DIRECT_B_ROWS ? 0 : PACK_ROWS;
+    if (j->flags & STEEDK_B_PACKED)
+      packCols = packRows = 0;
+    int64_t byCols = (panels + threads - 1) / threads * NR * (j->M + packCols);
+    int64_t byRows = (pieceRows + packRows) * j->N;
     if (byCols <= byRows)
       j->colChunks = threads;
     else
