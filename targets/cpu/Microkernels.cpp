@@ -45,6 +45,10 @@ constexpr const char *kSgemm = "steedk_sgemm", *kSconv = "steedk_sconv2d";
 // Epilogue flags of steedk_sgemm/steedk_sconv2d.
 constexpr int64_t kCInit = 16, kBiasRow = 32, kBiasCol = 64, kResidual = 128,
                   kActMin = 256, kActMax = 512, kSilu = 1024;
+// steedk_sconv2d: the filter prepacked with K in (tap, channel) order, for
+// the library to read B in place tap by tap (gemm.c's shifted_ok; at least
+// kShiftedMinC = SHIFTED_MIN_C channels).
+constexpr int64_t kTapMajor = 2048, kShiftedMinC = 16, kIsaAvx512 = 2;
 // Must match targets/cpu/kernels/dwconv.c.
 constexpr const char *kDwconv = "steedk_dwconv2d";
 constexpr int64_t kDwInitBias = 16, kDwInitZero = 32, kDwActMin = 64, kDwActMax = 128,
@@ -671,12 +675,29 @@ struct Rewriter {
     memref::GlobalOp global;
     if (auto values = constantValues(w, &global, symbols, launches)) {
       int64_t fg = f / groups, kk = (c / groups) * kh * kw;
+      // A "same" stride-1 convolution reads its input in place, one filter
+      // tap at a time, when K runs tap-major: permute the filter's columns
+      // from (channel, tap) to (tap, channel).
+      bool tapMajor = !grouped && (isaFlags & 3) == kIsaAvx512 && kh * kw > 1 &&
+                      sv[0] == 1 && sv[1] == 1 && dv[0] == 1 && dv[1] == 1 && oh == h &&
+                      ow == wd && c >= kShiftedMinC;
+      if (tapMajor) {
+        std::vector<float> permuted(values->size());
+        for (int64_t i = 0; i < f; ++i)
+          for (int64_t ch = 0; ch < c; ++ch)
+            for (int64_t t = 0; t < kh * kw; ++t)
+              permuted[i * kk + t * c + ch] = (*values)[i * kk + ch * kh * kw + t];
+        *values = std::move(permuted);
+        flags |= kTapMajor;
+      }
       std::vector<float> packed;
       for (int64_t g = 0; g < groups; ++g) {
         auto p = packPanels(values->data() + g * fg * kk, fg, kk, kk, 1, kMR, false);
         packed.insert(packed.end(), p.begin(), p.end());
       }
-      std::string key = (global.getSymName() + ":conv:" + std::to_string(groups)).str();
+      std::string key = (global.getSymName() + ":conv:" + std::to_string(groups) +
+                         (tapMajor ? ":tap" : ""))
+                            .str();
       wArg = packedGlobal(b, loc, key, global, std::move(packed));
       flags |= kAPacked;
     }

@@ -26,6 +26,18 @@ import kernel_edges  # noqa: E402
 rand = kernel_edges.random_source(7)
 
 
+# Cases whose convolution the host's AVX-512 build must run tap-major (flag
+# TAP_MAJOR: "same" stride-1, >= 16 channels, B read in place tap by tap).
+TAP_MAJOR_CASES = set()
+TAP_MAJOR = 2048
+
+
+def same_conv(c, h, w, k, stride, pads, dil=1, group=1):
+    t, l, b, r = pads
+    return (stride == 1 and dil == 1 and group == 1 and c >= 16 and k > 1 and
+            t + b == k - 1 and l + r == k - 1)
+
+
 def cases():
     # MatMul: odd M/N/K, constant B (prepacked) and run-time B, K > 256.
     for m, k, n in [(1, 1, 1), (7, 13, 33), (9, 300, 31), (130, 257, 260), (3, 520, 65)]:
@@ -73,6 +85,13 @@ def cases():
         dict(n=1, c=40, h=6, w=6, f=33, k=1, stride=1, pad=0, dil=1, group=1),
         dict(n=1, c=40, h=7, w=7, f=16, k=1, stride=2, pad=0, dil=1, group=1),
         dict(n=1, c=30, h=20, w=20, f=70, k=3, stride=1, pad=1, dil=1, group=1),
+        # "Same" stride-1 convolutions with >= 16 channels read their input
+        # in place, tap by tap (K tap-major): K slices that split a tap's
+        # channels, rows that straddle 32-column panels, a narrow last
+        # panel, fewer than 32 filters (packed instead), batch 2.
+        dict(n=2, c=16, h=13, w=11, f=40, k=5, stride=1, pad=2, dil=1, group=1),
+        dict(n=1, c=64, h=9, w=40, f=33, k=3, stride=1, pad=1, dil=1, group=1),
+        dict(n=1, c=20, h=7, w=7, f=24, k=3, stride=1, pad=1, dil=1, group=1),
     ]
     for p in convs:
         x = rand(p['n'], p['c'], p['h'], p['w'])
@@ -84,6 +103,9 @@ def cases():
         node = helper.make_node('Conv', ['x', 'w', 'b'], ['y'], strides=[p['stride']] * 2,
                                 pads=[p['pad']] * 4, dilations=[p['dil']] * 2, group=p['group'])
         name = 'conv_' + '_'.join(f'{k}{v}' for k, v in p.items())
+        if same_conv(p['c'], p['h'], p['w'], p['k'], p['stride'], [p['pad']] * 4, p['dil'],
+                     p['group']):
+            TAP_MAJOR_CASES.add(name)
         yield name, node, [('x', x)], [('w', w), ('b', bias)], ref
     # Padding read in place by the im2col packing: asymmetric pads larger
     # than the filter's reach (whole rows and pieces of zeros), a stride of
@@ -93,7 +115,9 @@ def cases():
             ('conv_pads_asym', 5, 9, 37, 7, 3, 1, (0, 2, 3, 1)),
             ('conv_pads_s3', 4, 17, 23, 9, 5, 3, (2, 4, 1, 0)),
             ('conv_pads_1x1', 6, 5, 5, 8, 1, 1, (1, 1, 1, 1)),
-            ('conv_pads_9x9', 3, 12, 12, 4, 9, 1, (4, 4, 4, 4))]:
+            ('conv_pads_9x9', 3, 12, 12, 4, 9, 1, (4, 4, 4, 4)),
+            # an even filter with "same" padding (tap-major, read in place)
+            ('conv_pads_same_4x4', 17, 10, 12, 35, 4, 1, (1, 1, 2, 2))]:
         x, wt, bias = rand(1, c, h, w), rand(f, c, k, k), rand(f)
         t, l, b_, r = pads
         xp = torch.nn.functional.pad(torch.from_numpy(x).double(), (l, r, t, b_))
@@ -101,6 +125,8 @@ def cases():
                                          torch.from_numpy(bias).double(), stride=s).numpy()
         node = helper.make_node('Conv', ['x', 'w', 'b'], ['y'], strides=[s, s],
                                 pads=[t, l, b_, r])
+        if same_conv(c, h, w, k, s, pads):
+            TAP_MAJOR_CASES.add(name)
         yield name, node, [('x', x)], [('w', wt), ('b', bias)], ref
     yield from epilogue_cases()
 
@@ -161,11 +187,14 @@ def epilogue_cases():
             nodes, ref, bits = chain(node, kind, conv + r if residual else conv)
             inputs = [('x', x)] + ([('r', r)] if residual else [])
             inits = [('w', wt), ('b', bias)] + (clip_bounds if kind == 'clip' else [])
+            if same_conv(c, h, w, k, stride, [pad] * 4):
+                TAP_MAJOR_CASES.add(f'{base}_{kind}')
             yield f'{base}_{kind}', nodes, inputs, inits, ref, bits | BIAS_ROW
     # Conv without bias: the zero fill goes (C_INIT alone).
     x, wt = rand(1, 30, 12, 12), rand(20, 30, 3, 3)
     ref = np.maximum(torch.nn.functional.conv2d(torch.from_numpy(x).double(),
                                                 torch.from_numpy(wt).double(), padding=1).numpy(), 0)
+    TAP_MAJOR_CASES.add('epi_conv_nobias_relu')  # 20 filters: tap-major, packed
     yield ('epi_conv_nobias_relu',
            [helper.make_node('Conv', ['x', 'w'], ['t'], pads=[1] * 4),
             helper.make_node('Relu', ['t'], ['y'])],
@@ -219,6 +248,11 @@ def check_ir(case, ir):
         msgs.append('no kernel library call in --emit=llvm')
     bits = case[5:]
     flags = kernel_edges.call_flags(ir, 'steedk_s(?:gemm|conv2d)')
+    avx512 = any(f & 3 == 2 for f in flags)
+    if avx512 and case[0] in TAP_MAJOR_CASES and not any(f & TAP_MAJOR for f in flags):
+        msgs.append(f'kernel call flags {flags}: want the tap-major convolution ({TAP_MAJOR})')
+    if case[0] not in TAP_MAJOR_CASES and any(f & TAP_MAJOR for f in flags):
+        msgs.append(f'kernel call flags {flags}: tap-major where it must not be')
     if bits and not any((f & 0x7f0) == bits[0] for f in flags):
         msgs.append(f'kernel call flags {flags}, want epilogue bits {bits[0]}')
     return msgs

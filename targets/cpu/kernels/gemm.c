@@ -73,6 +73,11 @@ enum {
   STEEDK_ACT_MAX = 512,     /* last K slice, after R: min(x, hi) */
   STEEDK_SILU = 1024,       /* last K slice, after R, before the clamps:
                                x * sigmoid(x) (vmath.h) */
+  STEEDK_TAP_MAJOR = 2048,  /* convolution: K runs over (tap, channel), not
+                               (channel, tap), in A (prepacked so) and in
+                               B; stride 1, no dilation, output the
+                               input's size: tap t's rows of B are X
+                               shifted by one offset (shifted_ok) */
   STEEDK_FIRST_SLICE = STEEDK_C_INIT | STEEDK_BIAS_ROW | STEEDK_BIAS_COL,
   STEEDK_LAST_SLICE = STEEDK_RESIDUAL | STEEDK_SILU | STEEDK_ACT_MIN | STEEDK_ACT_MAX,
 };
@@ -162,13 +167,12 @@ store16_avx512(float *ci, __m512 v, int i, int64_t col, const epilogue *e, __mma
 }
 
 #define NV (NR / 16)
-/* MR x NV zmm accumulators (16); the C tile is prefetched while they fill. */
-__attribute__((target("avx512f"))) static void
-ukernel_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
-               int64_t rsc, const epilogue *e) {
-  __m512 acc[MR][NV];
-  /* The residual tile the epilogue adds is usually out of cache (it was
-   * written layers ago): fetch it while the tile computes. */
+_Static_assert(NV == 2, "the AVX-512 kernels hold a B row in two zmm");
+/* The micro-kernel's start: the C tile (and the residual tile the epilogue
+ * adds, usually out of cache: written layers ago) prefetched while the
+ * accumulators fill; zero accumulators. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+ukernel_begin_avx512(__m512 acc[MR][NV], const float *c, int64_t rsc, const epilogue *e) {
   const float *res = e && (e->flags & STEEDK_RESIDUAL) ? e->res : 0;
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; ++i) {
@@ -182,23 +186,27 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c
     for (int j = 0; j < NV; ++j)
       acc[i][j] = _mm512_setzero_ps();
   }
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
-    /* A prepacked at compile time comes from DRAM on every run (a
-     * model's weights do not stay in cache); its panels follow each other
-     * in memory, so one stream A_PREFETCH floats ahead covers them. */
-    _mm_prefetch((const char *)(a + A_PREFETCH), _MM_HINT_T0);
-    __m512 bv[NV];
+}
+
+/* One k step: B's row (bv), A's MR values at a. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+ukernel_step_avx512(__m512 acc[MR][NV], const float *a, const __m512 bv[NV]) {
+  /* A prepacked at compile time comes from DRAM on every run (a model's
+   * weights do not stay in cache); its panels follow each other in memory,
+   * so one stream A_PREFETCH floats ahead covers them. */
+  _mm_prefetch((const char *)(a + A_PREFETCH), _MM_HINT_T0);
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i) {
+    __m512 x = _mm512_set1_ps(a[i]);
 #pragma clang loop unroll(full)
     for (int j = 0; j < NV; ++j)
-      bv[j] = _mm512_loadu_ps(b + 16 * j);
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; ++i) {
-      __m512 x = _mm512_set1_ps(a[i]);
-#pragma clang loop unroll(full)
-      for (int j = 0; j < NV; ++j)
-        acc[i][j] = _mm512_fmadd_ps(x, bv[j], acc[i][j]);
-    }
+      acc[i][j] = _mm512_fmadd_ps(x, bv[j], acc[i][j]);
   }
+}
+
+/* The end: C += the tile (no epilogue) or the epilogue's store. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+ukernel_end_avx512(__m512 acc[MR][NV], float *c, int64_t rsc, const epilogue *e) {
   if (!e) {
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; ++i)
@@ -208,12 +216,54 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c
                          _mm512_add_ps(_mm512_loadu_ps(c + i * rsc + 16 * j), acc[i][j]));
     return;
   }
-  /* The epilogue while the tile is in registers. */
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; ++i)
 #pragma clang loop unroll(full)
     for (int j = 0; j < NV; ++j)
       store16_avx512(c + i * rsc + 16 * j, acc[i][j], i, 16 * j, e, (__mmask16)0xffff);
+}
+
+/* MR x NV zmm accumulators (16) over kc rows of B, ldb apart. */
+__attribute__((target("avx512f"))) static void
+ukernel_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
+               int64_t rsc, const epilogue *e) {
+  __m512 acc[MR][NV];
+  ukernel_begin_avx512(acc, c, rsc, e);
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
+    __m512 bv[NV];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < NV; ++j)
+      bv[j] = _mm512_loadu_ps(b + 16 * j);
+    ukernel_step_avx512(acc, a, bv);
+  }
+  ukernel_end_avx512(acc, c, rsc, e);
+}
+
+/* A run of B rows read in place, ldb apart, with the lanes outside the
+ * input masked off (zeros): one filter tap's channels of a tap-major
+ * convolution (shifted_panel). */
+typedef struct {
+  const float *b;
+  int64_t n;
+  __mmask16 m[NV];
+} b_segment;
+
+/* The micro-kernel over B given as segments (A's rows follow them in
+ * order). */
+__attribute__((target("avx512f"))) static void
+ukernel_segments_avx512(const b_segment *seg, int nseg, const float *a, int64_t ldb, float *c,
+                        int64_t rsc, const epilogue *e) {
+  __m512 acc[MR][NV];
+  ukernel_begin_avx512(acc, c, rsc, e);
+  for (int s = 0; s < nseg; ++s) {
+    const float *b = seg[s].b;
+    __mmask16 m0 = seg[s].m[0], m1 = seg[s].m[1];
+    for (int64_t k = 0; k < seg[s].n; ++k, a += MR, b += ldb) {
+      __m512 bv[NV] = {_mm512_maskz_loadu_ps(m0, b), _mm512_maskz_loadu_ps(m1, b + 16)};
+      ukernel_step_avx512(acc, a, bv);
+    }
+  }
+  ukernel_end_avx512(acc, c, rsc, e);
 }
 
 /* The last, narrow NR panel of a row of tiles (all MR rows valid, nr < NR
@@ -451,7 +501,43 @@ static void pack_b(int64_t flags, const float *B, int64_t rsb, int64_t csb, int6
 typedef struct {
   const float *x;
   int64_t h, w, kh, kw, ow, sh, sw, dh, dw, pt, pl;
+  int64_t c; /* channels (this group's): with tapMajor, row k is (k / c, k % c) */
+  int tapMajor;
+  /* B is read in place, tap by tap (shifted_panel), for panels of NR
+   * columns: tap-major, stride 1, no dilation, the output the input's
+   * size, at least SHIFTED_MIN_C channels, AVX-512. */
+  int shifted;
 } im2col_view;
+
+/* The (channel, tap) of im2col row k, and the step to row k + 1. */
+static inline void im2col_row_index(const im2col_view *v, int64_t k, int64_t *c, int64_t *t) {
+  int64_t khw = v->kh * v->kw;
+  if (v->tapMajor) {
+    *t = k / v->c;
+    *c = k - *t * v->c;
+  } else {
+    *c = k / khw;
+    *t = k - *c * khw;
+  }
+}
+
+static inline void im2col_next_row(const im2col_view *v, int64_t *c, int64_t *t) {
+  if (v->tapMajor) {
+    if (++*c == v->c) {
+      *c = 0;
+      ++*t;
+    }
+  } else if (++*t == v->kh * v->kw) {
+    *t = 0;
+    ++*c;
+  }
+}
+
+/* Fewest channels for which a convolution's B is read in place tap by tap
+ * (a segment per tap and K slice; below, packing is cheaper). */
+#define SHIFTED_MIN_C 16
+/* Segments of one K slice: at most KC / SHIFTED_MIN_C + 1 (+ 1 spare). */
+#define MAX_SEGMENTS (KC / SHIFTED_MIN_C + 2)
 
 /* Filters up to this many taps have their pieces planned once per panel;
  * larger ones plan each row. */
@@ -561,8 +647,8 @@ __attribute__((target("avx512f"), always_inline)) static inline void
 im2col_rows_sw(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64_t kc,
                int64_t n0, int64_t cols, float *dst, const int SW, const int NP) {
   im2col_plan scratch;
-  int64_t khw = v->kh * v->kw, plane = v->h * v->w;
-  int64_t c = k0 / khw, t = k0 % khw;
+  int64_t plane = v->h * v->w, c, t;
+  im2col_row_index(v, k0, &c, &t);
   const float *x = v->x;
   __m512i step = _mm512_mullo_epi32(
       _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
@@ -575,10 +661,7 @@ im2col_rows_sw(const im2col_view *v, const im2col_plan *plans, int64_t k0, int64
     }
     im2col_row_avx512(tap_plan(v, plans, t, n0, cols, &scratch), x + c * plane, dst, step, SW,
                       NP);
-    if (++t == khw) {
-      t = 0;
-      ++c;
-    }
+    im2col_next_row(v, &c, &t);
   }
 }
 
@@ -614,8 +697,8 @@ im2col_rows_avx512(const im2col_view *v, const im2col_plan *plans, int np, int64
 static void im2col_rows_generic(const im2col_view *v, const im2col_plan *plans, int64_t k0,
                                 int64_t kc, int64_t n0, int64_t cols, float *dst) {
   im2col_plan scratch;
-  int64_t khw = v->kh * v->kw, plane = v->h * v->w;
-  int64_t c = k0 / khw, t = k0 % khw;
+  int64_t plane = v->h * v->w, c, t;
+  im2col_row_index(v, k0, &c, &t);
   for (int64_t k = 0; k < kc; ++k, dst += NR) {
     const float *base = v->x + c * plane;
     const im2col_plan *q = tap_plan(v, plans, t, n0, cols, &scratch);
@@ -627,10 +710,7 @@ static void im2col_rows_generic(const im2col_view *v, const im2col_plan *plans, 
     }
     for (int64_t j = cols; j < NR; ++j)
       dst[j] = 0.0f;
-    if (++t == khw) {
-      t = 0;
-      ++c;
-    }
+    im2col_next_row(v, &c, &t);
   }
 }
 
@@ -643,8 +723,16 @@ static void pack_b_im2col(int64_t flags, const im2col_view *v, int64_t k0, int64
   im2col_plan *plans = khw <= IM2COL_MAX_TAPS ? planned : 0;
   for (int64_t jp = 0; jp < nc; jp += NR, dst += kc * NR) {
     int64_t cols = nc - jp < NR ? nc - jp : NR;
-    /* The taps this slice of K reaches (all of them past one channel). */
-    int64_t t0 = kc >= khw ? 0 : k0 % khw, tn = kc >= khw ? khw : kc;
+    /* The taps this slice of K reaches: t0 and the tn after it (all of
+     * them past one channel; tap-major: the slice's own). */
+    int64_t t0, tn;
+    if (v->tapMajor) {
+      t0 = k0 / v->c;
+      tn = (k0 + kc - 1) / v->c - t0 + 1;
+    } else {
+      t0 = kc >= khw ? 0 : k0 % khw;
+      tn = kc >= khw ? khw : kc;
+    }
     int np = 0;
     for (int64_t i = 0; plans && i < tn; ++i) {
       int64_t t = (t0 + i) % khw;
@@ -689,6 +777,58 @@ static inline void tile(ukernel_fn uk, int64_t kc, const float *a, const float *
   store_tile(c, rsc, t, NR, mr, nr, e);
 }
 
+#ifdef STEEDK_X86
+/* K rows [k0, k0 + kc) of a tap-major im2col view (v->shifted) for the
+ * full panel at output column n0, as segments read in place: tap t's
+ * channels [c0, c1) are X[c][.] from n0 + (ky - pt) * W + (kx - pl) on
+ * (stride 1, output of the input's size: a uniform shift), lanes whose
+ * input row or column falls outside X masked off. Returns the count. */
+static int shifted_panel(const im2col_view *v, int64_t k0, int64_t kc, int64_t n0,
+                         b_segment *seg) {
+  int64_t oy[NR], ox[NR];
+  int64_t y = n0 / v->ow, x = n0 - y * v->ow;
+  for (int l = 0; l < NR; ++l) {
+    oy[l] = y;
+    ox[l] = x;
+    if (++x == v->ow) {
+      x = 0;
+      ++y;
+    }
+  }
+  int64_t plane = v->h * v->w;
+  int n = 0;
+  for (int64_t k = k0; k < k0 + kc; ++n) {
+    int64_t t = k / v->c, c0 = k - t * v->c;
+    int64_t c1 = v->c - c0 < k0 + kc - k ? v->c : c0 + (k0 + kc - k);
+    int64_t dy = t / v->kw - v->pt, dx = t % v->kw - v->pl;
+    uint32_t mask = 0;
+    for (int l = 0; l < NR; ++l)
+      if (oy[l] + dy >= 0 && oy[l] + dy < v->h && ox[l] + dx >= 0 && ox[l] + dx < v->w)
+        mask |= 1u << l;
+    /* Masked-off lanes are not read, so the address may lie outside X. */
+    seg[n].b = (const float *)((intptr_t)v->x + (c0 * plane + n0 + dy * v->w + dx) * 4);
+    seg[n].n = c1 - c0;
+    seg[n].m[0] = (__mmask16)mask;
+    seg[n].m[1] = (__mmask16)(mask >> 16);
+    k += c1 - c0;
+  }
+  return n;
+}
+
+/* tile() for B as segments (ldb: their row stride). */
+static void tile_segments(const b_segment *seg, int nseg, const float *a, int64_t ldb, float *c,
+                          int64_t rsc, int64_t mr, const epilogue *e) {
+  if (mr == MR) {
+    ukernel_segments_avx512(seg, nseg, a, ldb, c, rsc, e);
+    return;
+  }
+  float t[MR * NR];
+  memset(t, 0, sizeof t);
+  ukernel_segments_avx512(seg, nseg, a, ldb, t, NR, 0);
+  store_tile(c, rsc, t, NR, mr, NR, e);
+}
+#endif
+
 /* B's source: a strided matrix, prepacked panels, or an im2col view. */
 typedef struct {
   const float *p;
@@ -716,6 +856,8 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
    * micro-kernels keep the panel in L1 across the MR-row tiles. Only a
    * narrow last panel is packed (the edge kernels read full vectors). */
   int direct = !bPacked && !B->im2col && B->cs == 1 && i1 - i0 >= DIRECT_B_ROWS;
+  /* Likewise a tap-major convolution's B, tap by tap (shifted_panel). */
+  int shifted = B->im2col && B->im2col->shifted && i1 - i0 >= DIRECT_B_ROWS;
   /* K in equal slices of at most KC (no short last slice). */
   int64_t kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
   for (int64_t jc = j0; jc < j1; jc += NC) {
@@ -726,13 +868,16 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
                            (pc + kc >= K ? flags & STEEDK_LAST_SLICE : 0);
       const float *bp;
       int64_t bPanel; /* distance between NR panels */
-      int64_t full = direct ? nc / NR * NR : 0; /* columns read in place */
+      /* columns read in place */
+      int64_t full = direct || shifted ? nc / NR * NR : 0;
       if (bPacked) {
         bp = B->p + (jc / NR) * K * NR + pc * NR;
         bPanel = K * NR;
-      } else if (direct) {
-        if (full < nc)
+      } else if (direct || shifted) {
+        if (full < nc && direct)
           pack_b(flags, B->p, B->rs, 1, pc, kc, jc + full, nc - full, bbuf);
+        else if (full < nc)
+          pack_b_im2col(flags, B->im2col, pc, kc, jc + full, nc - full, bbuf);
         bp = bbuf;
         bPanel = kc * NR;
       } else {
@@ -759,7 +904,16 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
         for (int64_t jr = 0; jr < nc; jr += NR) {
           const float *b;
           int64_t ldb;
-          if (jr < full) {
+#ifdef STEEDK_X86
+          b_segment seg[MAX_SEGMENTS];
+          int nseg = 0;
+          if (shifted && jr < full)
+            nseg = shifted_panel(B->im2col, pc, kc, jc + jr, seg);
+#endif
+          if (jr < full && shifted) {
+            b = 0;
+            ldb = B->im2col->h * B->im2col->w;
+          } else if (jr < full) {
             b = B->p + pc * B->rs + jc + jr;
             ldb = B->rs;
           } else {
@@ -781,6 +935,13 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
               if (sliceFlags & STEEDK_RESIDUAL)
                 te.res = ep->res + row * ep->rsr + col;
             }
+#ifdef STEEDK_X86
+            if (nseg) {
+              tile_segments(seg, nseg, ap + (ir / MR) * aPanel, ldb, C + row * rsc + col, rsc,
+                            mr, sliceFlags ? &te : 0);
+              continue;
+            }
+#endif
             tile(uk, kc, ap + (ir / MR) * aPanel, b, ldb, C + row * rsc + col, rsc, mr, nr,
                  sliceFlags ? &te : 0);
           }
@@ -808,6 +969,13 @@ typedef struct {
   float lo, hi;
 } job;
 
+/* A tap-major convolution whose B is read in place (im2col_view.shifted). */
+static int shifted_ok(const job *j) {
+  return (j->flags & STEEDK_TAP_MAJOR) && (j->flags & STEEDK_ISA_MASK) == 2 && j->sh == 1 &&
+         j->sw == 1 && j->dh == 1 && j->dw == 1 && j->oh == j->h && j->ow == j->w &&
+         j->c / j->groups >= SHIFTED_MIN_C;
+}
+
 /* A 1x1 convolution without stride or padding: B is the input itself. */
 static int pointwise(const job *j) {
   return j->kh == 1 && j->kw == 1 && j->sh == 1 && j->sw == 1 && j->h == j->oh &&
@@ -832,7 +1000,8 @@ static void run_task(const job *j, int64_t t) {
   int64_t n = p / j->groups, g = p % j->groups, cg = j->c / j->groups;
   int64_t P = j->oh * j->ow;
   im2col_view v = {j->B + (n * j->c + g * cg) * j->h * j->w,
-                   j->h, j->w, j->kh, j->kw, j->ow, j->sh, j->sw, j->dh, j->dw, j->pt, j->pl};
+                   j->h, j->w, j->kh, j->kw, j->ow, j->sh, j->sw, j->dh, j->dw, j->pt, j->pl,
+                   cg, (j->flags & STEEDK_TAP_MAJOR) != 0, shifted_ok(j)};
   b_source src = {0, 0, 0, &v};
   if (pointwise(j)) {
     /* 1x1: B is X itself, [C/G][H*W]. */
@@ -874,7 +1043,8 @@ static void run_job(job *j, intptr_t kcp) {
     int64_t panels = (j->N + NR - 1) / NR, rows = (j->M + MR - 1) / MR;
     int64_t pieceRows = (rows + threads - 1) / threads * MR;
     /* Whether a piece of m rows reads B in place (gemm's `direct`). */
-    int unitB = (j->flags & STEEDK_B_PACKED) || (j->conv ? pointwise(j) : j->csb == 1);
+    int unitB = (j->flags & STEEDK_B_PACKED) ||
+                (j->conv ? pointwise(j) || shifted_ok(j) : j->csb == 1);
     int64_t packCols = unitB && j->M >= DIRECT_B_ROWS ? 0 : PACK_ROWS;
     int64_t packRows = unitB && pieceRows >= DIRECT_B_ROWS ? 0 : PACK_ROWS;
     if (j->flags & STEEDK_B_PACKED)

@@ -89,6 +89,38 @@ func.func @conv_pad(%x: memref<1x2x6x6xf32>, %w: memref<4x2x3x3xf32>, %xp: memre
   return
 }
 
+// A "same" stride-1 convolution with >= 16 channels (the padding read in
+// place) gets its filter prepacked tap-major, for the library to read the
+// input tap by tap (flags 2054 = 2048 tap-major | 4 A prepacked | 2
+// AVX-512); not with 8 channels (6), nor for AVX2 (5).
+// CHECK-LABEL: func.func @conv_tap_major
+// CHECK:       %[[TAP:.*]] = arith.constant 2054 : index
+// CHECK:       call @steedk_sconv2d(%[[TAP]],
+// CHECK:       %[[NOTAP:.*]] = arith.constant 6 : index
+// CHECK:       call @steedk_sconv2d(%[[NOTAP]],
+// AVX2-LABEL:  func.func @conv_tap_major
+// AVX2:        %[[FLAGS:.*]] = arith.constant 5 : index
+// AVX2:        call @steedk_sconv2d(%[[FLAGS]],
+memref.global "private" constant @f16 : memref<4x16x3x3xf32> = dense<1.0>
+memref.global "private" constant @f8 : memref<4x8x3x3xf32> = dense<1.0>
+func.func @conv_tap_major(%x: memref<1x16x6x6xf32>, %xp: memref<1x16x8x8xf32>, %y: memref<1x4x6x6xf32>,
+                          %x8: memref<1x8x6x6xf32>, %xp8: memref<1x8x8x8xf32>, %y8: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.get_global @f16 : memref<4x16x3x3xf32>
+  linalg.fill ins(%zero : f32) outs(%xp : memref<1x16x8x8xf32>)
+  %sub = memref.subview %xp[0, 0, 1, 1] [1, 16, 6, 6] [1, 1, 1, 1] : memref<1x16x8x8xf32> to memref<1x16x6x6xf32, strided<[1024, 64, 8, 1], offset: 9>>
+  linalg.copy ins(%x : memref<1x16x6x6xf32>) outs(%sub : memref<1x16x6x6xf32, strided<[1024, 64, 8, 1], offset: 9>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xp, %w : memref<1x16x8x8xf32>, memref<4x16x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  %w8 = memref.get_global @f8 : memref<4x8x3x3xf32>
+  linalg.fill ins(%zero : f32) outs(%xp8 : memref<1x8x8x8xf32>)
+  %sub8 = memref.subview %xp8[0, 0, 1, 1] [1, 8, 6, 6] [1, 1, 1, 1] : memref<1x8x8x8xf32> to memref<1x8x6x6xf32, strided<[512, 64, 8, 1], offset: 9>>
+  linalg.copy ins(%x8 : memref<1x8x6x6xf32>) outs(%sub8 : memref<1x8x6x6xf32, strided<[512, 64, 8, 1], offset: 9>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xp8, %w8 : memref<1x8x8x8xf32>, memref<4x8x3x3xf32>) outs(%y8 : memref<1x4x6x6xf32>)
+  return
+}
+
 // Must not fire: f64, dynamic shapes, a column-strided result.
 // CHECK-LABEL: func.func @no_rewrite
 // CHECK-NOT:   call @steedk
