@@ -18,7 +18,9 @@
  * panels are one stream), so only the activation side is packed at run
  * time. A convolution is an implicit GEMM:
  * A is the filter [F][C*KH*KW], B the im2col view of the input, packed
- * panel by panel straight from the input without a full im2col buffer.
+ * panel by panel straight from the input without a full im2col buffer, or,
+ * for a "same" stride-1 convolution, read in place one filter tap at a
+ * time (K tap-major: STEEDK_TAP_MAJOR, shifted_panel).
  *===----------------------------------------------------------------------===*/
 #include <stdint.h>
 #include <string.h>
