@@ -71,11 +71,14 @@ __attribute__((destructor)) static void trace_dump(void) {
   fclose(f);
 }
 
-/* A record for this call (the last slot again once the buffer is full). */
-static trace_record *begin(int kind) {
+/* A record for this call with its shape arguments (the last slot again
+ * once the buffer is full); the caller sets t1. */
+static trace_record *begin(int kind, const int64_t a[8]) {
   int64_t i = count++;
   trace_record *r = &records[i < TRACE_MAX ? i : TRACE_MAX - 1];
   r->kind = kind;
+  for (int k = 0; k < 8; ++k)
+    r->a[k] = a[k];
   r->t0 = __rdtsc();
   return r;
 }
@@ -92,10 +95,7 @@ static trace_record *begin(int kind) {
 
 void steedk_sgemm_impl(GEMM_PARAMS);
 void steedk_sgemm(GEMM_PARAMS) {
-  trace_record *r = begin(0);
-  int64_t a8[8] = {flags, batch, M, N, K, 0, 0, 0};
-  for (int k = 0; k < 8; ++k)
-    r->a[k] = a8[k];
+  trace_record *r = begin(0, (const int64_t[8]){flags, batch, M, N, K, 0, 0, 0});
   steedk_sgemm_impl(GEMM_ARGS);
   r->t1 = __rdtsc();
 }
@@ -112,10 +112,7 @@ void steedk_sgemm(GEMM_PARAMS) {
 
 void steedk_sconv2d_impl(CONV_PARAMS);
 void steedk_sconv2d(CONV_PARAMS) {
-  trace_record *r = begin(1);
-  int64_t a8[8] = {flags, c, h, w, f, kh, sh, groups};
-  for (int k = 0; k < 8; ++k)
-    r->a[k] = a8[k];
+  trace_record *r = begin(1, (const int64_t[8]){flags, c, h, w, f, kh, sh, groups});
   steedk_sconv2d_impl(CONV_ARGS);
   r->t1 = __rdtsc();
 }
@@ -131,20 +128,14 @@ void steedk_sconv2d(CONV_PARAMS) {
 
 void steedk_dwconv2d_impl(DW_PARAMS);
 void steedk_dwconv2d(DW_PARAMS) {
-  trace_record *r = begin(2);
-  int64_t a8[8] = {flags, c, h, w, kh, sh, oh, ow};
-  for (int k = 0; k < 8; ++k)
-    r->a[k] = a8[k];
+  trace_record *r = begin(2, (const int64_t[8]){flags, c, h, w, kh, sh, oh, ow});
   steedk_dwconv2d_impl(DW_ARGS);
   r->t1 = __rdtsc();
 }
 
 void steedk_parallel_impl(intptr_t kc, int64_t n, steed_parallel_body body, void *arg);
 void steedk_parallel(intptr_t kc, int64_t n, steed_parallel_body body, void *arg) {
-  trace_record *r = begin(3);
-  int64_t a8[8] = {n, 0, 0, 0, 0, 0, 0, 0};
-  for (int k = 0; k < 8; ++k)
-    r->a[k] = a8[k];
+  trace_record *r = begin(3, (const int64_t[8]){n, 0, 0, 0, 0, 0, 0, 0});
   steedk_parallel_impl(kc, n, body, arg);
   r->t1 = __rdtsc();
 }

@@ -890,6 +890,14 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
         bp = bbuf;
         bPanel = kc * NR;
       }
+#ifdef STEEDK_X86
+      /* The in-place panels' segments, once per K slice (every row block
+       * reads them). */
+      b_segment seg[NC / NR][MAX_SEGMENTS];
+      int nseg[NC / NR] = {0};
+      for (int64_t jr = 0; shifted && jr < full; jr += NR)
+        nseg[jr / NR] = shifted_panel(B->im2col, pc, kc, jc + jr, seg[jr / NR]);
+#endif
       for (int64_t ic = i0; ic < i1; ic += MC) {
         int64_t mc = i1 - ic < MC ? i1 - ic : MC;
         const float *ap;
@@ -906,12 +914,6 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
         for (int64_t jr = 0; jr < nc; jr += NR) {
           const float *b;
           int64_t ldb;
-#ifdef STEEDK_X86
-          b_segment seg[MAX_SEGMENTS];
-          int nseg = 0;
-          if (shifted && jr < full)
-            nseg = shifted_panel(B->im2col, pc, kc, jc + jr, seg);
-#endif
           if (jr < full && shifted) {
             b = 0;
             ldb = B->im2col->h * B->im2col->w;
@@ -938,9 +940,9 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
                 te.res = ep->res + row * ep->rsr + col;
             }
 #ifdef STEEDK_X86
-            if (nseg) {
-              tile_segments(seg, nseg, ap + (ir / MR) * aPanel, ldb, C + row * rsc + col, rsc,
-                            mr, sliceFlags ? &te : 0);
+            if (nseg[jr / NR]) {
+              tile_segments(seg[jr / NR], nseg[jr / NR], ap + (ir / MR) * aPanel, ldb,
+                            C + row * rsc + col, rsc, mr, sliceFlags ? &te : 0);
               continue;
             }
 #endif
