@@ -257,14 +257,28 @@ ukernel_segments_avx512(const b_segment *seg, int nseg, const float *a, int64_t 
                         int64_t rsc, const epilogue *e) {
   __m512 acc[MR][NV];
   ukernel_begin_avx512(acc, c, rsc, e);
+#define SEGMENT_LOOP(LOAD0, LOAD1)                                                            \
+  for (int64_t k = 0; k < seg[s].n; ++k, a += MR, b += ldb) {                                 \
+    __m512 bv[NV] = {LOAD0, LOAD1};                                                           \
+    ukernel_step_avx512(acc, a, bv);                                                          \
+  }
   for (int s = 0; s < nseg; ++s) {
     const float *b = seg[s].b;
     __mmask16 m0 = seg[s].m[0], m1 = seg[s].m[1];
-    for (int64_t k = 0; k < seg[s].n; ++k, a += MR, b += ldb) {
-      __m512 bv[NV] = {_mm512_maskz_loadu_ps(m0, b), _mm512_maskz_loadu_ps(m1, b + 16)};
-      ukernel_step_avx512(acc, a, bv);
-    }
+    /* Masked loads cost about 4 % of the kernel on Zen 4: a vector whose
+     * lanes all lie inside the image (most: a panel crosses at most one
+     * row end) loads plainly. */
+    const __mmask16 all = (__mmask16)0xffff;
+    if (m0 == all && m1 == all)
+      SEGMENT_LOOP(_mm512_loadu_ps(b), _mm512_loadu_ps(b + 16))
+    else if (m0 == all)
+      SEGMENT_LOOP(_mm512_loadu_ps(b), _mm512_maskz_loadu_ps(m1, b + 16))
+    else if (m1 == all)
+      SEGMENT_LOOP(_mm512_maskz_loadu_ps(m0, b), _mm512_loadu_ps(b + 16))
+    else
+      SEGMENT_LOOP(_mm512_maskz_loadu_ps(m0, b), _mm512_maskz_loadu_ps(m1, b + 16))
   }
+#undef SEGMENT_LOOP
   ukernel_end_avx512(acc, c, rsc, e);
 }
 
