@@ -147,6 +147,17 @@ def maxpool_cases():
                             pads=[1, 1, 1, 1])
     yield ('maxpool_nan', node, [('x', x)], [],
            maxpool_ref(x, (3, 3), (2, 2), (1, 1), (1, 1, 1, 1), 0))
+    # 3x3 stride 2 runs a NaN-free fast path and recomputes a plane with a
+    # NaN: one NaN in the last row and column (ceil mode) of one channel of
+    # three, +-inf elsewhere.
+    x = rand(1, 3, 13, 13)
+    x[0, 1, 12, 12] = np.nan
+    x[0, 0, 5, 6] = np.inf
+    x[0, 2, 0, 0] = -np.inf
+    node = helper.make_node('MaxPool', ['x'], ['y'], kernel_shape=[3, 3], strides=[2, 2],
+                            ceil_mode=1)
+    yield ('maxpool_nan_ceil', node, [('x', x)], [],
+           maxpool_ref(x, (3, 3), (2, 2), (1, 1), (0, 0, 0, 0), 1))
 
 
 def check_ir(case, ir):

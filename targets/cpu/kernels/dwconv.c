@@ -1000,11 +1000,74 @@ dwd_plane_shapes(const dw_job *j, const dwd_masks *mk, const float *xp, const fl
     dwd_plane(j, mk, xp, wp, yp, init, mode, 5, 2, MAX);
 }
 
+/* ---- Max pooling 3x3, stride 2 (the CNN stems' pools) -----------------
+ * Row by row: the column-wise max of the output row's (up to) three input
+ * rows goes into V, one row of padded columns with -inf outside X (V[t]:
+ * padded column t); then out[ox] = max(V[2 ox], V[2 ox + 1], V[2 ox + 2]),
+ * the even and odd lanes of two V vectors and the even lanes of two more,
+ * 2 apart. No NaN test per window (dwd_plane's max pooling spends a
+ * compare per tap and use): the integer max of the bits of every |x| read
+ * shows whether the plane holds a NaN (> 0x7f800000), and such a plane is
+ * recomputed by dwd_plane. */
+#define POOL_V (32 * DWD_MAX_POS + 48)
+
+static int pool3s2_ok(const dw_job *j) {
+  return (j->flags & DW_MAX) && j->kh == 3 && j->kw == 3 && j->sh == 2 && j->sw == 2 &&
+         j->dh == 1 && j->dw == 1;
+}
+
+/* Returns 0 (having written garbage) when the plane holds a NaN. */
+__attribute__((target("avx512f"))) static int
+pool3s2_plane(const dw_job *j, const dwd_masks *mk, const float *xp, float *yp) {
+  _Alignas(64) float v[POOL_V];
+  __mmask16 vm[POOL_V / 16];
+  int nv = 2 * mk->npos + 3; /* V vectors: padded columns [0, 32 npos + 48) */
+  for (int i = 0; i < nv; ++i)
+    vm[i] = range_mask(16 * i - j->pl, j->w);
+  const __m512 ninf = _mm512_set1_ps(-__builtin_inff());
+  const __m512i absm = _mm512_set1_epi32(0x7fffffff);
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                         28, 30);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  __m512i bits = _mm512_setzero_si512();
+  for (int64_t oy = 0; oy < j->oh; ++oy) {
+    const float *r[3];
+    int nr = 0;
+    for (int ky = 0; ky < 3; ++ky) {
+      int64_t iy = 2 * oy + ky - j->pt;
+      if (iy >= 0 && iy < j->h)
+        r[nr++] = (const float *)((intptr_t)xp + (iy * j->w - j->pl) * 4);
+    }
+    /* Masked-off lanes are not read, so the addresses may lie outside X. */
+    for (int i = 0; i < nv; ++i) {
+      __m512 m = ninf;
+      for (int k = 0; k < nr; ++k) {
+        __m512 x = _mm512_mask_loadu_ps(ninf, vm[i], r[k] + 16 * i);
+        bits = _mm512_max_epu32(bits, _mm512_and_si512(_mm512_castps_si512(x), absm));
+        m = _mm512_max_ps(m, x);
+      }
+      _mm512_store_ps(v + 16 * i, m);
+    }
+    float *yrow = yp + oy * j->ow;
+    for (int q = 0; q < mk->npos; ++q) {
+      const float *s = v + 32 * q;
+      __m512 a = _mm512_load_ps(s), b = _mm512_load_ps(s + 16);
+      __m512 e = _mm512_permutex2var_ps(a, even, b), o = _mm512_permutex2var_ps(a, odd, b);
+      __m512 e2 = _mm512_permutex2var_ps(_mm512_loadu_ps(s + 2), even, _mm512_loadu_ps(s + 18));
+      _mm512_mask_storeu_ps(yrow + 16 * q, mk->store[q],
+                            _mm512_max_ps(_mm512_max_ps(e, o), e2));
+    }
+  }
+  return !_mm512_cmpgt_epu32_mask(bits, _mm512_set1_epi32(0x7f800000));
+}
+
 __attribute__((target("avx512f"))) static void
 dwd_plane_avx512(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp,
                  float *yp, float init, int mode) {
-  if (j->flags & DW_MAX)
-    dwd_plane_shapes(j, mk, xp, wp, yp, init, mode, 1);
+  if (j->flags & DW_MAX) {
+    if (!pool3s2_ok(j) || !pool3s2_plane(j, mk, xp, yp))
+      dwd_plane_shapes(j, mk, xp, wp, yp, init, mode, 1);
+  }
   else
     dwd_plane_shapes(j, mk, xp, wp, yp, init, mode, 0);
 }
