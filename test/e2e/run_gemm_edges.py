@@ -92,6 +92,14 @@ def cases():
         dict(n=2, c=16, h=13, w=11, f=40, k=5, stride=1, pad=2, dil=1, group=1),
         dict(n=1, c=64, h=9, w=40, f=33, k=3, stride=1, pad=1, dil=1, group=1),
         dict(n=1, c=20, h=7, w=7, f=24, k=3, stride=1, pad=1, dil=1, group=1),
+        # Few channels and output rows >= 64 wide pack B from each output
+        # row's phase rows (rowphase_ok): a stem (7x7 stride 2, a narrow
+        # last panel in every row), K = 392 in two K slices, stride 3 with
+        # dilation 2, groups, batch 2.
+        dict(n=1, c=3, h=21, w=150, f=20, k=7, stride=2, pad=3, dil=1, group=1),
+        dict(n=1, c=8, h=5, w=66, f=9, k=7, stride=1, pad=3, dil=1, group=1),
+        dict(n=1, c=2, h=9, w=200, f=8, k=3, stride=3, pad=0, dil=2, group=1),
+        dict(n=2, c=6, h=6, w=140, f=8, k=3, stride=2, pad=1, dil=1, group=2),
     ]
     for p in convs:
         x = rand(p['n'], p['c'], p['h'], p['w'])
@@ -116,6 +124,8 @@ def cases():
             ('conv_pads_s3', 4, 17, 23, 9, 5, 3, (2, 4, 1, 0)),
             ('conv_pads_1x1', 6, 5, 5, 8, 1, 1, (1, 1, 1, 1)),
             ('conv_pads_9x9', 3, 12, 12, 4, 9, 1, (4, 4, 4, 4)),
+            # row phases (a wide output row) with asymmetric pads
+            ('conv_pads_phase', 8, 6, 70, 9, 5, 1, (2, 1, 2, 3)),
             # an even filter with "same" padding (tap-major, read in place)
             ('conv_pads_same_4x4', 17, 10, 12, 35, 4, 1, (1, 1, 2, 2))]:
         x, wt, bias = rand(1, c, h, w), rand(f, c, k, k), rand(f)

@@ -773,6 +773,140 @@ static void pack_b_im2col(int64_t flags, const im2col_view *v, int64_t k0, int64
   }
 }
 
+/* ---- Row-phase im2col: few input channels, wide output rows -------------
+ * A stem convolution (3 input channels, K = 27 or 147) packs its B panels
+ * from a handful of input rows, and planning the pieces of every tap of
+ * every panel costs as much as copying them. Here the output is taken one
+ * output row at a time: for that row, each (channel, ky) input row is
+ * split once into its sw column phases, zero padded ("phase rows": phase r
+ * element i is padded column i * sw + r), and then im2col row (c, ky, kx)
+ * of output columns [ox, ox + n) is the contiguous run of phase
+ * (kx * dw) % sw from element ox + (kx * dw) / sw: panels are plain copies. */
+#define PHASE_BUF 8192   /* floats of phase rows (32 KB) */
+#define PHASE_SLACK NR   /* zeros after each phase row (full-vector copies) */
+
+/* Elements of one phase row: the output row's columns and the filter's
+ * reach, plus the slack. */
+static int64_t phase_len(const im2col_view *v) {
+  return v->ow + ((v->kw - 1) * v->dw) / v->sw + 1 + PHASE_SLACK;
+}
+
+/* Whether a convolution packs by row phases: channel-major K, at least two
+ * panels per output row, and its phase rows fit PHASE_BUF. */
+static int rowphase_ok(const im2col_view *v) {
+  return !v->tapMajor && !v->shifted && v->ow >= 2 * NR && v->sw <= 4 &&
+         v->c * v->kh * v->sw * phase_len(v) <= PHASE_BUF;
+}
+
+#ifdef STEEDK_X86
+/* Lanes l of 16 with 0 <= start + l < n. */
+static __mmask16 range16(int64_t start, int64_t n) {
+  int64_t lo = start >= 0 ? 0 : -start, hi = n - start < 16 ? n - start : 16;
+  if (hi <= lo)
+    return 0;
+  return (__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u));
+}
+
+/* One input row into its sw (1 or 2) phase rows of L elements:
+ * dst[r * L + i] = row[i * sw + r] where pl <= i * sw + r < pl + w, else 0
+ * (row: the input row minus pl). Masked-off lanes are not read. */
+__attribute__((target("avx512f"))) static void
+phase_row_avx512(const float *row, int64_t pl, int64_t w, int64_t sw, int64_t L, float *dst) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                         28, 30);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  for (int64_t i = 0; i < L; i += 16) {
+    __mmask16 st = i + 16 <= L ? (__mmask16)0xffff : (__mmask16)((1u << (L - i)) - 1u);
+    int64_t t = i * sw; /* padded column of lane 0 */
+    __m512 a = _mm512_maskz_loadu_ps(range16(t - pl, w), row + t);
+    if (sw == 1) {
+      _mm512_mask_storeu_ps(dst + i, st, a);
+      continue;
+    }
+    __m512 b = _mm512_maskz_loadu_ps(range16(t + 16 - pl, w), row + t + 16);
+    _mm512_mask_storeu_ps(dst + i, st, _mm512_permutex2var_ps(a, even, b));
+    _mm512_mask_storeu_ps(dst + L + i, st, _mm512_permutex2var_ps(a, odd, b));
+  }
+}
+/* dst[k][0..NR) = base[off[k] + 0..cols), zeros after cols. */
+__attribute__((target("avx512f"))) static void
+copy_rows_avx512(const float *base, const int32_t *off, int64_t kc, int64_t cols, float *dst) {
+  __mmask16 m0 = cols >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << cols) - 1u);
+  __mmask16 m1 = cols >= 32 ? (__mmask16)0xffff
+                 : cols > 16 ? (__mmask16)((1u << (cols - 16)) - 1u)
+                             : 0;
+  for (int64_t k = 0; k < kc; ++k, dst += NR) {
+    const float *s = base + off[k];
+    _mm512_store_ps(dst, _mm512_maskz_loadu_ps(m0, s));
+    _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(m1, s + 16));
+  }
+}
+#endif
+
+/* The phase rows of output row oy: [c][ky][r][phase_len]. */
+static void build_phases(int64_t flags, const im2col_view *v, int64_t oy, float *ph) {
+  int64_t L = phase_len(v), plane = v->h * v->w;
+  for (int64_t c = 0; c < v->c; ++c)
+    for (int64_t ky = 0; ky < v->kh; ++ky) {
+      int64_t iy = oy * v->sh + ky * v->dh - v->pt;
+      float *dst = ph + (c * v->kh + ky) * v->sw * L;
+      if (iy < 0 || iy >= v->h) {
+        memset(dst, 0, v->sw * L * sizeof(float));
+        continue;
+      }
+      /* phase r element i = X[c][iy][i * sw + r - pl], zero outside */
+      const float *row = v->x + c * plane + iy * v->w - v->pl;
+#ifdef STEEDK_X86
+      if ((flags & STEEDK_ISA_MASK) == 2 && v->sw <= 2) {
+        phase_row_avx512(row, v->pl, v->w, v->sw, L, dst);
+        continue;
+      }
+#endif
+      (void)flags;
+      for (int64_t r = 0; r < v->sw; ++r)
+        for (int64_t i = 0; i < L; ++i) {
+          int64_t t = i * v->sw + r;
+          dst[r * L + i] = t >= v->pl && t - v->pl < v->w ? row[t] : 0.0f;
+        }
+    }
+}
+
+/* Panels of K rows [k0, k0 + kc) for output columns [ox, ox + nc) of the
+ * output row whose phase rows are ph: dst[panel][kc][NR], zero padded. */
+static void pack_b_phases(int64_t flags, const im2col_view *v, const float *ph, int64_t k0,
+                          int64_t kc, int64_t ox, int64_t nc, float *dst) {
+  /* Where row k's run starts in ph (the same for every panel). */
+  int32_t off[KC];
+  int64_t L = phase_len(v), khw = v->kh * v->kw;
+  int64_t c = k0 / khw, t = k0 - c * khw, ky = t / v->kw, kx = t - ky * v->kw;
+  for (int64_t k = 0; k < kc; ++k) {
+    int64_t d = kx * v->dw;
+    off[k] = (int32_t)(((c * v->kh + ky) * v->sw + d % v->sw) * L + d / v->sw);
+    if (++kx == v->kw) {
+      kx = 0;
+      if (++ky == v->kh) {
+        ky = 0;
+        ++c;
+      }
+    }
+  }
+  for (int64_t jp = 0; jp < nc; jp += NR, dst += kc * NR) {
+    int64_t cols = nc - jp < NR ? nc - jp : NR;
+    const float *base = ph + ox + jp;
+#ifdef STEEDK_X86
+    if ((flags & STEEDK_ISA_MASK) == 2) {
+      copy_rows_avx512(base, off, kc, cols, dst);
+      continue;
+    }
+#endif
+    (void)flags;
+    for (int64_t k = 0; k < kc; ++k) {
+      memcpy(dst + k * NR, base + off[k], cols * sizeof(float));
+      memset(dst + k * NR + cols, 0, (NR - cols) * sizeof(float));
+    }
+  }
+}
+
 /* Runs the micro-kernel on an MR x NR tile with mr x nr valid elements
  * (e: the tile's epilogue for this K slice, or 0). */
 static inline void tile(ukernel_fn uk, int64_t kc, const float *a, const float *b,
@@ -850,6 +984,10 @@ typedef struct {
   const float *p;
   int64_t rs, cs;
   const im2col_view *im2col;
+  /* with im2col: the phase rows of the output row starting at column
+   * rowStart of C, which holds all of [j0, j1) (rowphase_ok), or 0 */
+  const float *phase;
+  int64_t rowStart;
 } b_source;
 
 /* Rows [i0, i1) and columns [j0, j1) of C[M,N] (row stride rsc, unit
@@ -897,7 +1035,9 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
         bp = bbuf;
         bPanel = kc * NR;
       } else {
-        if (B->im2col)
+        if (B->phase)
+          pack_b_phases(flags, B->im2col, B->phase, pc, kc, jc - B->rowStart, nc, bbuf);
+        else if (B->im2col)
           pack_b_im2col(flags, B->im2col, pc, kc, jc, nc, bbuf);
         else
           pack_b(flags, B->p, B->rs, B->cs, pc, kc, jc, nc, bbuf);
@@ -1008,7 +1148,7 @@ static void run_task(const job *j, int64_t t) {
   int64_t j0 = cc * j->colStep, j1 = j0 + j->colStep < j->N ? j0 + j->colStep : j->N;
   epilogue ep = {0, j->bias, 0, j->rsc, j->lo, j->hi};
   if (!j->conv) {
-    b_source src = {j->B + p * j->bsb, j->rsb, j->csb, 0};
+    b_source src = {j->B + p * j->bsb, j->rsb, j->csb, 0, 0, 0};
     if (j->res)
       ep.res = j->res + p * j->bsc;
     gemm(j->flags, j->M, j->N, j->K, j->A + p * j->bsa, j->rsa, j->csa, &src,
@@ -1020,7 +1160,7 @@ static void run_task(const job *j, int64_t t) {
   im2col_view v = {j->B + (n * j->c + g * cg) * j->h * j->w,
                    j->h, j->w, j->kh, j->kw, j->ow, j->sh, j->sw, j->dh, j->dw, j->pt, j->pl,
                    cg, (j->flags & STEEDK_TAP_MAJOR) != 0, shifted_ok(j)};
-  b_source src = {0, 0, 0, &v};
+  b_source src = {0, 0, 0, &v, 0, 0};
   if (pointwise(j)) {
     /* 1x1: B is X itself, [C/G][H*W]. */
     src.p = v.x;
@@ -1033,8 +1173,23 @@ static void run_task(const job *j, int64_t t) {
     ep.bias = j->bias + g * j->M;
   if (j->res)
     ep.res = j->res + (n * j->f + g * j->M) * P;
-  gemm(j->flags & ~STEEDK_B_PACKED, j->M, P, j->K, j->A + g * j->aGroup, j->K, 1, &src,
-       j->C + (n * j->f + g * j->M) * P, P, i0, i1, j0, j1, &ep);
+  const float *A = j->A + g * j->aGroup;
+  float *C = j->C + (n * j->f + g * j->M) * P;
+  int64_t flags = j->flags & ~STEEDK_B_PACKED;
+  if (!src.im2col || !rowphase_ok(&v)) {
+    gemm(flags, j->M, P, j->K, A, j->K, 1, &src, C, P, i0, i1, j0, j1, &ep);
+    return;
+  }
+  /* Output row by output row, B packed from the row's phase rows. */
+  _Alignas(64) float phase[PHASE_BUF];
+  src.phase = phase;
+  for (int64_t oy = j0 / j->ow; oy * j->ow < j1; ++oy) {
+    src.rowStart = oy * j->ow;
+    int64_t a = j0 > src.rowStart ? j0 : src.rowStart;
+    int64_t b = j1 < src.rowStart + j->ow ? j1 : src.rowStart + j->ow;
+    build_phases(flags, &v, oy, phase);
+    gemm(flags, j->M, P, j->K, A, j->K, 1, &src, C, P, i0, i1, a, b, &ep);
+  }
 }
 
 static void run_tasks(void *arg, int64_t begin, int64_t end) {
