@@ -89,10 +89,19 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
     place right after it (the kernel clamps its output).
     Other element types, dynamic shapes and other convolutions keep their
     linalg form (loops).
+
+    A "same" 3x3 stride-1 convolution with a constant filter, at least 16
+    input channels and at least 48 2x2 output tiles (150, or 128 input
+    channels: below, the transforms cost what the GEMMs save) runs as
+    Winograd F(2x2, 3x3) with AVX-512 (option `winograd`): the filter is
+    stored as its 16 transforms U = G g G^T and the call gets flag 4096.
   }];
   let options = [
     Option<"isaLevel", "isa", "int64_t", /*default=*/"0",
            "micro-kernel ISA: 0 generic C, 1 AVX2+FMA, 2 AVX-512F">,
+    Option<"winograd", "winograd", "bool", /*default=*/"true",
+           "Winograd F(2x2, 3x3) for \"same\" 3x3 stride-1 convolutions with "
+           "constant filters where it pays (AVX-512)">,
   ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];

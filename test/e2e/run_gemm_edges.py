@@ -26,16 +26,26 @@ import kernel_edges  # noqa: E402
 rand = kernel_edges.random_source(7)
 
 
-# Cases whose convolution the host's AVX-512 build must run tap-major (flag
-# TAP_MAJOR: "same" stride-1, >= 16 channels, B read in place tap by tap).
-TAP_MAJOR_CASES = set()
-TAP_MAJOR = 2048
+# The convolution path the host's AVX-512 build must take, per case (flag
+# TAP_MAJOR: "same" stride-1, >= 16 channels, B read in place tap by tap;
+# WINOGRAD: of those, 3x3 with pads 1 and >= 48 2x2 output tiles, and
+# >= 150 of them or >= 128 channels).
+CONV_PATH = {}
+TAP_MAJOR, WINOGRAD = 2048, 4096
 
 
 def same_conv(c, h, w, k, stride, pads, dil=1, group=1):
     t, l, b, r = pads
     return (stride == 1 and dil == 1 and group == 1 and c >= 16 and k > 1 and
             t + b == k - 1 and l + r == k - 1)
+
+
+def expect_path(name, c, h, w, k, stride, pads, dil=1, group=1):
+    if not same_conv(c, h, w, k, stride, pads, dil, group):
+        return
+    tiles = ((h + 1) // 2) * ((w + 1) // 2)
+    wino = k == 3 and tuple(pads) == (1, 1, 1, 1) and tiles >= 48 and (tiles >= 150 or c >= 128)
+    CONV_PATH[name] = WINOGRAD if wino else TAP_MAJOR
 
 
 def cases():
@@ -92,6 +102,14 @@ def cases():
         dict(n=2, c=16, h=13, w=11, f=40, k=5, stride=1, pad=2, dil=1, group=1),
         dict(n=1, c=64, h=9, w=40, f=33, k=3, stride=1, pad=1, dil=1, group=1),
         dict(n=1, c=20, h=7, w=7, f=24, k=3, stride=1, pad=1, dil=1, group=1),
+        # Winograd F(2x2, 3x3): odd sizes (partial tiles at the bottom and
+        # right), 7 tiles per tile row (panels across tile rows), channels
+        # past 64 (K slices of 64 and a short one), filters past a 64 block
+        # and a partial row panel, batch 2; 156 tiles with 16 channels; the
+        # smallest tile count (48) with 128 channels.
+        dict(n=2, c=130, h=15, w=13, f=70, k=3, stride=1, pad=1, dil=1, group=1),
+        dict(n=1, c=16, h=25, w=23, f=16, k=3, stride=1, pad=1, dil=1, group=1),
+        dict(n=1, c=128, h=12, w=15, f=9, k=3, stride=1, pad=1, dil=1, group=1),
         # Few channels and output rows >= 64 wide pack B from each output
         # row's phase rows (rowphase_ok): a stem (7x7 stride 2, a narrow
         # last panel in every row), K = 392 in two K slices, stride 3 with
@@ -111,9 +129,8 @@ def cases():
         node = helper.make_node('Conv', ['x', 'w', 'b'], ['y'], strides=[p['stride']] * 2,
                                 pads=[p['pad']] * 4, dilations=[p['dil']] * 2, group=p['group'])
         name = 'conv_' + '_'.join(f'{k}{v}' for k, v in p.items())
-        if same_conv(p['c'], p['h'], p['w'], p['k'], p['stride'], [p['pad']] * 4, p['dil'],
-                     p['group']):
-            TAP_MAJOR_CASES.add(name)
+        expect_path(name, p['c'], p['h'], p['w'], p['k'], p['stride'], [p['pad']] * 4, p['dil'],
+                    p['group'])
         yield name, node, [('x', x)], [('w', w), ('b', bias)], ref
     # Padding read in place by the im2col packing: asymmetric pads larger
     # than the filter's reach (whole rows and pieces of zeros), a stride of
@@ -135,8 +152,7 @@ def cases():
                                          torch.from_numpy(bias).double(), stride=s).numpy()
         node = helper.make_node('Conv', ['x', 'w', 'b'], ['y'], strides=[s, s],
                                 pads=[t, l, b_, r])
-        if same_conv(c, h, w, k, s, pads):
-            TAP_MAJOR_CASES.add(name)
+        expect_path(name, c, h, w, k, s, pads)
         yield name, node, [('x', x)], [('w', wt), ('b', bias)], ref
     yield from epilogue_cases()
 
@@ -179,6 +195,7 @@ def epilogue_cases():
 
     convs = [  # n, c, h, w, f, k, stride, pad
         (1, 30, 20, 20, 70, 3, 1, 1),   # K = 270: two slices, F = 70 (8 x 8 + 6)
+        (1, 16, 24, 26, 20, 3, 1, 1),   # Winograd (156 tiles): its output transform's epilogue
         (2, 70, 9, 11, 33, 3, 2, 1),    # K = 630: three slices, batch 2
         (1, 40, 7, 7, 19, 1, 1, 0),     # 1x1: B is X itself, N = 49
         (1, 3, 17, 17, 8, 7, 2, 3),     # the stem's shape: K = 147
@@ -197,14 +214,13 @@ def epilogue_cases():
             nodes, ref, bits = chain(node, kind, conv + r if residual else conv)
             inputs = [('x', x)] + ([('r', r)] if residual else [])
             inits = [('w', wt), ('b', bias)] + (clip_bounds if kind == 'clip' else [])
-            if same_conv(c, h, w, k, stride, [pad] * 4):
-                TAP_MAJOR_CASES.add(f'{base}_{kind}')
+            expect_path(f'{base}_{kind}', c, h, w, k, stride, [pad] * 4)
             yield f'{base}_{kind}', nodes, inputs, inits, ref, bits | BIAS_ROW
     # Conv without bias: the zero fill goes (C_INIT alone).
     x, wt = rand(1, 30, 12, 12), rand(20, 30, 3, 3)
     ref = np.maximum(torch.nn.functional.conv2d(torch.from_numpy(x).double(),
                                                 torch.from_numpy(wt).double(), padding=1).numpy(), 0)
-    TAP_MAJOR_CASES.add('epi_conv_nobias_relu')  # 20 filters: tap-major, packed
+    CONV_PATH['epi_conv_nobias_relu'] = TAP_MAJOR  # 20 filters, 36 tiles: tap-major, packed
     yield ('epi_conv_nobias_relu',
            [helper.make_node('Conv', ['x', 'w'], ['t'], pads=[1] * 4),
             helper.make_node('Relu', ['t'], ['y'])],
@@ -259,10 +275,12 @@ def check_ir(case, ir):
     bits = case[5:]
     flags = kernel_edges.call_flags(ir, 'steedk_s(?:gemm|conv2d)')
     avx512 = any(f & 3 == 2 for f in flags)
-    if avx512 and case[0] in TAP_MAJOR_CASES and not any(f & TAP_MAJOR for f in flags):
-        msgs.append(f'kernel call flags {flags}: want the tap-major convolution ({TAP_MAJOR})')
-    if case[0] not in TAP_MAJOR_CASES and any(f & TAP_MAJOR for f in flags):
-        msgs.append(f'kernel call flags {flags}: tap-major where it must not be')
+    want = CONV_PATH.get(case[0], 0) if avx512 else 0
+    for bit, what in ((TAP_MAJOR, 'tap-major'), (WINOGRAD, 'Winograd')):
+        if want == bit and not any(f & bit for f in flags):
+            msgs.append(f'kernel call flags {flags}: want the {what} convolution ({bit})')
+        if want != bit and any(f & bit for f in flags):
+            msgs.append(f'kernel call flags {flags}: {what} where it must not be')
     if bits and not any((f & 0x7f0) == bits[0] for f in flags):
         msgs.append(f'kernel call flags {flags}, want epilogue bits {bits[0]}')
     return msgs

@@ -80,6 +80,10 @@ enum {
                                B; stride 1, no dilation, output the
                                input's size: tap t's rows of B are X
                                shifted by one offset (shifted_ok) */
+  STEEDK_WINOGRAD = 4096,   /* convolution: Winograd F(2x2, 3x3) (wino_ok);
+                               A holds the 16 transformed filters
+                               U = G g G^T, each [F][C] prepacked in K
+                               slices of WINO_KC */
   STEEDK_FIRST_SLICE = STEEDK_C_INIT | STEEDK_BIAS_ROW | STEEDK_BIAS_COL,
   STEEDK_LAST_SLICE = STEEDK_RESIDUAL | STEEDK_SILU | STEEDK_ACT_MIN | STEEDK_ACT_MAX,
 };
@@ -1140,6 +1144,180 @@ static int pointwise(const job *j) {
          j->w == j->ow && j->pt == 0 && j->pl == 0;
 }
 
+/* ---- Winograd F(2x2, 3x3) ----------------------------------------------
+ * A "same" 3x3 stride-1 convolution as 2x2 output tiles: with d a tile's
+ * 4x4 input patch (rows 2 ty - 1 .., columns 2 tx - 1 ..) per channel and
+ * U = G g G^T the filters' 4x4 transforms (prepacked at compile time), the
+ * tile is A^T [sum over c of U[f][c] (.) B^T d B] A: 16 GEMMs ([F][C] x
+ * [C][tiles], one per element xi of the 4x4 transform) replace the 9 of
+ * the direct convolution on 4 times as many columns: 2.25x fewer
+ * multiply-adds for transforms of a few additions per element. Per panel
+ * of NR tiles (consecutive in the tile grid, across tile rows): the
+ * patches are packed as the im2col view of a 4x4 stride-2 filter
+ * (pack_b_im2col), transformed into the 16 B panels (wino_input), the 16
+ * GEMMs run with the micro-kernel into M, and M's tiles are transformed
+ * back and stored with the epilogue (wino_output). */
+#define WINO_KC 64 /* = kWinoKC in Microkernels.cpp: U's K slices */
+#define WINO_FB 64 /* filters per block of M */
+
+/* Must match Microkernels.cpp's choice: 3x3, stride 1, no dilation, pads
+ * 1, output the input's size, one group, AVX-512. */
+static int wino_ok(const job *j) {
+  return (j->flags & STEEDK_WINOGRAD) && (j->flags & STEEDK_ISA_MASK) == 2 && j->kh == 3 &&
+         j->kw == 3 && j->sh == 1 && j->sw == 1 && j->dh == 1 && j->dw == 1 && j->pt == 1 &&
+         j->pl == 1 && j->oh == j->h && j->ow == j->w && j->groups == 1;
+}
+
+#ifdef STEEDK_X86
+/* d: [kc][16][NR], the patches (row i * 4 + j per channel); v: [16][kc][NR],
+ * element xi of B^T d B per channel. */
+__attribute__((target("avx512f"))) static void wino_input(const float *d, int64_t kc,
+                                                           float *v) {
+  for (int64_t c = 0; c < kc; ++c)
+    for (int h = 0; h < NR; h += 16) {
+      __m512 x[16], t[16];
+#pragma clang loop unroll(full)
+      for (int e = 0; e < 16; ++e)
+        x[e] = _mm512_load_ps(d + (c * 16 + e) * NR + h);
+      /* t = B^T d (rows) */
+#pragma clang loop unroll(full)
+      for (int q = 0; q < 4; ++q) {
+        t[0 * 4 + q] = _mm512_sub_ps(x[0 * 4 + q], x[2 * 4 + q]);
+        t[1 * 4 + q] = _mm512_add_ps(x[1 * 4 + q], x[2 * 4 + q]);
+        t[2 * 4 + q] = _mm512_sub_ps(x[2 * 4 + q], x[1 * 4 + q]);
+        t[3 * 4 + q] = _mm512_sub_ps(x[1 * 4 + q], x[3 * 4 + q]);
+      }
+      /* v = t B (columns) */
+#pragma clang loop unroll(full)
+      for (int r = 0; r < 4; ++r) {
+        __m512 o[4] = {_mm512_sub_ps(t[r * 4 + 0], t[r * 4 + 2]),
+                       _mm512_add_ps(t[r * 4 + 1], t[r * 4 + 2]),
+                       _mm512_sub_ps(t[r * 4 + 2], t[r * 4 + 1]),
+                       _mm512_sub_ps(t[r * 4 + 1], t[r * 4 + 3])};
+#pragma clang loop unroll(full)
+        for (int q = 0; q < 4; ++q)
+          _mm512_store_ps(v + ((r * 4 + q) * kc + c) * NR + h, o[q]);
+      }
+    }
+}
+
+/* A run of tile lanes [l0, l1) of a panel in tile row ty from tile column
+ * tx0. */
+typedef struct {
+  int l0, l1;
+  int64_t ty, tx0;
+} wino_run;
+
+/* m: [16][fb][NR] (filters f0 ..); the tiles' outputs A^T m A, with the
+ * epilogue e (bias per filter, residual, activation; without C_INIT added
+ * to Y), stored into Y [F][oh][ow] (res: R laid out as Y). */
+__attribute__((target("avx512f"))) static void
+wino_output(const job *j, const float *m, int64_t fb, int64_t f0, float *Y, const float *res,
+            const wino_run *runs, int nruns, int64_t ncols, const epilogue *ep) {
+  const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i hi = _mm512_add_epi32(lo, _mm512_set1_epi32(8));
+  int64_t P = j->oh * j->ow;
+  for (int64_t f = 0; f < fb; ++f)
+    for (int h = 0; h < ncols; h += 16) {
+      __m512 x[16], s[8], y[4];
+#pragma clang loop unroll(full)
+      for (int e = 0; e < 16; ++e)
+        x[e] = _mm512_load_ps(m + (e * fb + f) * NR + h);
+      /* s = A^T m (rows) */
+#pragma clang loop unroll(full)
+      for (int q = 0; q < 4; ++q) {
+        s[q] = _mm512_add_ps(_mm512_add_ps(x[0 * 4 + q], x[1 * 4 + q]), x[2 * 4 + q]);
+        s[4 + q] = _mm512_sub_ps(_mm512_sub_ps(x[1 * 4 + q], x[2 * 4 + q]), x[3 * 4 + q]);
+      }
+      /* y = s A (columns) */
+#pragma clang loop unroll(full)
+      for (int r = 0; r < 2; ++r) {
+        y[r * 2 + 0] = _mm512_add_ps(_mm512_add_ps(s[r * 4 + 0], s[r * 4 + 1]), s[r * 4 + 2]);
+        y[r * 2 + 1] = _mm512_sub_ps(_mm512_sub_ps(s[r * 4 + 1], s[r * 4 + 2]), s[r * 4 + 3]);
+      }
+      for (int r = 0; r < 2; ++r) {
+        /* output columns of lanes h .. h + 15, interleaved: element e is lane
+         * h + e / 2, column parity e % 2 */
+        __m512 v2[2] = {_mm512_permutex2var_ps(y[r * 2], lo, y[r * 2 + 1]),
+                        _mm512_permutex2var_ps(y[r * 2], hi, y[r * 2 + 1])};
+        for (int q = 0; q < nruns; ++q) {
+          int a = runs[q].l0 > h ? runs[q].l0 : h;
+          int b = runs[q].l1 < h + 16 ? runs[q].l1 : h + 16;
+          if (a >= b)
+            continue;
+          int64_t oy = 2 * runs[q].ty + r;
+          if (oy >= j->oh)
+            continue;
+          /* element e of v2 goes to column x0 + e */
+          int64_t x0 = 2 * (runs[q].tx0 + (a - runs[q].l0)) - 2 * (a - h);
+          int64_t e0 = 2 * (a - h), e1 = 2 * (b - h);
+          if (e1 > j->ow - x0)
+            e1 = j->ow - x0;
+          int64_t off = (f0 + f) * P + oy * j->ow + x0;
+          for (int z = 0; z < 2; ++z) {
+            int64_t za = e0 - 16 * z > 0 ? e0 - 16 * z : 0, zb = e1 - 16 * z < 16 ? e1 - 16 * z : 16;
+            if (za >= zb)
+              continue;
+            __mmask16 mk = (__mmask16)(((1u << zb) - 1u) & ~((1u << za) - 1u));
+            epilogue te = *ep;
+            te.bias = ep->bias ? ep->bias + f0 + f : 0;
+            te.res = res ? res + off + 16 * z : 0;
+            store16_avx512(Y + off + 16 * z, v2[z], 0, 0, &te, mk);
+          }
+        }
+      }
+    }
+}
+
+/* Filters [i0, i1) x tiles [t0, t1) of image n. */
+__attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n, int64_t i0,
+                                                          int64_t i1, int64_t t0, int64_t t1) {
+  _Alignas(64) float d[WINO_KC * 16 * NR];
+  _Alignas(64) float v[16 * WINO_KC * NR];
+  _Alignas(64) float m[16 * WINO_FB * NR];
+  int64_t C = j->c, F = j->M, P = j->oh * j->ow;
+  int64_t th = (j->oh + 1) / 2, tw = (j->ow + 1) / 2;
+  (void)th;
+  int64_t panelsA = (F + MR - 1) / MR, uStride = panelsA * MR * C;
+  im2col_view pv = {j->B + n * C * j->h * j->w, j->h, j->w, 4, 4, tw, 2, 2, 1, 1, 1, 1,
+                    C, 0, 0};
+  float *Y = j->C + n * j->f * P;
+  const float *R = j->res ? j->res + n * j->f * P : 0;
+  /* the epilogue of the output transform: C_INIT/BIAS_ROW and the last
+   * slice's bits (the GEMMs into m run without) */
+  epilogue ep = {j->flags & (STEEDK_FIRST_SLICE | STEEDK_LAST_SLICE), j->bias, 0, 0, j->lo,
+                 j->hi};
+  for (int64_t tp = t0; tp < t1; tp += NR) {
+    int64_t ncols = t1 - tp < NR ? t1 - tp : NR;
+    wino_run runs[NR];
+    int nruns = 0;
+    for (int l = 0; l < ncols;) {
+      int64_t t = tp + l, ty = t / tw, tx = t - ty * tw;
+      int len = (int)(tw - tx < ncols - l ? tw - tx : ncols - l);
+      runs[nruns++] = (wino_run){l, l + len, ty, tx};
+      l += len;
+    }
+    for (int64_t f0 = i0; f0 < i1; f0 += WINO_FB) {
+      int64_t fb = i1 - f0 < WINO_FB ? i1 - f0 : WINO_FB;
+      for (int64_t c0 = 0; c0 < C; c0 += WINO_KC) {
+        int64_t kc = C - c0 < WINO_KC ? C - c0 : WINO_KC;
+        pack_b_im2col(j->flags, &pv, c0 * 16, kc * 16, tp, ncols, d);
+        wino_input(d, kc, v);
+        const epilogue first = {STEEDK_C_INIT, 0, 0, 0, 0.0f, 0.0f};
+        for (int xi = 0; xi < 16; ++xi)
+          for (int64_t fr = 0; fr < fb; fr += MR) {
+            int64_t mr = fb - fr < MR ? fb - fr : MR;
+            const float *a = j->A + xi * uStride + c0 * panelsA * MR + ((f0 + fr) / MR) * kc * MR;
+            tile(ukernel_avx512, kc, a, v + xi * kc * NR, NR, m + (xi * fb + fr) * NR, NR, mr,
+                 NR, c0 == 0 ? &first : 0);
+          }
+      }
+      wino_output(j, m, fb, f0, Y, R, runs, nruns, ncols, &ep);
+    }
+  }
+}
+#endif
+
 static void run_task(const job *j, int64_t t) {
   int64_t cc = t % j->colChunks;
   t /= j->colChunks;
@@ -1155,6 +1333,13 @@ static void run_task(const job *j, int64_t t) {
          j->C + p * j->bsc, j->rsc, i0, i1, j0, j1, &ep);
     return;
   }
+#ifdef STEEDK_X86
+  if (wino_ok(j)) {
+    /* columns: tiles */
+    wino_task(j, p, i0, i1, j0, j1);
+    return;
+  }
+#endif
   int64_t n = p / j->groups, g = p % j->groups, cg = j->c / j->groups;
   int64_t P = j->oh * j->ow;
   im2col_view v = {j->B + (n * j->c + g * cg) * j->h * j->w,
@@ -1542,6 +1727,8 @@ void steedk_sconv2d(int64_t flags, int64_t n, int64_t groups, intptr_t x, int64_
   j.pt = pt;
   j.pl = pl;
   j.aGroup = (flags & STEEDK_A_PACKED) ? ((fg + MR - 1) / MR) * MR * K : fg * K;
+  if (wino_ok(&j))
+    j.N = ((oh + 1) / 2) * ((ow + 1) / 2); /* the tiles */
   set_epilogue(&j, bias, biasOff, res, resOff, loBits, hiBits);
   run_job(&j, kc);
 }

@@ -1,5 +1,6 @@
 // RUN: steed-opt %s --steed-cpu-microkernels="isa=2" | FileCheck %s
 // RUN: steed-opt %s --steed-cpu-microkernels="isa=1" | FileCheck %s --check-prefix=AVX2
+// RUN: steed-opt %s --steed-cpu-microkernels="isa=2 winograd=0" | FileCheck %s --check-prefix=NOWINO
 
 // Matmul whose B is a weight passed by the plan's only launch: B is packed
 // at compile time (flags = 2 AVX-512 | 8 B prepacked) into 32-column panels,
@@ -118,6 +119,44 @@ func.func @conv_tap_major(%x: memref<1x16x6x6xf32>, %xp: memref<1x16x8x8xf32>, %
   linalg.copy ins(%x8 : memref<1x8x6x6xf32>) outs(%sub8 : memref<1x8x6x6xf32, strided<[512, 64, 8, 1], offset: 9>>)
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%xp8, %w8 : memref<1x8x8x8xf32>, memref<4x8x3x3xf32>) outs(%y8 : memref<1x4x6x6xf32>)
+  return
+}
+
+// A "same" 3x3 stride-1 convolution with 16 channels over 24x26 (156 2x2
+// tiles) runs as Winograd F(2x2, 3x3): flags 2 | 4 A prepacked | 4096, the
+// filter stored as its 16 transforms, [16][ceil(4/8) * 8][16] floats. Not
+// at 12x12 (36 tiles: tap-major, 2054), not with winograd=0, not for AVX2.
+// CHECK-LABEL: func.func @conv_winograd
+// CHECK-DAG:   memref.get_global @{{.*}} : memref<2048xf32>
+// CHECK-DAG:   %[[WINO:.*]] = arith.constant 4102 : index
+// CHECK:       call @steedk_sconv2d(%[[WINO]],
+// CHECK:       %[[TAP:.*]] = arith.constant 2054 : index
+// CHECK:       call @steedk_sconv2d(%[[TAP]],
+// NOWINO-LABEL: func.func @conv_winograd
+// NOWINO-NOT:  arith.constant 4102
+// NOWINO:      arith.constant 2054 : index
+// NOWINO:      call @steedk_sconv2d(
+// NOWINO:      call @steedk_sconv2d(
+// AVX2-LABEL:  func.func @conv_winograd
+// AVX2-NOT:    arith.constant 4101
+// AVX2:        call @steedk_sconv2d(
+memref.global "private" constant @fw : memref<4x16x3x3xf32> = dense<1.0>
+memref.global "private" constant @fw2 : memref<4x16x3x3xf32> = dense<2.0>
+func.func @conv_winograd(%x: memref<1x16x24x26xf32>, %xp: memref<1x16x26x28xf32>, %y: memref<1x4x24x26xf32>,
+                         %s: memref<1x16x12x12xf32>, %sp: memref<1x16x14x14xf32>, %sy: memref<1x4x12x12xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.get_global @fw : memref<4x16x3x3xf32>
+  linalg.fill ins(%zero : f32) outs(%xp : memref<1x16x26x28xf32>)
+  %sub = memref.subview %xp[0, 0, 1, 1] [1, 16, 24, 26] [1, 1, 1, 1] : memref<1x16x26x28xf32> to memref<1x16x24x26xf32, strided<[11648, 728, 28, 1], offset: 29>>
+  linalg.copy ins(%x : memref<1x16x24x26xf32>) outs(%sub : memref<1x16x24x26xf32, strided<[11648, 728, 28, 1], offset: 29>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xp, %w : memref<1x16x26x28xf32>, memref<4x16x3x3xf32>) outs(%y : memref<1x4x24x26xf32>)
+  %w2 = memref.get_global @fw2 : memref<4x16x3x3xf32>
+  linalg.fill ins(%zero : f32) outs(%sp : memref<1x16x14x14xf32>)
+  %ssub = memref.subview %sp[0, 0, 1, 1] [1, 16, 12, 12] [1, 1, 1, 1] : memref<1x16x14x14xf32> to memref<1x16x12x12xf32, strided<[3136, 196, 14, 1], offset: 15>>
+  linalg.copy ins(%s : memref<1x16x12x12xf32>) outs(%ssub : memref<1x16x12x12xf32, strided<[3136, 196, 14, 1], offset: 15>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%sp, %w2 : memref<1x16x14x14xf32>, memref<4x16x3x3xf32>) outs(%sy : memref<1x4x12x12xf32>)
   return
 }
 
