@@ -52,7 +52,7 @@ constexpr int64_t kTapMajor = 2048, kShiftedMinC = 16, kIsaAvx512 = 2;
 // steedk_sconv2d: Winograd F(2x2, 3x3) for "same" 3x3 stride-1
 // convolutions (gemm.c's wino_ok): the filter given as its 16 transforms
 // U = G g G^T, each [F][C] packed in K slices of kWinoKC (= WINO_KC).
-constexpr int64_t kWinograd = 4096, kWinoKC = 64;
+constexpr int64_t kWinograd = 4096, kWinoKC = 256;
 // Must match targets/cpu/kernels/dwconv.c.
 constexpr const char *kDwconv = "steedk_dwconv2d";
 constexpr int64_t kDwInitBias = 16, kDwInitZero = 32, kDwActMin = 64, kDwActMax = 128,
@@ -688,12 +688,12 @@ struct Rewriter {
                       sv[0] == 1 && sv[1] == 1 && dv[0] == 1 && dv[1] == 1 && oh == h &&
                       ow == wd && c >= kShiftedMinC;
       // Winograd F(2x2, 3x3) where the 2.25x fewer multiply-adds outweigh
-      // the transforms (measured: 1.2-1.55x from 49 tiles with 256
-      // channels and from 196 tiles with 16-128; even at 49 tiles with 48-64
-      // channels, slower at 16 tiles).
+      // the transforms (measured: 1.13-1.6x from 49 tiles up, whatever the
+      // channels; 1.5x slower at 16 tiles, whose 32-tile panels are half
+      // empty).
       int64_t tiles = ((oh + 1) / 2) * ((ow + 1) / 2);
       bool wino = winograd && tapMajor && kh == 3 && kw == 3 && pad && pad->pt == 1 &&
-                  pad->pl == 1 && tiles >= 48 && (tiles >= 150 || c >= 128);
+                  pad->pl == 1 && tiles >= 48;
       if (wino) {
         // U[xi][f][c] = (G g G^T)[xi], G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]
         static const float G[4][3] = {

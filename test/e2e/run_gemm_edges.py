@@ -28,8 +28,7 @@ rand = kernel_edges.random_source(7)
 
 # The convolution path the host's AVX-512 build must take, per case (flag
 # TAP_MAJOR: "same" stride-1, >= 16 channels, B read in place tap by tap;
-# WINOGRAD: of those, 3x3 with pads 1 and >= 48 2x2 output tiles, and
-# >= 150 of them or >= 128 channels).
+# WINOGRAD: of those, 3x3 with pads 1 and >= 48 2x2 output tiles).
 CONV_PATH = {}
 TAP_MAJOR, WINOGRAD = 2048, 4096
 
@@ -44,7 +43,7 @@ def expect_path(name, c, h, w, k, stride, pads, dil=1, group=1):
     if not same_conv(c, h, w, k, stride, pads, dil, group):
         return
     tiles = ((h + 1) // 2) * ((w + 1) // 2)
-    wino = k == 3 and tuple(pads) == (1, 1, 1, 1) and tiles >= 48 and (tiles >= 150 or c >= 128)
+    wino = k == 3 and tuple(pads) == (1, 1, 1, 1) and tiles >= 48
     CONV_PATH[name] = WINOGRAD if wino else TAP_MAJOR
 
 
@@ -103,13 +102,15 @@ def cases():
         dict(n=1, c=64, h=9, w=40, f=33, k=3, stride=1, pad=1, dil=1, group=1),
         dict(n=1, c=20, h=7, w=7, f=24, k=3, stride=1, pad=1, dil=1, group=1),
         # Winograd F(2x2, 3x3): odd sizes (partial tiles at the bottom and
-        # right), 7 tiles per tile row (panels across tile rows), channels
-        # past 64 (K slices of 64 and a short one), filters past a 64 block
-        # and a partial row panel, batch 2; 156 tiles with 16 channels; the
-        # smallest tile count (48) with 128 channels.
+        # right), 7 tiles per tile row (panels across tile rows), filters
+        # past a 64 block and a partial row panel, batch 2; channels past
+        # 256 (K slices of 256 and a short one, the patches remade per block
+        # of filters); 156 tiles with 16 channels; the smallest tile count
+        # (48).
         dict(n=2, c=130, h=15, w=13, f=70, k=3, stride=1, pad=1, dil=1, group=1),
+        dict(n=1, c=300, h=13, w=14, f=70, k=3, stride=1, pad=1, dil=1, group=1),
         dict(n=1, c=16, h=25, w=23, f=16, k=3, stride=1, pad=1, dil=1, group=1),
-        dict(n=1, c=128, h=12, w=15, f=9, k=3, stride=1, pad=1, dil=1, group=1),
+        dict(n=1, c=20, h=12, w=15, f=9, k=3, stride=1, pad=1, dil=1, group=1),
         # Few channels and output rows >= 64 wide pack B from each output
         # row's phase rows (rowphase_ok): a stem (7x7 stride 2, a narrow
         # last panel in every row), K = 392 in two K slices, stride 3 with

@@ -1157,8 +1157,11 @@ static int pointwise(const job *j) {
  * (pack_b_im2col), transformed into the 16 B panels (wino_input), the 16
  * GEMMs run with the micro-kernel into M, and M's tiles are transformed
  * back and stored with the epilogue (wino_output). */
-#define WINO_KC 64 /* = kWinoKC in Microkernels.cpp: U's K slices */
+#define WINO_KC 256 /* = kWinoKC in Microkernels.cpp: U's K slices */
+#define WINO_DC 16  /* channels of patches packed at a time */
+#ifndef WINO_FB
 #define WINO_FB 64 /* filters per block of M */
+#endif
 
 /* Must match Microkernels.cpp's choice: 3x3, stride 1, no dilation, pads
  * 1, output the input's size, one group, AVX-512. */
@@ -1169,10 +1172,10 @@ static int wino_ok(const job *j) {
 }
 
 #ifdef STEEDK_X86
-/* d: [kc][16][NR], the patches (row i * 4 + j per channel); v: [16][kc][NR],
+/* d: [kc][16][NR], the patches (row i * 4 + j per channel); v: [16][ldv][NR],
  * element xi of B^T d B per channel. */
 __attribute__((target("avx512f"))) static void wino_input(const float *d, int64_t kc,
-                                                           float *v) {
+                                                           int64_t ldv, float *v) {
   for (int64_t c = 0; c < kc; ++c)
     for (int h = 0; h < NR; h += 16) {
       __m512 x[16], t[16];
@@ -1196,7 +1199,7 @@ __attribute__((target("avx512f"))) static void wino_input(const float *d, int64_
                        _mm512_sub_ps(t[r * 4 + 1], t[r * 4 + 3])};
 #pragma clang loop unroll(full)
         for (int q = 0; q < 4; ++q)
-          _mm512_store_ps(v + ((r * 4 + q) * kc + c) * NR + h, o[q]);
+          _mm512_store_ps(v + ((r * 4 + q) * ldv + c) * NR + h, o[q]);
       }
     }
 }
@@ -1269,16 +1272,29 @@ wino_output(const job *j, const float *m, int64_t fb, int64_t f0, float *Y, cons
     }
 }
 
-/* Filters [i0, i1) x tiles [t0, t1) of image n. */
+/* The transformed patches of channels [c0, c0 + kc) of the panel of tiles
+ * [tp, tp + ncols) into v ([16][kc][NR]), WINO_DC channels at a time. */
+__attribute__((target("avx512f"))) static void wino_patches(const job *j,
+                                                             const im2col_view *pv, int64_t c0,
+                                                             int64_t kc, int64_t tp,
+                                                             int64_t ncols, float *v) {
+  _Alignas(64) float d[WINO_DC * 16 * NR];
+  for (int64_t c = 0; c < kc; c += WINO_DC) {
+    int64_t dc = kc - c < WINO_DC ? kc - c : WINO_DC;
+    pack_b_im2col(j->flags, pv, (c0 + c) * 16, dc * 16, tp, ncols, d);
+    wino_input(d, dc, kc, v + c * NR);
+  }
+}
+
+/* Filters [i0, i1) x tiles [t0, t1) of image n. Per panel of tiles and K
+ * slice the transformed patches are made once (for every block of
+ * WINO_FB filters when C spans several slices). */
 __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n, int64_t i0,
                                                           int64_t i1, int64_t t0, int64_t t1) {
-  _Alignas(64) float d[WINO_KC * 16 * NR];
   _Alignas(64) float v[16 * WINO_KC * NR];
   _Alignas(64) float m[16 * WINO_FB * NR];
-  int64_t C = j->c, F = j->M, P = j->oh * j->ow;
-  int64_t th = (j->oh + 1) / 2, tw = (j->ow + 1) / 2;
-  (void)th;
-  int64_t panelsA = (F + MR - 1) / MR, uStride = panelsA * MR * C;
+  int64_t C = j->c, P = j->oh * j->ow, tw = (j->ow + 1) / 2;
+  int64_t panelsA = (j->M + MR - 1) / MR, uStride = panelsA * MR * C;
   im2col_view pv = {j->B + n * C * j->h * j->w, j->h, j->w, 4, 4, tw, 2, 2, 1, 1, 1, 1,
                     C, 0, 0};
   float *Y = j->C + n * j->f * P;
@@ -1287,6 +1303,7 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
    * slice's bits (the GEMMs into m run without) */
   epilogue ep = {j->flags & (STEEDK_FIRST_SLICE | STEEDK_LAST_SLICE), j->bias, 0, 0, j->lo,
                  j->hi};
+  const epilogue first = {STEEDK_C_INIT, 0, 0, 0, 0.0f, 0.0f};
   for (int64_t tp = t0; tp < t1; tp += NR) {
     int64_t ncols = t1 - tp < NR ? t1 - tp : NR;
     wino_run runs[NR];
@@ -1297,13 +1314,15 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
       runs[nruns++] = (wino_run){l, l + len, ty, tx};
       l += len;
     }
+    int oneSlice = C <= WINO_KC;
+    if (oneSlice)
+      wino_patches(j, &pv, 0, C, tp, ncols, v);
     for (int64_t f0 = i0; f0 < i1; f0 += WINO_FB) {
       int64_t fb = i1 - f0 < WINO_FB ? i1 - f0 : WINO_FB;
       for (int64_t c0 = 0; c0 < C; c0 += WINO_KC) {
         int64_t kc = C - c0 < WINO_KC ? C - c0 : WINO_KC;
-        pack_b_im2col(j->flags, &pv, c0 * 16, kc * 16, tp, ncols, d);
-        wino_input(d, kc, v);
-        const epilogue first = {STEEDK_C_INIT, 0, 0, 0, 0.0f, 0.0f};
+        if (!oneSlice)
+          wino_patches(j, &pv, c0, kc, tp, ncols, v);
         for (int xi = 0; xi < 16; ++xi)
           for (int64_t fr = 0; fr < fb; fr += MR) {
             int64_t mr = fb - fr < MR ? fb - fr : MR;
