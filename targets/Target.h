@@ -22,6 +22,7 @@ struct TargetOptions {
   std::string cpu;      // --mcpu; empty: the host CPU
   std::string features; // --mattr; empty: the host's features
   unsigned optLevel = 2;
+  bool winograd = true; // --winograd: Winograd 3x3 convolutions where they pay
 };
 
 class Target {

@@ -53,7 +53,8 @@ public:
     // convert-linalg-to-loops).
     std::string pipeline =
         "steed-lower-launches,steed-cpu-microkernels{isa=" +
-        std::to_string(kernelISA(options)) + "},steed-cpu-expand-strided-copies,steed-cpu-parallelize-loops,"
+        std::to_string(kernelISA(options)) + " winograd=" + (options.winograd ? "1" : "0") +
+        "},steed-cpu-expand-strided-copies,steed-cpu-parallelize-loops,"
         "func.func(steed-cpu-approximate-math),func.func(steed-cpu-reduction-loops),"
         "func.func(convert-linalg-to-loops),"
         "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"

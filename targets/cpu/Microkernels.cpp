@@ -689,11 +689,11 @@ struct Rewriter {
                       ow == wd && c >= kShiftedMinC;
       // Winograd F(2x2, 3x3) where the 2.25x fewer multiply-adds outweigh
       // the transforms (measured: 1.13-1.6x from 49 tiles up, whatever the
-      // channels; 1.5x slower at 16 tiles, whose 32-tile panels are half
-      // empty).
+      // channels; from 16 tiles (a 7x7 image) with >= 128 channels 1.3-1.5x,
+      // with 16-64 channels no faster or slower).
       int64_t tiles = ((oh + 1) / 2) * ((ow + 1) / 2);
       bool wino = winograd && tapMajor && kh == 3 && kw == 3 && pad && pad->pt == 1 &&
-                  pad->pl == 1 && tiles >= 48;
+                  pad->pl == 1 && (tiles >= 48 || (tiles >= 16 && c >= 128));
       if (wino) {
         // U[xi][f][c] = (G g G^T)[xi], G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]
         static const float G[4][3] = {

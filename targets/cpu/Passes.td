@@ -91,10 +91,11 @@ def CPUMicrokernels : Pass<"steed-cpu-microkernels", "mlir::ModuleOp"> {
     linalg form (loops).
 
     A "same" 3x3 stride-1 convolution with a constant filter, at least 16
-    input channels and at least 48 2x2 output tiles (fewer leave the
-    library's 32-tile panels half empty) runs as Winograd F(2x2, 3x3) with
-    AVX-512 (option `winograd`): the filter is stored as its 16 transforms
-    U = G g G^T and the call gets flag 4096.
+    input channels and at least 48 2x2 output tiles (16 with at least 128
+    channels: measured where the transforms cost less than the GEMMs save)
+    runs as Winograd F(2x2, 3x3) with AVX-512 (option `winograd`): the
+    filter is stored as its 16 transforms U = G g G^T and the call gets
+    flag 4096.
   }];
   let options = [
     Option<"isaLevel", "isa", "int64_t", /*default=*/"0",

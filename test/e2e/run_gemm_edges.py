@@ -28,7 +28,8 @@ rand = kernel_edges.random_source(7)
 
 # The convolution path the host's AVX-512 build must take, per case (flag
 # TAP_MAJOR: "same" stride-1, >= 16 channels, B read in place tap by tap;
-# WINOGRAD: of those, 3x3 with pads 1 and >= 48 2x2 output tiles).
+# WINOGRAD: of those, 3x3 with pads 1 and >= 48 2x2 output tiles, or >= 16
+# with >= 128 channels).
 CONV_PATH = {}
 TAP_MAJOR, WINOGRAD = 2048, 4096
 
@@ -43,7 +44,7 @@ def expect_path(name, c, h, w, k, stride, pads, dil=1, group=1):
     if not same_conv(c, h, w, k, stride, pads, dil, group):
         return
     tiles = ((h + 1) // 2) * ((w + 1) // 2)
-    wino = k == 3 and tuple(pads) == (1, 1, 1, 1) and tiles >= 48
+    wino = k == 3 and tuple(pads) == (1, 1, 1, 1) and (tiles >= 48 or (tiles >= 16 and c >= 128))
     CONV_PATH[name] = WINOGRAD if wino else TAP_MAJOR
 
 
@@ -111,6 +112,13 @@ def cases():
         dict(n=1, c=300, h=13, w=14, f=70, k=3, stride=1, pad=1, dil=1, group=1),
         dict(n=1, c=16, h=25, w=23, f=16, k=3, stride=1, pad=1, dil=1, group=1),
         dict(n=1, c=20, h=12, w=15, f=9, k=3, stride=1, pad=1, dil=1, group=1),
+        # 16-tile panels (a 7x7 image: 16 tiles), with all channels' patches
+        # kept and, past 512 channels, remade per block of filters; 25 tiles
+        # (32-tile panels); 36 tiles with 64 channels stays tap-major.
+        dict(n=1, c=128, h=7, w=7, f=20, k=3, stride=1, pad=1, dil=1, group=1),
+        dict(n=2, c=600, h=8, w=7, f=9, k=3, stride=1, pad=1, dil=1, group=1),
+        dict(n=1, c=130, h=9, w=10, f=70, k=3, stride=1, pad=1, dil=1, group=1),
+        dict(n=1, c=64, h=12, w=12, f=16, k=3, stride=1, pad=1, dil=1, group=1),
         # Few channels and output rows >= 64 wide pack B from each output
         # row's phase rows (rowphase_ok): a stem (7x7 stride 2, a narrow
         # last panel in every row), K = 392 in two K slices, stride 3 with

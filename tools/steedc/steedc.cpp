@@ -49,6 +49,10 @@ static cl::opt<bool> fusion(
     "fusion", cl::desc("Fuse onnx ops into bigger kernels (default true; "
                        "--fusion=false: one kernel per op)"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> winograd(
+    "winograd", cl::desc("Run \"same\" 3x3 stride-1 convolutions as Winograd F(2x2, 3x3) "
+                         "where it pays (default true; CPU with AVX-512)"),
+    cl::init(true), cl::cat(category));
 static cl::opt<bool> listTargets("list-targets", cl::desc("Print the targets"),
                                  cl::cat(category));
 
@@ -155,6 +159,7 @@ int main(int argc, char **argv) {
   options.targetOptions.cpu = mcpu;
   options.targetOptions.features = mattr;
   options.targetOptions.optLevel = optLevel;
+  options.targetOptions.winograd = winograd;
 
   DialectRegistry registry;
   steed::registerPipelineDialects(registry);

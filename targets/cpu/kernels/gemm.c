@@ -1173,12 +1173,12 @@ static int wino_ok(const job *j) {
 }
 
 #ifdef STEEDK_X86
-/* d: [kc][16][NR], the patches (row i * 4 + j per channel); v: [16][ldv][NR],
- * element xi of B^T d B per channel. */
+/* d: [kc][16][NR], the patches (row i * 4 + j per channel); v: [16][ldv][pw]
+ * (pw = 16 or NR tiles), element xi of B^T d B per channel. */
 __attribute__((target("avx512f"))) static void wino_input(const float *d, int64_t kc,
-                                                           int64_t ldv, float *v) {
+                                                           int64_t ldv, int pw, float *v) {
   for (int64_t c = 0; c < kc; ++c)
-    for (int h = 0; h < NR; h += 16) {
+    for (int h = 0; h < pw; h += 16) {
       __m512 x[16], t[16];
 #pragma clang loop unroll(full)
       for (int e = 0; e < 16; ++e)
@@ -1200,7 +1200,7 @@ __attribute__((target("avx512f"))) static void wino_input(const float *d, int64_
                        _mm512_sub_ps(t[r * 4 + 1], t[r * 4 + 3])};
 #pragma clang loop unroll(full)
         for (int q = 0; q < 4; ++q)
-          _mm512_store_ps(v + ((r * 4 + q) * ldv + c) * NR + h, o[q]);
+          _mm512_store_ps(v + ((r * 4 + q) * ldv + c) * pw + h, o[q]);
       }
     }
 }
@@ -1212,12 +1212,13 @@ typedef struct {
   int64_t ty, tx0;
 } wino_run;
 
-/* m: [16][fb][NR] (filters f0 ..); the tiles' outputs A^T m A, with the
+/* m: [16][fb][pw] (filters f0 ..); the tiles' outputs A^T m A, with the
  * epilogue e (bias per filter, residual, activation; without C_INIT added
  * to Y), stored into Y [F][oh][ow] (res: R laid out as Y). */
 __attribute__((target("avx512f"))) static void
-wino_output(const job *j, const float *m, int64_t fb, int64_t f0, float *Y, const float *res,
-            const wino_run *runs, int nruns, int64_t ncols, const epilogue *ep) {
+wino_output(const job *j, const float *m, int pw, int64_t fb, int64_t f0, float *Y,
+            const float *res, const wino_run *runs, int nruns, int64_t ncols,
+            const epilogue *ep) {
   const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const __m512i hi = _mm512_add_epi32(lo, _mm512_set1_epi32(8));
   int64_t P = j->oh * j->ow;
@@ -1226,7 +1227,7 @@ wino_output(const job *j, const float *m, int64_t fb, int64_t f0, float *Y, cons
       __m512 x[16], s[8], y[4];
 #pragma clang loop unroll(full)
       for (int e = 0; e < 16; ++e)
-        x[e] = _mm512_load_ps(m + (e * fb + f) * NR + h);
+        x[e] = _mm512_load_ps(m + (e * fb + f) * pw + h);
       /* s = A^T m (rows) */
 #pragma clang loop unroll(full)
       for (int q = 0; q < 4; ++q) {
@@ -1278,13 +1279,31 @@ wino_output(const job *j, const float *m, int64_t fb, int64_t f0, float *Y, cons
 __attribute__((target("avx512f"))) static void wino_patches(const job *j,
                                                              const im2col_view *pv, int64_t c0,
                                                              int64_t kc, int64_t tp,
-                                                             int64_t ncols, float *v) {
+                                                             int64_t ncols, int pw, float *v) {
   _Alignas(64) float d[WINO_DC * 16 * NR];
   for (int64_t c = 0; c < kc; c += WINO_DC) {
     int64_t dc = kc - c < WINO_DC ? kc - c : WINO_DC;
     pack_b_im2col(j->flags, pv, (c0 + c) * 16, dc * 16, tp, ncols, d);
-    wino_input(d, dc, kc, v + c * NR);
+    wino_input(d, dc, kc, pw, v + c * pw);
   }
+}
+
+/* m[i][0..16) (row stride 16, i < mr) = (or += without C_INIT in e) the
+ * kc-deep product of an A panel and 16 B columns (b: [kc][16]). */
+__attribute__((target("avx512f"))) static void
+ukernel16_avx512(int64_t kc, const float *a, const float *b, float *m, int64_t mr, int init) {
+  __m512 acc[MR];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i)
+    acc[i] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += 16) {
+    __m512 bv = _mm512_load_ps(b);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; ++i)
+      acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), bv, acc[i]);
+  }
+  for (int i = 0; i < mr; ++i)
+    _mm512_store_ps(m + 16 * i, init ? acc[i] : _mm512_add_ps(acc[i], _mm512_load_ps(m + 16 * i)));
 }
 
 /* Filters [i0, i1) x tiles [t0, t1) of image n. Per panel of tiles and K
@@ -1305,8 +1324,12 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
   epilogue ep = {j->flags & (STEEDK_FIRST_SLICE | STEEDK_LAST_SLICE), j->bias, 0, 0, j->lo,
                  j->hi};
   const epilogue first = {STEEDK_C_INIT, 0, 0, 0, 0.0f, 0.0f};
-  for (int64_t tp = t0; tp < t1; tp += NR) {
-    int64_t ncols = t1 - tp < NR ? t1 - tp : NR;
+  /* Panels of 32 tiles, or of 16 where that pads fewer (7x7 images: 16
+   * tiles); v holds all of C for the panel when it fits. */
+  int pw = ((t1 - t0 + 15) / 16 * 16 < (t1 - t0 + NR - 1) / NR * NR) ? 16 : NR;
+  int oneSlice = C * pw <= WINO_KC * NR;
+  for (int64_t tp = t0; tp < t1; tp += pw) {
+    int64_t ncols = t1 - tp < pw ? t1 - tp : pw;
     wino_run runs[NR];
     int nruns = 0;
     for (int l = 0; l < ncols;) {
@@ -1315,24 +1338,30 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
       runs[nruns++] = (wino_run){l, l + len, ty, tx};
       l += len;
     }
-    int oneSlice = C <= WINO_KC;
     if (oneSlice)
-      wino_patches(j, &pv, 0, C, tp, ncols, v);
+      wino_patches(j, &pv, 0, C, tp, ncols, pw, v);
     for (int64_t f0 = i0; f0 < i1; f0 += WINO_FB) {
       int64_t fb = i1 - f0 < WINO_FB ? i1 - f0 : WINO_FB;
       for (int64_t c0 = 0; c0 < C; c0 += WINO_KC) {
         int64_t kc = C - c0 < WINO_KC ? C - c0 : WINO_KC;
         if (!oneSlice)
-          wino_patches(j, &pv, c0, kc, tp, ncols, v);
+          wino_patches(j, &pv, c0, kc, tp, ncols, pw, v);
+        /* v: [16][ldv][pw] from channel c0 on */
+        int64_t ldv = oneSlice ? C : kc;
+        const float *vb = v + (oneSlice ? c0 : 0) * pw;
         for (int xi = 0; xi < 16; ++xi)
           for (int64_t fr = 0; fr < fb; fr += MR) {
             int64_t mr = fb - fr < MR ? fb - fr : MR;
             const float *a = j->A + xi * uStride + c0 * panelsA * MR + ((f0 + fr) / MR) * kc * MR;
-            tile(ukernel_avx512, kc, a, v + xi * kc * NR, NR, m + (xi * fb + fr) * NR, NR, mr,
-                 NR, c0 == 0 ? &first : 0);
+            const float *b = vb + xi * ldv * pw;
+            float *mt = m + (xi * fb + fr) * pw;
+            if (pw == 16)
+              ukernel16_avx512(kc, a, b, mt, mr, c0 == 0);
+            else
+              tile(ukernel_avx512, kc, a, b, NR, mt, NR, mr, NR, c0 == 0 ? &first : 0);
           }
       }
-      wino_output(j, m, fb, f0, Y, R, runs, nruns, ncols, &ep);
+      wino_output(j, m, pw, fb, f0, Y, R, runs, nruns, ncols, &ep);
     }
   }
 }
