@@ -114,11 +114,13 @@ def cases():
         dict(n=1, c=20, h=12, w=15, f=9, k=3, stride=1, pad=1, dil=1, group=1),
         # 16-tile panels (a 7x7 image: 16 tiles), with all channels' patches
         # kept and, past 512 channels, remade per block of filters; 25 tiles
-        # (32-tile panels); 36 tiles with 64 channels stays tap-major.
+        # (32-tile panels); 36 tiles: three 16-tile panels with 128
+        # channels, tap-major with 64.
         dict(n=1, c=128, h=7, w=7, f=20, k=3, stride=1, pad=1, dil=1, group=1),
         dict(n=2, c=600, h=8, w=7, f=9, k=3, stride=1, pad=1, dil=1, group=1),
         dict(n=1, c=130, h=9, w=10, f=70, k=3, stride=1, pad=1, dil=1, group=1),
         dict(n=1, c=64, h=12, w=12, f=16, k=3, stride=1, pad=1, dil=1, group=1),
+        dict(n=1, c=128, h=12, w=11, f=12, k=3, stride=1, pad=1, dil=1, group=1),
         # Few channels and output rows >= 64 wide pack B from each output
         # row's phase rows (rowphase_ok): a stem (7x7 stride 2, a narrow
         # last panel in every row), K = 392 in two K slices, stride 3 with

@@ -1222,6 +1222,7 @@ wino_output(const job *j, const float *m, int pw, int64_t fb, int64_t f0, float 
   const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const __m512i hi = _mm512_add_epi32(lo, _mm512_set1_epi32(8));
   int64_t P = j->oh * j->ow;
+  epilogue te = *ep; /* bias and residual moved to each store's */
   for (int64_t f = 0; f < fb; ++f)
     for (int h = 0; h < ncols; h += 16) {
       __m512 x[16], s[8], y[4];
@@ -1264,7 +1265,6 @@ wino_output(const job *j, const float *m, int pw, int64_t fb, int64_t f0, float 
             if (za >= zb)
               continue;
             __mmask16 mk = (__mmask16)(((1u << zb) - 1u) & ~((1u << za) - 1u));
-            epilogue te = *ep;
             te.bias = ep->bias ? ep->bias + f0 + f : 0;
             te.res = res ? res + off + 16 * z : 0;
             store16_avx512(Y + off + 16 * z, v2[z], 0, 0, &te, mk);
@@ -1276,16 +1276,30 @@ wino_output(const job *j, const float *m, int pw, int64_t fb, int64_t f0, float 
 
 /* The transformed patches of channels [c0, c0 + kc) of the panel of tiles
  * [tp, tp + ncols) into v ([16][kc][NR]), WINO_DC channels at a time. */
-__attribute__((target("avx512f"))) static void wino_patches(const job *j,
-                                                             const im2col_view *pv, int64_t c0,
-                                                             int64_t kc, int64_t tp,
+__attribute__((target("avx512f"))) static void wino_patches(const im2col_view *pv,
+                                                             const im2col_plan *plans, int np,
+                                                             int64_t c0, int64_t kc, int64_t tp,
                                                              int64_t ncols, int pw, float *v) {
   _Alignas(64) float d[WINO_DC * 16 * NR];
   for (int64_t c = 0; c < kc; c += WINO_DC) {
     int64_t dc = kc - c < WINO_DC ? kc - c : WINO_DC;
-    pack_b_im2col(j->flags, pv, (c0 + c) * 16, dc * 16, tp, ncols, d);
+    im2col_rows_avx512(pv, plans, np, (c0 + c) * 16, dc * 16, tp, ncols, d);
     wino_input(d, dc, kc, pw, v + c * pw);
   }
+}
+
+/* The 16 taps' im2col plans of the patches of the panel of tiles [tp, tp +
+ * ncols), padded to one piece count (returned). */
+static int wino_plans(const im2col_view *pv, int64_t tp, int64_t ncols, im2col_plan *plans) {
+  int np = 0;
+  for (int t = 0; t < 16; ++t) {
+    plan_tap(pv, t / 4, t % 4, tp, ncols, &plans[t]);
+    np = plans[t].n > np ? plans[t].n : np;
+  }
+  for (int t = 0; t < 16; ++t)
+    for (; plans[t].n < np; ++plans[t].n)
+      memset(&plans[t].p[plans[t].n], 0, sizeof plans[t].p[0]);
+  return np;
 }
 
 /* m[i][0..16) (row stride 16, i < mr) = (or += without C_INIT in e) the
@@ -1302,8 +1316,11 @@ ukernel16_avx512(int64_t kc, const float *a, const float *b, float *m, int64_t m
     for (int i = 0; i < MR; ++i)
       acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), bv, acc[i]);
   }
-  for (int i = 0; i < mr; ++i)
-    _mm512_store_ps(m + 16 * i, init ? acc[i] : _mm512_add_ps(acc[i], _mm512_load_ps(m + 16 * i)));
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i)
+    if (i < mr)
+      _mm512_store_ps(m + 16 * i,
+                      init ? acc[i] : _mm512_add_ps(acc[i], _mm512_load_ps(m + 16 * i)));
 }
 
 /* Filters [i0, i1) x tiles [t0, t1) of image n. Per panel of tiles and K
@@ -1324,9 +1341,10 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
   epilogue ep = {j->flags & (STEEDK_FIRST_SLICE | STEEDK_LAST_SLICE), j->bias, 0, 0, j->lo,
                  j->hi};
   const epilogue first = {STEEDK_C_INIT, 0, 0, 0, 0.0f, 0.0f};
-  /* Panels of 32 tiles, or of 16 where that pads fewer (7x7 images: 16
-   * tiles); v holds all of C for the panel when it fits. */
-  int pw = ((t1 - t0 + 15) / 16 * 16 < (t1 - t0 + NR - 1) / NR * NR) ? 16 : NR;
+  /* Panels of 32 tiles, or of 16 where 32 would pad a quarter more (7x7
+   * images: 16 tiles); v holds all of C for the panel when it fits. */
+  int64_t pad16 = (t1 - t0 + 15) / 16 * 16, pad32 = (t1 - t0 + NR - 1) / NR * NR;
+  int pw = 4 * pad32 >= 5 * pad16 ? 16 : NR;
   int oneSlice = C * pw <= WINO_KC * NR;
   for (int64_t tp = t0; tp < t1; tp += pw) {
     int64_t ncols = t1 - tp < pw ? t1 - tp : pw;
@@ -1338,14 +1356,16 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
       runs[nruns++] = (wino_run){l, l + len, ty, tx};
       l += len;
     }
+    im2col_plan plans[16];
+    int np = wino_plans(&pv, tp, ncols, plans);
     if (oneSlice)
-      wino_patches(j, &pv, 0, C, tp, ncols, pw, v);
+      wino_patches(&pv, plans, np, 0, C, tp, ncols, pw, v);
     for (int64_t f0 = i0; f0 < i1; f0 += WINO_FB) {
       int64_t fb = i1 - f0 < WINO_FB ? i1 - f0 : WINO_FB;
       for (int64_t c0 = 0; c0 < C; c0 += WINO_KC) {
         int64_t kc = C - c0 < WINO_KC ? C - c0 : WINO_KC;
         if (!oneSlice)
-          wino_patches(j, &pv, c0, kc, tp, ncols, pw, v);
+          wino_patches(&pv, plans, np, c0, kc, tp, ncols, pw, v);
         /* v: [16][ldv][pw] from channel c0 on */
         int64_t ldv = oneSlice ? C : kc;
         const float *vb = v + (oneSlice ? c0 : 0) * pw;
