@@ -44,6 +44,9 @@
 #ifndef NC
 #define NC 256
 #endif
+#ifndef NC_WIDE
+#define NC_WIDE 1024
+#endif
 /* Rows of A from which a unit-stride B is read in place, not packed (the
  * strided first touch of each panel is amortized over them). */
 #define DIRECT_B_ROWS (4 * MR)
@@ -1018,8 +1021,11 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
   int shifted = B->im2col && B->im2col->shifted && i1 - i0 >= DIRECT_B_ROWS;
   /* K in equal slices of at most KC (no short last slice). */
   int64_t kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
-  for (int64_t jc = j0; jc < j1; jc += NC) {
-    int64_t nc = j1 - jc < NC ? j1 - jc : NC;
+  /* Column blocks: NC where B is packed at run time (bbuf) or read in
+   * place tap by tap (seg), else NC_WIDE: each block packs A anew. */
+  int64_t ncStep = bPacked || (direct && !shifted) ? NC_WIDE : NC;
+  for (int64_t jc = j0; jc < j1; jc += ncStep) {
+    int64_t nc = j1 - jc < ncStep ? j1 - jc : ncStep;
     for (int64_t pc = 0; pc < K; pc += kStep) {
       int64_t kc = K - pc < kStep ? K - pc : kStep;
       int64_t sliceFlags = (pc == 0 ? flags & STEEDK_FIRST_SLICE : 0) |
@@ -1098,7 +1104,7 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
                 te.res = ep->res + row * ep->rsr + col;
             }
 #ifdef STEEDK_X86
-            if (nseg[jr / NR]) {
+            if (shifted && nseg[jr / NR]) {
               tile_segments(seg[jr / NR], nseg[jr / NR], ap + (ir / MR) * aPanel, ldb,
                             C + row * rsc + col, rsc, mr, sliceFlags ? &te : 0);
               continue;
