@@ -50,9 +50,10 @@ def expect_path(name, c, h, w, k, stride, pads, dil=1, group=1):
 
 def cases():
     # MatMul: odd M/N/K, constant B (prepacked) and run-time B, K > 256.
-    # N > 1024: column blocks of NC_WIDE (B prepacked or read in place).
+    # N > 1024: column blocks of NC_WIDE (B prepacked or read in place);
+    # 12 rows read a run-time B in place (from 8 rows on).
     for m, k, n in [(1, 1, 1), (7, 13, 33), (9, 300, 31), (130, 257, 260), (3, 520, 65),
-                    (40, 70, 1100)]:
+                    (40, 70, 1100), (12, 50, 100)]:
         a, b = rand(m, k), rand(k, n)
         yield (f'matmul_const_{m}x{k}x{n}', helper.make_node('MatMul', ['a', 'b'], ['y']),
                [('a', a)], [('b', b)], a.astype(np.float64) @ b)
