@@ -821,6 +821,7 @@ dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, in
                const int MAX) {
   __m512 acc[4][2];
   __mmask16 nan[4][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
+  const int narrow = mk->npos == 1 && ow < 16;
 #pragma clang loop unroll(full)
   for (int i = 0; i < R; ++i)
 #pragma clang loop unroll(full)
@@ -830,13 +831,27 @@ dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, in
 #pragma clang loop unroll(full)
   for (int r = 0; r < (R - 1) * S + K; ++r) {
     intptr_t row = (intptr_t)(in0 + r * w);
+    /* Stride 2: tap kx's vector at position c is tap kx - 2's shifted by
+     * one lane, the last lane from position c + 1 (one valignd instead of
+     * two loads and a permute). */
+    __m512 xs[5][2];
 #pragma clang loop unroll(full)
     for (int kx = 0; kx < K; ++kx) {
 #pragma clang loop unroll(full)
       for (int c = 0; c < P; ++c) {
         int q = p0 + c;
         const float *src = (const float *)(row + (S * 16 * q + kx - pl) * 4);
-        __m512 x = dwd_load(mk, q, kx, src, S, MAX);
+        __m512 x;
+        if (S == 2 && kx >= 2 && c + 1 < P)
+          x = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(xs[kx - 2][c + 1]),
+                                                      _mm512_castps_si512(xs[kx - 2][c]), 1));
+        else if (S == 2 && kx >= 2 && P == 1 && narrow)
+          /* a row of one vector: its lane 15 is not stored */
+          x = _mm512_castsi512_ps(_mm512_alignr_epi32(
+              _mm512_setzero_si512(), _mm512_castps_si512(xs[kx - 2][c]), 1));
+        else
+          x = dwd_load(mk, q, kx, src, S, MAX);
+        xs[kx][c] = x;
 #pragma clang loop unroll(full)
         for (int i = 0; i < R; ++i) {
           int ky = r - i * S;
