@@ -329,6 +329,23 @@ band_generic(const float *buf, const int64_t *tap, const float *wp, int64_t taps
   }
 }
 
+/* The four accumulators of outputs [f, f + 4 VL) of a band loop: from
+ * init (mode) or from out, and stored back. */
+#define DW_ACC4_START(SET1, LOADU, VL)                                         \
+  if (mode) {                                                                  \
+    a0 = a1 = a2 = a3 = SET1(init);                                            \
+  } else {                                                                     \
+    a0 = LOADU(out + f);                                                       \
+    a1 = LOADU(out + f + VL);                                                  \
+    a2 = LOADU(out + f + 2 * VL);                                              \
+    a3 = LOADU(out + f + 3 * VL);                                              \
+  }
+#define DW_ACC4_STORE(STOREU, VL)                                              \
+  STOREU(out + f, a0);                                                         \
+  STOREU(out + f + VL, a1);                                                    \
+  STOREU(out + f + 2 * VL, a2);                                                \
+  STOREU(out + f + 3 * VL, a3);
+
 /* The same per ISA: four vectors of VL floats at a time, then one. */
 #define DW_BAND(NAME, ATTR, VEC, VL, SET1, LOADU, STOREU, FMA)                 \
   ATTR static inline __attribute__((always_inline)) void NAME(                 \
@@ -337,14 +354,7 @@ band_generic(const float *buf, const int64_t *tap, const float *wp, int64_t taps
     int64_t f = 0;                                                             \
     for (; f + 4 * VL <= n + VL - 1; f += 4 * VL) {                            \
       VEC a0, a1, a2, a3;                                                      \
-      if (mode) {                                                              \
-        a0 = a1 = a2 = a3 = SET1(init);                                        \
-      } else {                                                                 \
-        a0 = LOADU(out + f);                                                   \
-        a1 = LOADU(out + f + VL);                                              \
-        a2 = LOADU(out + f + 2 * VL);                                          \
-        a3 = LOADU(out + f + 3 * VL);                                          \
-      }                                                                        \
+      DW_ACC4_START(SET1, LOADU, VL)                                           \
       for (int64_t t = 0; t < taps; ++t) {                                     \
         const float *s = buf + tap[t] + f;                                     \
         VEC wv = SET1(wp[t]);                                                  \
@@ -353,10 +363,7 @@ band_generic(const float *buf, const int64_t *tap, const float *wp, int64_t taps
         a2 = FMA(wv, LOADU(s + 2 * VL), a2);                                   \
         a3 = FMA(wv, LOADU(s + 3 * VL), a3);                                   \
       }                                                                        \
-      STOREU(out + f, a0);                                                     \
-      STOREU(out + f + VL, a1);                                                \
-      STOREU(out + f + 2 * VL, a2);                                            \
-      STOREU(out + f + 3 * VL, a3);                                            \
+      DW_ACC4_STORE(STOREU, VL)                                                \
     }                                                                          \
     for (; f < n; f += VL) {                                                   \
       VEC a0 = mode ? SET1(init) : LOADU(out + f);                             \
@@ -410,14 +417,7 @@ DW_DEFINE_BAND(taps_avx2, band_avx2, __attribute__((target("avx2,fma"))))
     int64_t f = 0;                                                             \
     for (; f + 4 * VL <= n + VL - 1; f += 4 * VL) {                            \
       VEC a0, a1, a2, a3;                                                      \
-      if (mode) {                                                              \
-        a0 = a1 = a2 = a3 = SET1(init);                                        \
-      } else {                                                                 \
-        a0 = LOADU(out + f);                                                   \
-        a1 = LOADU(out + f + VL);                                              \
-        a2 = LOADU(out + f + 2 * VL);                                          \
-        a3 = LOADU(out + f + 3 * VL);                                          \
-      }                                                                        \
+      DW_ACC4_START(SET1, LOADU, VL)                                           \
       for (int ky = 0; ky < KH; ++ky)                                          \
         for (int kx = 0; kx < KW; ++kx) {                                      \
           const float *r = rb[ky][kx % SW] + f + kx / SW;                      \
@@ -427,10 +427,7 @@ DW_DEFINE_BAND(taps_avx2, band_avx2, __attribute__((target("avx2,fma"))))
           a2 = FMA(w, LOADU(r + 2 * VL), a2);                                  \
           a3 = FMA(w, LOADU(r + 3 * VL), a3);                                  \
         }                                                                      \
-      STOREU(out + f, a0);                                                     \
-      STOREU(out + f + VL, a1);                                                \
-      STOREU(out + f + 2 * VL, a2);                                            \
-      STOREU(out + f + 3 * VL, a3);                                            \
+      DW_ACC4_STORE(STOREU, VL)                                                \
     }                                                                          \
     for (; f < n; f += VL) {                                                   \
       VEC a0 = mode ? SET1(init) : LOADU(out + f);                             \
@@ -671,14 +668,6 @@ static int direct_ok(const dw_job *j) {
          j->dh == 1 && j->dw == 1 && (j->ow + 15) / 16 <= DWD_MAX_POS;
 }
 
-/* Lanes l of 16 with 0 <= start + l < n. */
-static __mmask16 range_mask(int64_t start, int64_t n) {
-  int64_t lo = start >= 0 ? 0 : -start, hi = n - start < 16 ? n - start : 16;
-  if (hi <= lo)
-    return 0;
-  return (__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u));
-}
-
 static void dwd_init(const dw_job *j, dwd_masks *mk) {
   /* Output element o = oy * w + ox of a flat plane reads input element
    * o + (ky - pt) * w + (kx - pl) for tap (ky, kx) when that lies inside
@@ -690,7 +679,7 @@ static void dwd_init(const dw_job *j, dwd_masks *mk) {
     int64_t n = j->oh * j->ow;
     mk->flatNV = (int)((n + 15) / 16);
     for (int v = 0; v < mk->flatNV; ++v) {
-      mk->flatStore[v] = range_mask(16 * v, n);
+      mk->flatStore[v] = steedk_range_mask(16 * v, n);
       for (int64_t ky = 0; ky < j->kh; ++ky)
         for (int64_t kx = 0; kx < j->kw; ++kx) {
           int64_t t = ky * j->kw + kx;
@@ -707,11 +696,11 @@ static void dwd_init(const dw_job *j, dwd_masks *mk) {
   }
   mk->npos = (int)((j->ow + 15) / 16);
   for (int p = 0; p < mk->npos; ++p) {
-    mk->store[p] = range_mask(16 * p, j->ow);
+    mk->store[p] = steedk_range_mask(16 * p, j->ow);
     for (int kx = 0; kx < j->kw; ++kx) {
       int64_t start = j->sw * 16 * p + kx - j->pl;
-      mk->load[p][kx][0] = range_mask(start, j->w);
-      mk->load[p][kx][1] = range_mask(start + 16, j->w);
+      mk->load[p][kx][0] = steedk_range_mask(start, j->w);
+      mk->load[p][kx][1] = steedk_range_mask(start + 16, j->w);
     }
   }
 }
@@ -1038,7 +1027,7 @@ pool3s2_plane(const dw_job *j, const dwd_masks *mk, const float *xp, float *yp) 
   __mmask16 vm[POOL_V / 16];
   int nv = 2 * mk->npos + 3; /* V vectors: padded columns [0, 32 npos + 48) */
   for (int i = 0; i < nv; ++i)
-    vm[i] = range_mask(16 * i - j->pl, j->w);
+    vm[i] = steedk_range_mask(16 * i - j->pl, j->w);
   const __m512 ninf = _mm512_set1_ps(-__builtin_inff());
   const __m512i absm = _mm512_set1_epi32(0x7fffffff);
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,

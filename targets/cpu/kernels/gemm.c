@@ -632,6 +632,26 @@ static inline const im2col_plan *tap_plan(const im2col_view *v, const im2col_pla
   return scratch;
 }
 
+/* The plans of taps t0 .. t0 + tn - 1 (mod the filter's taps) of the panel
+ * at column n0, padded to one piece count with empty pieces (no lanes
+ * loaded or stored), which is returned. */
+static int plan_panel(const im2col_view *v, int64_t t0, int64_t tn, int64_t n0, int64_t cols,
+                      im2col_plan *plans) {
+  int64_t khw = v->kh * v->kw;
+  int np = 0;
+  for (int64_t i = 0; i < tn; ++i) {
+    int64_t t = (t0 + i) % khw;
+    plan_tap(v, t / v->kw, t % v->kw, n0, cols, &plans[t]);
+    np = plans[t].n > np ? plans[t].n : np;
+  }
+  for (int64_t i = 0; i < tn; ++i) {
+    im2col_plan *q = &plans[(t0 + i) % khw];
+    for (; q->n < np; ++q->n)
+      memset(&q->p[q->n], 0, sizeof q->p[0]);
+  }
+  return np;
+}
+
 #ifdef STEEDK_X86
 /* One piece of a K row: a masked load (SW = 1), two and a permute keeping
  * the even columns (SW = 2) or a gather (SW = 0: any stride), and a masked
@@ -760,22 +780,10 @@ static void pack_b_im2col(int64_t flags, const im2col_view *v, int64_t k0, int64
       t0 = kc >= khw ? 0 : k0 % khw;
       tn = kc >= khw ? khw : kc;
     }
-    int np = 0;
-    for (int64_t i = 0; plans && i < tn; ++i) {
-      int64_t t = (t0 + i) % khw;
-      plan_tap(v, t / v->kw, t % v->kw, j0 + jp, cols, &plans[t]);
-      np = plans[t].n > np ? plans[t].n : np;
-    }
+    int np = plans ? plan_panel(v, t0, tn, j0 + jp, cols, plans) : 0;
 #ifdef STEEDK_X86
     if ((flags & STEEDK_ISA_MASK) == 2) {
-      /* Pad the plans to the same number of pieces with empty ones (no
-       * lanes loaded or stored). */
-      for (int64_t i = 0; plans && i < tn; ++i) {
-        im2col_plan *q = &plans[(t0 + i) % khw];
-        for (; q->n < np; ++q->n)
-          memset(&q->p[q->n], 0, sizeof q->p[0]);
-      }
-      im2col_rows_avx512(v, plans, plans ? np : 0, k0, kc, j0 + jp, cols, dst);
+      im2col_rows_avx512(v, plans, np, k0, kc, j0 + jp, cols, dst);
       continue;
     }
 #endif
@@ -810,14 +818,6 @@ static int rowphase_ok(const im2col_view *v) {
 }
 
 #ifdef STEEDK_X86
-/* Lanes l of 16 with 0 <= start + l < n. */
-static __mmask16 range16(int64_t start, int64_t n) {
-  int64_t lo = start >= 0 ? 0 : -start, hi = n - start < 16 ? n - start : 16;
-  if (hi <= lo)
-    return 0;
-  return (__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u));
-}
-
 /* One input row into its sw (1 or 2) phase rows of L elements:
  * dst[r * L + i] = row[i * sw + r] where pl <= i * sw + r < pl + w, else 0
  * (row: the input row minus pl). Masked-off lanes are not read. */
@@ -829,12 +829,12 @@ phase_row_avx512(const float *row, int64_t pl, int64_t w, int64_t sw, int64_t L,
   for (int64_t i = 0; i < L; i += 16) {
     __mmask16 st = i + 16 <= L ? (__mmask16)0xffff : (__mmask16)((1u << (L - i)) - 1u);
     int64_t t = i * sw; /* padded column of lane 0 */
-    __m512 a = _mm512_maskz_loadu_ps(range16(t - pl, w), row + t);
+    __m512 a = _mm512_maskz_loadu_ps(steedk_range_mask(t - pl, w), row + t);
     if (sw == 1) {
       _mm512_mask_storeu_ps(dst + i, st, a);
       continue;
     }
-    __m512 b = _mm512_maskz_loadu_ps(range16(t + 16 - pl, w), row + t + 16);
+    __m512 b = _mm512_maskz_loadu_ps(steedk_range_mask(t + 16 - pl, w), row + t + 16);
     _mm512_mask_storeu_ps(dst + i, st, _mm512_permutex2var_ps(a, even, b));
     _mm512_mask_storeu_ps(dst + L + i, st, _mm512_permutex2var_ps(a, odd, b));
   }
@@ -1298,20 +1298,6 @@ __attribute__((target("avx512f"))) static void wino_patches(const im2col_view *p
   }
 }
 
-/* The 16 taps' im2col plans of the patches of the panel of tiles [tp, tp +
- * ncols), padded to one piece count (returned). */
-static int wino_plans(const im2col_view *pv, int64_t tp, int64_t ncols, im2col_plan *plans) {
-  int np = 0;
-  for (int t = 0; t < 16; ++t) {
-    plan_tap(pv, t / 4, t % 4, tp, ncols, &plans[t]);
-    np = plans[t].n > np ? plans[t].n : np;
-  }
-  for (int t = 0; t < 16; ++t)
-    for (; plans[t].n < np; ++plans[t].n)
-      memset(&plans[t].p[plans[t].n], 0, sizeof plans[t].p[0]);
-  return np;
-}
-
 /* m[i][0..16) (row stride 16, i < mr) = (or += without C_INIT in e) the
  * kc-deep product of an A panel and 16 B columns (b: [kc][16]). */
 __attribute__((target("avx512f"))) static void
@@ -1367,7 +1353,7 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
       l += len;
     }
     im2col_plan plans[16];
-    int np = wino_plans(&pv, tp, ncols, plans);
+    int np = plan_panel(&pv, 0, 16, tp, ncols, plans);
     if (oneSlice)
       wino_patches(&pv, plans, np, 0, C, tp, ncols, pw, v);
     for (int64_t f0 = i0; f0 < i1; f0 += WINO_FB) {

@@ -65,6 +65,15 @@ static inline float steedk_silu1(float x) {
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 
+/* Lanes l of 16 with 0 <= start + l < n (the lanes of a vector at start
+ * that lie inside a row of n). */
+static inline __mmask16 steedk_range_mask(int64_t start, int64_t n) {
+  int64_t lo = start >= 0 ? 0 : -start, hi = n - start < 16 ? n - start : 16;
+  if (hi <= lo)
+    return 0;
+  return (__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u));
+}
+
 /* p(u), the polynomial above, by Horner's rule. */
 #define STEEDK_EXPN_POLY(fmadd, set1, u)                                                 \
   fmadd(fmadd(fmadd(fmadd(fmadd(fmadd(set1(STEEDK_EXPN_P6), u, set1(STEEDK_EXPN_P5)), u, \
