@@ -9,7 +9,9 @@
  * float64 reference. Y sits between guard zones: the kernel must not write
  * a single float outside it (its vector stores may run past a row, never
  * past the tensor). The mode that accumulates into Y is not reachable from
- * ONNX models today, hence this test.
+ * ONNX models today, hence this test. Shapes cover each of the kernel's
+ * paths: flat planes, row groups, bands, the direct fallback, and channel
+ * vectors (16 planes transposed into pixel vectors).
  *===----------------------------------------------------------------------===*/
 #include <math.h>
 #include <stdint.h>
@@ -147,6 +149,20 @@ int main(void) {
       {1, 2, 10, 40, 7, 7, 3, 3, 1, 1, 3, 3, 3, 3},       /* 7x7, stride 3 */
       {1, 2, 4, 3, 3, 3, 1, 1, 1, 1, 4, 3, 2, 5},         /* padding > input */
       {1, 2, 9, 1500, 3, 3, 1, 1, 5, 1, 5, 1, 5, 1},      /* direct fallback */
+      /* channel vectors (C a multiple of 16; 5x5, or 3x3 with outputs up
+       * to 8 wide): every tail of 1..7 pixels per row, both strides */
+      {2, 16, 7, 7, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},        /* 7 wide, 2 images */
+      {1, 32, 14, 14, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},      /* 8 + 6 */
+      {1, 16, 14, 14, 5, 5, 2, 2, 1, 1, 1, 2, 2, 1},      /* s2, asymmetric */
+      {1, 48, 15, 13, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},      /* 3x3 s2, 7 wide */
+      {1, 16, 9, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},        /* 3x3, 6 wide */
+      {1, 16, 23, 21, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},      /* 8 + 8 + 5 */
+      {1, 16, 5, 3, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},        /* padding > half */
+      {1, 32, 8, 9, 5, 5, 2, 2, 1, 1, 0, 0, 0, 0},        /* unread last row */
+      {1, 16, 12, 9, 5, 5, 1, 1, 1, 1, 0, 1, 3, 2},       /* 4 + 1 wide, pads */
+      {1, 16, 19, 20, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2},      /* s2, 8 + 2 */
+      {1, 16, 5, 5, 5, 5, 2, 2, 1, 1, 0, 0, 0, 0},        /* one output */
+      {1, 16, 9, 11, 5, 5, 2, 2, 1, 1, 1, 1, 0, 0},       /* unread last column */
   };
   int isas[3], nisa = 0;
   isas[nisa++] = 0;

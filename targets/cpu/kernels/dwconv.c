@@ -736,78 +736,16 @@ dwd_final(__m512 acc, __mmask16 nan, int silu, __m512 lo, __m512 hi, const int M
   return act_avx512(acc, silu, lo, hi);
 }
 
-/* NV (1 or 4) vectors at positions [p, p + NV) of one output row. */
-__attribute__((target("avx512f"), always_inline)) static inline void
-dwd_block(const dwd_masks *mk, const float *const *rows, const int *valid, const __m512 *wv,
-          int p, int64_t pl, __m512 init, int mode, int silu, __m512 lo, __m512 hi,
-          float *yrow, const int NV, const int K, const int S, const int MAX) {
-  __m512 acc[4];
-  __mmask16 nan[4] = {0, 0, 0, 0};
-#pragma clang loop unroll(full)
-  for (int v = 0; v < NV; ++v)
-    acc[v] = mode ? init : _mm512_maskz_loadu_ps(mk->store[p + v], yrow + 16 * (p + v));
-  for (int ky = 0; ky < K; ++ky) {
-    if (!valid[ky])
-      continue;
-    intptr_t row = (intptr_t)rows[ky];
-#pragma clang loop unroll(full)
-    for (int kx = 0; kx < K; ++kx) {
-      __m512 w = MAX ? init : wv[ky * K + kx];
-#pragma clang loop unroll(full)
-      for (int v = 0; v < NV; ++v) {
-        int q = p + v;
-        const float *src = (const float *)(row + (S * 16 * q + kx - pl) * 4);
-        acc[v] = dwd_step(acc[v], w, dwd_load(mk, q, kx, src, S, MAX), &nan[v], MAX);
-      }
-    }
-  }
-#pragma clang loop unroll(full)
-  for (int v = 0; v < NV; ++v)
-    _mm512_mask_storeu_ps(yrow + 16 * (p + v), mk->store[p + v],
-                          dwd_final(acc[v], nan[v], silu, lo, hi, MAX));
-}
-
-/* NV (1 or 4) vectors anywhere in rows whose input rows all lie inside X:
- * vector v is position q[v] of the output row at out[v], whose first input
- * row starts at in[v]. Several short rows (a 7- or 14-wide plane) thus
- * still give four independent accumulators. */
-__attribute__((target("avx512f"), always_inline)) static inline void
-dwd_block_multi(const dwd_masks *mk, const float *const *in, float *const *out, const int *q,
-                int64_t w, const __m512 *wv, int64_t pl, __m512 init, int mode, int silu,
-                __m512 lo, __m512 hi, const int NV, const int K, const int S, const int MAX) {
-  __m512 acc[4];
-  __mmask16 nan[4] = {0, 0, 0, 0};
-#pragma clang loop unroll(full)
-  for (int v = 0; v < NV; ++v)
-    acc[v] = mode ? init : _mm512_maskz_loadu_ps(mk->store[q[v]], out[v] + 16 * q[v]);
-  for (int ky = 0; ky < K; ++ky) {
-#pragma clang loop unroll(full)
-    for (int kx = 0; kx < K; ++kx) {
-      __m512 wk = MAX ? init : wv[ky * K + kx];
-#pragma clang loop unroll(full)
-      for (int v = 0; v < NV; ++v) {
-        const float *src =
-            (const float *)((intptr_t)in[v] + (ky * w + S * 16 * q[v] + kx - pl) * 4);
-        acc[v] = dwd_step(acc[v], wk, dwd_load(mk, q[v], kx, src, S, MAX), &nan[v], MAX);
-      }
-    }
-  }
-#pragma clang loop unroll(full)
-  for (int v = 0; v < NV; ++v)
-    _mm512_mask_storeu_ps(out[v] + 16 * q[v], mk->store[q[v]],
-                          dwd_final(acc[v], nan[v], silu, lo, hi, MAX));
-}
-
 /* R consecutive output rows (all of whose input rows lie inside X) x P
  * vector positions from p0: each input row is loaded once per tap column
  * and used by every output row it feeds (R = 2 rows share K - S of their
  * K input rows), so there are fewer loads per FMA than row by row. in0:
  * the first output row's first input row; out0: the first output row. */
 __attribute__((target("avx512f"), always_inline)) static inline void
-dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, int64_t ow,
-               int p0, const __m512 *wv, int64_t pl, __m512 init, int mode, int silu,
-               __m512 lo, __m512 hi, const int R, const int P, const int K, const int S,
-               const int MAX) {
+dwd_block_rows(const dwd_masks *mk, intptr_t in0, int64_t iy0, int64_t h, float *out0,
+               int64_t w, int64_t ow, int p0, const __m512 *wv, int64_t pl, __m512 init,
+               int mode, int silu, __m512 lo, __m512 hi, const int R, const int P, const int K,
+               const int S, const int MAX) {
   __m512 acc[4][2];
   __mmask16 nan[4][2] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
   const int narrow = mk->npos == 1 && ow < 16;
@@ -819,7 +757,9 @@ dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, in
                        : _mm512_maskz_loadu_ps(mk->store[p0 + c], out0 + i * ow + 16 * (p0 + c));
 #pragma clang loop unroll(full)
   for (int r = 0; r < (R - 1) * S + K; ++r) {
-    intptr_t row = (intptr_t)(in0 + r * w);
+    if (iy0 + r < 0 || iy0 + r >= h)
+      continue; /* padding rows: no taps */
+    intptr_t row = in0 + r * w * 4;
     /* Stride 2: tap kx's vector at position c is tap kx - 2's shifted by
      * one lane, the last lane from position c + 1 (one valignd instead of
      * two loads and a permute). */
@@ -858,135 +798,108 @@ dwd_block_rows(const dwd_masks *mk, const float *in0, float *out0, int64_t w, in
                             dwd_final(acc[i][c], nan[i][c], silu, lo, hi, MAX));
 }
 
-/* Interior output rows [oy, oy + R), two positions per block (a lone last
- * one by itself). */
+/* Output rows [oy, oy + R), two positions per block (a lone last one by
+ * itself); input rows outside X are skipped. */
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_row_group(const dw_job *j, const dwd_masks *mk, const float *xp, float *yp, int64_t oy,
               const __m512 *wv, __m512 iv, int mode, int silu, __m512 lo, __m512 hi,
               const int R, const int K, const int S, const int MAX) {
-  const float *in0 = xp + (oy * S - j->pt) * j->w;
+  int64_t iy0 = oy * S - j->pt;
+  intptr_t in0 = (intptr_t)xp + iy0 * j->w * 4;
   float *out0 = yp + oy * j->ow;
   int p = 0;
   for (; p + 2 <= mk->npos; p += 2)
-    dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, R, 2, K,
-                   S, MAX);
+    dwd_block_rows(mk, in0, iy0, j->h, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi,
+                   R, 2, K, S, MAX);
   if (p < mk->npos)
-    dwd_block_rows(mk, in0, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi, R, 1, K,
-                   S, MAX);
+    dwd_block_rows(mk, in0, iy0, j->h, out0, j->w, j->ow, p, wv, j->pl, iv, mode, silu, lo, hi,
+                   R, 1, K, S, MAX);
 }
 
-/* A flat plane (dwd_masks): NV independent accumulators over all of it,
- * one masked load and FMA per vector and tap. */
+/* PL flat planes (dwd_masks) side by side: NV independent accumulators
+ * over each, one masked load and FMA per vector and tap. Plane i reads
+ * xp[i] with weights wp[i] from init[i] and writes yp[i]. */
 __attribute__((target("avx512f"), always_inline)) static inline void
-dwd_plane_flat(const dwd_masks *mk, const float *xp, const float *wp, float *yp, __m512 init,
-               int mode, int silu, __m512 lo, __m512 hi, const int NV, const int K,
-               const int MAX) {
+dwd_plane_flat(const dwd_masks *mk, const float *const *xp, const float *const *wp,
+               float *const *yp, const __m512 *init, int mode, int silu, __m512 lo, __m512 hi,
+               const int PL, const int NV, const int K, const int MAX) {
   const __m512 fill = _mm512_set1_ps(MAX ? -__builtin_inff() : 0.0f);
-  __m512 acc[DWD_FLAT_NV];
-  __mmask16 nan[DWD_FLAT_NV] = {0, 0, 0, 0};
+  __m512 acc[2][DWD_FLAT_NV];
+  __mmask16 nan[2][DWD_FLAT_NV] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
 #pragma clang loop unroll(full)
-  for (int v = 0; v < NV; ++v)
-    acc[v] = mode ? init : _mm512_maskz_loadu_ps(mk->flatStore[v], yp + 16 * v);
-#pragma clang loop unroll(full)
-  for (int t = 0; t < K * K; ++t) {
-    __m512 w = MAX ? init : _mm512_set1_ps(wp[t]);
-    const float *src = xp + mk->flatShift[t];
+  for (int i = 0; i < PL; ++i)
 #pragma clang loop unroll(full)
     for (int v = 0; v < NV; ++v)
-      acc[v] = dwd_step(acc[v], w, _mm512_mask_loadu_ps(fill, mk->flatLoad[v][t], src + 16 * v),
-                        &nan[v], MAX);
+      acc[i][v] = mode ? init[i] : _mm512_maskz_loadu_ps(mk->flatStore[v], yp[i] + 16 * v);
+#pragma clang loop unroll(full)
+  for (int t = 0; t < K * K; ++t) {
+#pragma clang loop unroll(full)
+    for (int i = 0; i < PL; ++i) {
+      __m512 w = MAX ? init[i] : _mm512_set1_ps(wp[i][t]);
+      const float *src = xp[i] + mk->flatShift[t];
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; ++v)
+        acc[i][v] = dwd_step(acc[i][v], w,
+                             _mm512_mask_loadu_ps(fill, mk->flatLoad[v][t], src + 16 * v),
+                             &nan[i][v], MAX);
+    }
   }
 #pragma clang loop unroll(full)
-  for (int v = 0; v < NV; ++v)
-    _mm512_mask_storeu_ps(yp + 16 * v, mk->flatStore[v],
-                          dwd_final(acc[v], nan[v], silu, lo, hi, MAX));
+  for (int i = 0; i < PL; ++i)
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; ++v)
+      _mm512_mask_storeu_ps(yp[i] + 16 * v, mk->flatStore[v],
+                            dwd_final(acc[i][v], nan[i][v], silu, lo, hi, MAX));
+}
+
+/* Flat planes with a constant count: PL of them. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwd_flat_planes(const dw_job *j, const dwd_masks *mk, const float *const *xp,
+                const float *const *wp, float *const *yp, const float *init, int mode,
+                const int PL, const int K, const int MAX) {
+  __m512 lo = _mm512_set1_ps(j->lo), hi = _mm512_set1_ps(j->hi);
+  __m512 iv[2] = {_mm512_set1_ps(init[0]), _mm512_set1_ps(init[PL - 1])};
+  int silu = (j->flags & DW_SILU) != 0;
+  switch (mk->flatNV) {
+#define DWD_FLAT_CASE(NV)                                                                     \
+  case NV:                                                                                    \
+    dwd_plane_flat(mk, xp, wp, yp, iv, mode, silu, lo, hi, PL, NV, K, MAX);                  \
+    return;
+    DWD_FLAT_CASE(1) DWD_FLAT_CASE(2) DWD_FLAT_CASE(3) DWD_FLAT_CASE(4)
+#undef DWD_FLAT_CASE
+  }
 }
 
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_plane(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp, float *yp,
           float init, int mode, const int K, const int S, const int MAX) {
   if (S == 1 && mk->flatNV) {
-    __m512 lo = _mm512_set1_ps(j->lo), hi = _mm512_set1_ps(j->hi), iv = _mm512_set1_ps(init);
-    int silu = (j->flags & DW_SILU) != 0;
-    switch (mk->flatNV) {
-#define DWD_FLAT_CASE(NV)                                                                     \
-  case NV:                                                                                    \
-    dwd_plane_flat(mk, xp, wp, yp, iv, mode, silu, lo, hi, NV, K, MAX);                      \
+    dwd_flat_planes(j, mk, &xp, &wp, &yp, &init, mode, 1, K, MAX);
     return;
-      DWD_FLAT_CASE(1) DWD_FLAT_CASE(2) DWD_FLAT_CASE(3) DWD_FLAT_CASE(4)
-#undef DWD_FLAT_CASE
-    }
   }
   __m512 wv[25];
   for (int t = 0; t < K * K; ++t)
     wv[t] = MAX ? _mm512_setzero_ps() : _mm512_set1_ps(wp[t]);
   __m512 lo = _mm512_set1_ps(j->lo), hi = _mm512_set1_ps(j->hi), iv = _mm512_set1_ps(init);
   int silu = (j->flags & DW_SILU) != 0;
-  /* Rows [ya, yb) read only rows inside X: their vectors go four at a time
-   * across row ends; the others row by row. */
-  int64_t ya = (j->pt + S - 1) / S;
-  int64_t yb = j->h - K + j->pt >= 0 ? (j->h - K + j->pt) / S + 1 : 0;
-  if (ya > j->oh)
-    ya = j->oh;
-  if (yb > j->oh)
-    yb = j->oh;
-  if (yb < ya)
-    yb = ya;
-  int64_t rest = ya;
-  /* Pairs of interior rows, two positions at a time (a lone last position:
-   * one); four rows at a time for one-vector (narrow) rows. */
-  {
-    int64_t oy = ya;
-    if (mk->npos == 1) {
-      for (; oy + 4 <= yb; oy += 4)
-        dwd_block_rows(mk, xp + (oy * S - j->pt) * j->w, yp + oy * j->ow, j->w, j->ow, 0, wv,
-                       j->pl, iv, mode, silu, lo, hi, 4, 1, K, S, MAX);
-    } else if (K == 3) {
-      /* 9 weights leave room for 8 accumulators: four rows, two positions. */
-      for (; oy + 4 <= yb; oy += 4)
-        dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 4, K, S, MAX);
-    } else {
-      for (; oy + 2 <= yb; oy += 2)
-        dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 2, K, S, MAX);
-    }
-    rest = oy; /* the rows left go through the blocks below */
-  }
-  {
-    const float *in[4];
-    float *out[4];
-    int q[4], n = 0;
-    for (int64_t oy = rest; oy < yb; ++oy)
-      for (int p = 0; p < mk->npos; ++p) {
-        in[n] = xp + (oy * S - j->pt) * j->w;
-        out[n] = yp + oy * j->ow;
-        q[n] = p;
-        if (++n == 4) {
-          dwd_block_multi(mk, in, out, q, j->w, wv, j->pl, iv, mode, silu, lo, hi, 4, K, S, MAX);
-          n = 0;
-        }
-      }
-    for (int v = 0; v < n; ++v)
-      dwd_block_multi(mk, in + v, out + v, q + v, j->w, wv, j->pl, iv, mode, silu, lo, hi, 1,
-                      K, S, MAX);
-  }
-  for (int64_t oy = 0; oy < j->oh; ++oy) {
-    if (oy == ya)
-      oy = yb;
-    if (oy >= j->oh)
-      break;
-    const float *rows[5];
-    int valid[5];
-    for (int ky = 0; ky < K; ++ky) {
-      int64_t iy = oy * S + ky - j->pt;
-      valid[ky] = iy >= 0 && iy < j->h;
-      rows[ky] = valid[ky] ? xp + iy * j->w : xp;
-    }
-    float *yrow = yp + oy * j->ow;
-    int p = 0;
-    for (; p + 4 <= mk->npos; p += 4)
-      dwd_block(mk, rows, valid, wv, p, j->pl, iv, mode, silu, lo, hi, yrow, 4, K, S, MAX);
-    for (; p < mk->npos; ++p)
-      dwd_block(mk, rows, valid, wv, p, j->pl, iv, mode, silu, lo, hi, yrow, 1, K, S, MAX);
+  /* Every output row in a group of rows that share their input rows: four
+   * (3x3, or one-vector rows), else two (5x5 wide rows:
+   * two positions each); the last group takes the rows left. */
+  int64_t oy = 0;
+  if (K == 3 || mk->npos == 1) {
+    for (; oy + 4 <= j->oh; oy += 4)
+      dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 4, K, S, MAX);
+    if (j->oh - oy == 3)
+      dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 3, K, S, MAX);
+    else if (j->oh - oy == 2)
+      dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 2, K, S, MAX);
+    else if (j->oh - oy == 1)
+      dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 1, K, S, MAX);
+  } else {
+    for (; oy + 2 <= j->oh; oy += 2)
+      dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 2, K, S, MAX);
+    if (oy < j->oh)
+      dwd_row_group(j, mk, xp, yp, oy, wv, iv, mode, silu, lo, hi, 1, K, S, MAX);
   }
 }
 
@@ -1065,6 +978,196 @@ pool3s2_plane(const dw_job *j, const dwd_masks *mk, const float *xp, float *yp) 
   return !_mm512_cmpgt_epu32_mask(bits, _mm512_set1_epi32(0x7f800000));
 }
 
+/* ---- Channel vectors: 16 channels per zmm (small planes) ---------------
+ * A 7- or 14-wide output row fills 7 or 14 of a vector's 16 lanes, and a
+ * stride-2 tap needs two loads and a permute per vector. Here a block of 16
+ * channel planes is transposed into a zero-padded buffer of pixels, each
+ * pixel one vector of its 16 channels ([row][column][16], rows and columns
+ * of the padded input that the outputs read); every tap is then one full
+ * vector load and FMA per output pixel, 8 output pixels at a time (any
+ * rows), and the activation runs on full vectors. The output pixels are
+ * transposed back into the 16 planes. For channel counts that are a
+ * multiple of 16 and planes whose padded input fits DWT_IN. */
+#define DWT_IN (16 * 4096) /* floats of the padded input (256 KB) */
+#define DWT_OUT (16 * 1024) /* floats of the output pixels (64 KB) */
+#define DWT_NP 8            /* output pixels per block */
+
+static int dwt_ok(const dw_job *j, int mode) {
+  if ((j->flags & DW_ISA_MASK) != 2 || (j->flags & DW_MAX) || !mode || j->c % 16)
+    return 0;
+  if (j->kh != j->kw || (j->kh != 3 && j->kh != 5) || j->sh != j->sw ||
+      (j->sh != 1 && j->sh != 2) || j->dh != 1 || j->dw != 1)
+    return 0;
+  /* Measured per layer: 5x5 filters gain at every size (-17..49 %), 3x3
+   * ones only where an output row fills at most half a vector (7 wide:
+   * -9..41 %; 14 and 28 wide: +17..29 %, the transposes cost more than
+   * the 9 taps save). */
+  if (j->kh == 3 && j->ow > 8)
+    return 0;
+  int64_t hp = (j->oh - 1) * j->sh + j->kh, wp = (j->ow - 1) * j->sw + j->kw;
+  return hp * wp * 16 <= DWT_IN && j->oh * j->ow * 16 <= DWT_OUT && j->h * j->w <= 4096;
+}
+
+/* r[i] (row i of a 16x16 matrix) becomes column i. */
+__attribute__((target("avx512f"), always_inline)) static inline void tr16_avx512(__m512 *r) {
+  __m512 t[16];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+#pragma clang loop unroll(full)
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+  }
+  /* r[4g + k] = rows 4g..4g+3 of columns k, k + 4, k + 8, k + 12 */
+#pragma clang loop unroll(full)
+  for (int k = 0; k < 4; ++k) {
+    t[k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0x88);
+    t[4 + k] = _mm512_shuffle_f32x4(r[k], r[4 + k], 0xDD);
+    t[8 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0x88);
+    t[12 + k] = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0xDD);
+  }
+#pragma clang loop unroll(full)
+  for (int k = 0; k < 8; ++k) {
+    r[k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0x88);
+    r[8 + k] = _mm512_shuffle_f32x4(t[k], t[8 + k], 0xDD);
+  }
+}
+
+/* NP consecutive output pixels of one row (at out; the first reads from
+ * in): bias, K*K taps, activation. Each input pixel vector of a tap row is
+ * loaded once for the NP outputs it feeds. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwt_pixels(const float *in, int64_t rowStride, const __m512 *wv, __m512 init, int silu,
+           __m512 lo, __m512 hi, float *out, const int NP, const int K, const int S) {
+  __m512 acc[DWT_NP];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < NP; ++i)
+    acc[i] = init;
+  for (int ky = 0; ky < K; ++ky) {
+    const float *row = in + ky * rowStride;
+#pragma clang loop unroll(full)
+    for (int c = 0; c < (NP - 1) * S + K; ++c) {
+      __m512 x = _mm512_load_ps(row + 16 * c);
+#pragma clang loop unroll(full)
+      for (int i = 0; i < NP; ++i) {
+        int kx = c - i * S;
+        if (kx >= 0 && kx < K)
+          acc[i] = _mm512_fmadd_ps(x, wv[ky * K + kx], acc[i]);
+      }
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int i = 0; i < NP; ++i)
+    _mm512_store_ps(out + 16 * i, act_avx512(acc[i], silu, lo, hi));
+}
+
+/* One output row of a block, DWT_NP pixels at a time. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+dwt_row(const float *in, int64_t rowStride, int64_t ow, const __m512 *wv, __m512 init,
+        int silu, __m512 lo, __m512 hi, float *out, const int K, const int S) {
+  int64_t ox = 0;
+  for (; ox + DWT_NP <= ow; ox += DWT_NP)
+    dwt_pixels(in + 16 * S * ox, rowStride, wv, init, silu, lo, hi, out + 16 * ox, DWT_NP, K,
+               S);
+  switch (ow - ox) {
+#define DWT_TAIL(N)                                                                           \
+  case N:                                                                                     \
+    dwt_pixels(in + 16 * S * ox, rowStride, wv, init, silu, lo, hi, out + 16 * ox, N, K, S);  \
+    break;
+    DWT_TAIL(1) DWT_TAIL(2) DWT_TAIL(3) DWT_TAIL(4) DWT_TAIL(5) DWT_TAIL(6) DWT_TAIL(7)
+#undef DWT_TAIL
+  default:
+    break;
+  }
+}
+
+__attribute__((target("avx512f"))) static void dwt_blocks(const dw_job *j, int64_t begin,
+                                                          int64_t end) {
+  const int K = (int)j->kh, S = (int)j->sh;
+  const int64_t hp = (j->oh - 1) * S + K, wp = (j->ow - 1) * S + K;
+  const int64_t planeIn = j->h * j->w, npix = j->oh * j->ow;
+  _Alignas(64) float in[DWT_IN];
+  _Alignas(64) float out[DWT_OUT + 16 * 16]; /* + the last transpose's tail */
+  int32_t dst[4096];  /* input pixel -> its vector in `in`, or -1 (unread) */
+  memset(in, 0, (size_t)(hp * wp * 16) * sizeof(float));
+  for (int64_t iy = 0, f = 0; iy < j->h; ++iy)
+    for (int64_t ix = 0; ix < j->w; ++ix, ++f) {
+      int64_t py = iy + j->pt, px = ix + j->pl;
+      dst[f] = py < hp && px < wp ? (int32_t)((py * wp + px) * 16) : -1;
+    }
+  __m512 lo = _mm512_set1_ps(j->lo), hi = _mm512_set1_ps(j->hi);
+  int silu = (j->flags & DW_SILU) != 0;
+  for (int64_t b = begin; b < end; ++b) {
+    int64_t ch0 = (16 * b) % j->c;
+    const float *xp = j->x + 16 * b * planeIn;
+    float *yp = j->y + 16 * b * npix;
+    /* planes -> pixel vectors */
+    for (int64_t f = 0; f < planeIn; f += 16) {
+      __mmask16 m = steedk_range_mask(f, planeIn);
+      __m512 r[16];
+#pragma clang loop unroll(full)
+      for (int c = 0; c < 16; ++c)
+        r[c] = _mm512_maskz_loadu_ps(m, xp + c * planeIn + f);
+      tr16_avx512(r);
+      int n = planeIn - f < 16 ? (int)(planeIn - f) : 16;
+      for (int k = 0; k < n; ++k)
+        if (dst[f + k] >= 0)
+          _mm512_store_ps(in + dst[f + k], r[k]);
+    }
+    __m512 wv[25];
+    for (int t = 0; t < K * K; ++t) {
+      _Alignas(64) float w16[16];
+      for (int c = 0; c < 16; ++c)
+        w16[c] = j->wt[(ch0 + c) * K * K + t];
+      wv[t] = _mm512_load_ps(w16);
+    }
+    __m512 init = (j->flags & DW_INIT_BIAS) ? _mm512_loadu_ps(j->bias + ch0) : _mm512_setzero_ps();
+    for (int64_t oy = 0; oy < j->oh; ++oy) {
+      const float *inr = in + oy * S * wp * 16;
+      float *outr = out + oy * j->ow * 16;
+      if (K == 3 && S == 1)
+        dwt_row(inr, wp * 16, j->ow, wv, init, silu, lo, hi, outr, 3, 1);
+      else if (K == 3)
+        dwt_row(inr, wp * 16, j->ow, wv, init, silu, lo, hi, outr, 3, 2);
+      else if (S == 1)
+        dwt_row(inr, wp * 16, j->ow, wv, init, silu, lo, hi, outr, 5, 1);
+      else
+        dwt_row(inr, wp * 16, j->ow, wv, init, silu, lo, hi, outr, 5, 2);
+    }
+    /* pixel vectors -> planes */
+    for (int64_t f = 0; f < npix; f += 16) {
+      __mmask16 m = steedk_range_mask(f, npix);
+      __m512 r[16];
+#pragma clang loop unroll(full)
+      for (int k = 0; k < 16; ++k)
+        r[k] = _mm512_load_ps(out + 16 * (f + k));
+      tr16_avx512(r);
+#pragma clang loop unroll(full)
+      for (int c = 0; c < 16; ++c)
+        _mm512_mask_storeu_ps(yp + c * npix + f, m, r[c]);
+    }
+  }
+}
+
+/* Planes p and p + 1 of a flat convolution (not max pooling) together:
+ * twice the independent accumulators of one. */
+__attribute__((target("avx512f"))) static void
+dwd_flat_pair_avx512(const dw_job *j, const dwd_masks *mk, int64_t p, int mode) {
+  const float *xp[2] = {j->x + p * j->h * j->w, j->x + (p + 1) * j->h * j->w};
+  const float *wp[2] = {plane_weights(j, p % j->c), plane_weights(j, (p + 1) % j->c)};
+  float *yp[2] = {j->y + p * j->oh * j->ow, j->y + (p + 1) * j->oh * j->ow};
+  float init[2] = {plane_init(j, p % j->c), plane_init(j, (p + 1) % j->c)};
+  if (j->kh == 3)
+    dwd_flat_planes(j, mk, xp, wp, yp, init, mode, 2, 3, 0);
+  else
+    dwd_flat_planes(j, mk, xp, wp, yp, init, mode, 2, 5, 0);
+}
+
 __attribute__((target("avx512f"))) static void
 dwd_plane_avx512(const dw_job *j, const dwd_masks *mk, const float *xp, const float *wp,
                  float *yp, float init, int mode) {
@@ -1074,6 +1177,12 @@ dwd_plane_avx512(const dw_job *j, const dwd_masks *mk, const float *xp, const fl
   }
   else
     dwd_plane_shapes(j, mk, xp, wp, yp, init, mode, 0);
+}
+#endif
+
+#ifdef STEEDK_X86
+static void run_blocks(void *arg, int64_t begin, int64_t end) {
+  dwt_blocks((const dw_job *)arg, begin, end);
 }
 #endif
 
@@ -1091,7 +1200,11 @@ static void run_planes(void *arg, int64_t begin, int64_t end) {
   if (direct_ok(j)) {
     dwd_masks mk;
     dwd_init(j, &mk);
-    for (int64_t p = begin; p < end; ++p) {
+    int64_t p = begin;
+    if (mk.flatNV && j->sh == 1 && !(j->flags & DW_MAX))
+      for (; p + 2 <= end; p += 2)
+        dwd_flat_pair_avx512(j, &mk, p, mode);
+    for (; p < end; ++p) {
       int64_t ch = p % j->c;
       dwd_plane_avx512(j, &mk, j->x + p * j->h * j->w, plane_weights(j, ch),
                        j->y + p * j->oh * j->ow, plane_init(j, ch), mode);
@@ -1188,7 +1301,17 @@ void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xO
   const steed_kernel_context *kc = (const steed_kernel_context *)kcp;
   int threads = kc && kc->parallel_for && kc->num_threads > 1;
   /* Below ~64K multiply-adds a second thread costs more than it saves. */
-  if (threads && j.planes > 1 && j.planes * oh * ow * kh * kw >= 65536)
+  threads = threads && j.planes * oh * ow * kh * kw >= 65536;
+#ifdef STEEDK_X86
+  if (dwt_ok(&j, (flags & (DW_INIT_BIAS | DW_INIT_ZERO | DW_MAX)) != 0)) {
+    if (threads && j.planes >= 32)
+      kc->parallel_for(kc->pool, j.planes / 16, run_blocks, &j);
+    else
+      run_blocks(&j, 0, j.planes / 16);
+    return;
+  }
+#endif
+  if (threads && j.planes > 1)
     kc->parallel_for(kc->pool, j.planes, run_planes, &j);
   else
     run_planes(&j, 0, j.planes);
