@@ -1233,9 +1233,47 @@ wino_output(const job *j, const float *m, int pw, int64_t fb, int64_t f0, float 
   const __m512i hi = _mm512_add_epi32(lo, _mm512_set1_epi32(8));
   int64_t P = j->oh * j->ow;
   epilogue te = *ep; /* bias and residual moved to each store's */
-  for (int64_t f = 0; f < fb; ++f)
+  /* The stores of the panel, planned once for all its filters: per group
+   * of 16 tile lanes, output row parity r and half z of the interleaved
+   * pair, where (relative to the filter's plane) and under which mask. */
+  typedef struct {
+    int64_t off;
+    __mmask16 mk;
+    int rz; /* r * 2 + z */
+  } wino_store;
+  wino_store st[NR / 16][4 * NR];
+  int nst[NR / 16] = {0};
+  for (int h = 0; h < ncols; h += 16)
+    for (int r = 0; r < 2; ++r)
+      for (int q = 0; q < nruns; ++q) {
+        int a = runs[q].l0 > h ? runs[q].l0 : h;
+        int b = runs[q].l1 < h + 16 ? runs[q].l1 : h + 16;
+        if (a >= b)
+          continue;
+        int64_t oy = 2 * runs[q].ty + r;
+        if (oy >= j->oh)
+          continue;
+        /* element e of the pair goes to column x0 + e */
+        int64_t x0 = 2 * (runs[q].tx0 + (a - runs[q].l0)) - 2 * (a - h);
+        int64_t e0 = 2 * (a - h), e1 = 2 * (b - h);
+        if (e1 > j->ow - x0)
+          e1 = j->ow - x0;
+        for (int z = 0; z < 2; ++z) {
+          int64_t za = e0 - 16 * z > 0 ? e0 - 16 * z : 0, zb = e1 - 16 * z < 16 ? e1 - 16 * z : 16;
+          if (za >= zb)
+            continue;
+          wino_store *w = &st[h / 16][nst[h / 16]++];
+          w->off = oy * j->ow + x0 + 16 * z;
+          w->mk = (__mmask16)(((1u << zb) - 1u) & ~((1u << za) - 1u));
+          w->rz = r * 2 + z;
+        }
+      }
+  for (int64_t f = 0; f < fb; ++f) {
+    te.bias = ep->bias ? ep->bias + f0 + f : 0;
+    float *Yf = Y + (f0 + f) * P;
+    const float *Rf = res ? res + (f0 + f) * P : 0;
     for (int h = 0; h < ncols; h += 16) {
-      __m512 x[16], s[8], y[4];
+      __m512 x[16], s[8], y[4], v2[4];
 #pragma clang loop unroll(full)
       for (int e = 0; e < 16; ++e)
         x[e] = _mm512_load_ps(m + (e * fb + f) * pw + h);
@@ -1251,37 +1289,20 @@ wino_output(const job *j, const float *m, int pw, int64_t fb, int64_t f0, float 
         y[r * 2 + 0] = _mm512_add_ps(_mm512_add_ps(s[r * 4 + 0], s[r * 4 + 1]), s[r * 4 + 2]);
         y[r * 2 + 1] = _mm512_sub_ps(_mm512_sub_ps(s[r * 4 + 1], s[r * 4 + 2]), s[r * 4 + 3]);
       }
+      /* output columns of lanes h .. h + 15, interleaved: element e is lane
+       * h + e / 2, column parity e % 2 */
+#pragma clang loop unroll(full)
       for (int r = 0; r < 2; ++r) {
-        /* output columns of lanes h .. h + 15, interleaved: element e is lane
-         * h + e / 2, column parity e % 2 */
-        __m512 v2[2] = {_mm512_permutex2var_ps(y[r * 2], lo, y[r * 2 + 1]),
-                        _mm512_permutex2var_ps(y[r * 2], hi, y[r * 2 + 1])};
-        for (int q = 0; q < nruns; ++q) {
-          int a = runs[q].l0 > h ? runs[q].l0 : h;
-          int b = runs[q].l1 < h + 16 ? runs[q].l1 : h + 16;
-          if (a >= b)
-            continue;
-          int64_t oy = 2 * runs[q].ty + r;
-          if (oy >= j->oh)
-            continue;
-          /* element e of v2 goes to column x0 + e */
-          int64_t x0 = 2 * (runs[q].tx0 + (a - runs[q].l0)) - 2 * (a - h);
-          int64_t e0 = 2 * (a - h), e1 = 2 * (b - h);
-          if (e1 > j->ow - x0)
-            e1 = j->ow - x0;
-          int64_t off = (f0 + f) * P + oy * j->ow + x0;
-          for (int z = 0; z < 2; ++z) {
-            int64_t za = e0 - 16 * z > 0 ? e0 - 16 * z : 0, zb = e1 - 16 * z < 16 ? e1 - 16 * z : 16;
-            if (za >= zb)
-              continue;
-            __mmask16 mk = (__mmask16)(((1u << zb) - 1u) & ~((1u << za) - 1u));
-            te.bias = ep->bias ? ep->bias + f0 + f : 0;
-            te.res = res ? res + off + 16 * z : 0;
-            store16_avx512(Y + off + 16 * z, v2[z], 0, 0, &te, mk);
-          }
-        }
+        v2[r * 2] = _mm512_permutex2var_ps(y[r * 2], lo, y[r * 2 + 1]);
+        v2[r * 2 + 1] = _mm512_permutex2var_ps(y[r * 2], hi, y[r * 2 + 1]);
+      }
+      const wino_store *w = st[h / 16];
+      for (int q = 0; q < nst[h / 16]; ++q) {
+        te.res = Rf ? Rf + w[q].off : 0;
+        store16_avx512(Yf + w[q].off, v2[w[q].rz], 0, 0, &te, w[q].mk);
       }
     }
+  }
 }
 
 /* The transformed patches of channels [c0, c0 + kc) of the panel of tiles
