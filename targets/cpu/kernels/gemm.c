@@ -1163,10 +1163,10 @@ static int pointwise(const job *j) {
  * the direct convolution on 4 times as many columns: 2.25x fewer
  * multiply-adds for transforms of a few additions per element. Per panel
  * of NR tiles (consecutive in the tile grid, across tile rows): the
- * patches are packed as the im2col view of a 4x4 stride-2 filter
- * (pack_b_im2col), transformed into the 16 B panels (wino_input), the 16
- * GEMMs run with the micro-kernel into M, and M's tiles are transformed
- * back and stored with the epilogue (wino_output). */
+ * patches are transformed straight from X into the 16 B panels, row by
+ * row (wino_patches), the 16 GEMMs run with the micro-kernel into M, and
+ * M's tiles are transformed back and stored with the epilogue
+ * (wino_output). */
 #define WINO_KC 256 /* = kWinoKC in Microkernels.cpp: U's K slices */
 #define WINO_DC 16  /* channels of patches packed at a time */
 #define WINO_PATCH_ROWS 32 /* run_job's split: see there */
@@ -1183,38 +1183,6 @@ static int wino_ok(const job *j) {
 }
 
 #ifdef STEEDK_X86
-/* d: [kc][16][NR], the patches (row i * 4 + j per channel); v: [16][ldv][pw]
- * (pw = 16 or NR tiles), element xi of B^T d B per channel. */
-__attribute__((target("avx512f"))) static void wino_input(const float *d, int64_t kc,
-                                                           int64_t ldv, int pw, float *v) {
-  for (int64_t c = 0; c < kc; ++c)
-    for (int h = 0; h < pw; h += 16) {
-      __m512 x[16], t[16];
-#pragma clang loop unroll(full)
-      for (int e = 0; e < 16; ++e)
-        x[e] = _mm512_load_ps(d + (c * 16 + e) * NR + h);
-      /* t = B^T d (rows) */
-#pragma clang loop unroll(full)
-      for (int q = 0; q < 4; ++q) {
-        t[0 * 4 + q] = _mm512_sub_ps(x[0 * 4 + q], x[2 * 4 + q]);
-        t[1 * 4 + q] = _mm512_add_ps(x[1 * 4 + q], x[2 * 4 + q]);
-        t[2 * 4 + q] = _mm512_sub_ps(x[2 * 4 + q], x[1 * 4 + q]);
-        t[3 * 4 + q] = _mm512_sub_ps(x[1 * 4 + q], x[3 * 4 + q]);
-      }
-      /* v = t B (columns) */
-#pragma clang loop unroll(full)
-      for (int r = 0; r < 4; ++r) {
-        __m512 o[4] = {_mm512_sub_ps(t[r * 4 + 0], t[r * 4 + 2]),
-                       _mm512_add_ps(t[r * 4 + 1], t[r * 4 + 2]),
-                       _mm512_sub_ps(t[r * 4 + 2], t[r * 4 + 1]),
-                       _mm512_sub_ps(t[r * 4 + 1], t[r * 4 + 3])};
-#pragma clang loop unroll(full)
-        for (int q = 0; q < 4; ++q)
-          _mm512_store_ps(v + ((r * 4 + q) * ldv + c) * pw + h, o[q]);
-      }
-    }
-}
-
 /* A run of tile lanes [l0, l1) of a panel in tile row ty from tile column
  * tx0. */
 typedef struct {
@@ -1305,18 +1273,70 @@ wino_output(const job *j, const float *m, int pw, int64_t fb, int64_t f0, float 
   }
 }
 
-/* The transformed patches of channels [c0, c0 + kc) of the panel of tiles
- * [tp, tp + ncols) into v ([16][kc][NR]), WINO_DC channels at a time. */
-__attribute__((target("avx512f"))) static void wino_patches(const im2col_view *pv,
-                                                             const im2col_plan *plans, int np,
-                                                             int64_t c0, int64_t kc, int64_t tp,
-                                                             int64_t ncols, int pw, float *v) {
-  _Alignas(64) float d[WINO_DC * 16 * NR];
-  for (int64_t c = 0; c < kc; c += WINO_DC) {
-    int64_t dc = kc - c < WINO_DC ? kc - c : WINO_DC;
-    im2col_rows_avx512(pv, plans, np, (c0 + c) * 16, dc * 16, tp, ncols, d);
-    wino_input(d, dc, kc, pw, v + c * pw);
-  }
+/* The transformed patches B^T d B of channels [c0, c0 + kc) of the panel's
+ * tile runs into v ([16][kc][pw], lanes = the panel's tile lanes), straight
+ * from X. Per run of up to 16 tiles (one tile row) and input row, the 48
+ * input columns from the run's first patch column are loaded once and
+ * split into the patches' four columns (even and odd, and both one tile
+ * on: patch column j of tile t is input column 2t - 1 + j), transformed
+ * along the row (d B), then the four rows are combined (B^T). Lanes past
+ * the panel's tiles are zeroed. */
+__attribute__((target("avx512f"))) static void
+wino_patches(const job *j, const float *X, const wino_run *runs, int nruns, int64_t ncols,
+             int64_t c0, int64_t kc, int pw, float *v) {
+  const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i one = _mm512_set1_epi32(1), two = _mm512_set1_epi32(2);
+  const __m512i od = _mm512_add_epi32(ev, one), ev2 = _mm512_add_epi32(ev, two),
+                od2 = _mm512_add_epi32(od, two);
+  const __m512 zero = _mm512_setzero_ps();
+  int64_t H = j->h, W = j->w, plane = H * W;
+  if (ncols < pw)
+    for (int64_t r = 0; r < 16 * kc; ++r)
+      for (int g = (int)ncols / 16 * 16; g < pw; g += 16)
+        _mm512_mask_storeu_ps(v + r * pw + g, (__mmask16)~steedk_range_mask(g, ncols), zero);
+  for (int q = 0; q < nruns; ++q)
+    for (int l = runs[q].l0; l < runs[q].l1; l += 16) {
+      int len = runs[q].l1 - l < 16 ? runs[q].l1 - l : 16;
+      __mmask16 sm = (__mmask16)((1u << len) - 1u);
+      int64_t col0 = 2 * (runs[q].tx0 + (l - runs[q].l0)) - 1;
+      __mmask16 m0 = steedk_range_mask(col0, W), m1 = steedk_range_mask(col0 + 16, W),
+                m2 = steedk_range_mask(col0 + 32, W);
+      int64_t iy0 = 2 * runs[q].ty - 1;
+      for (int64_t c = 0; c < kc; ++c) {
+        intptr_t xp = (intptr_t)(X + (c0 + c) * plane);
+        __m512 hr[4][4];
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 4; ++i) {
+          int64_t iy = iy0 + i;
+          if (iy < 0 || iy >= H) {
+            hr[i][0] = hr[i][1] = hr[i][2] = hr[i][3] = zero;
+            continue;
+          }
+          const float *row = (const float *)(xp + (iy * W + col0) * 4);
+          __m512 a = _mm512_maskz_loadu_ps(m0, row), b = _mm512_maskz_loadu_ps(m1, row + 16);
+          __m512 e = _mm512_permutex2var_ps(a, ev, b), o = _mm512_permutex2var_ps(a, od, b);
+          /* one tile on: lanes 0..14 from a, b; lane 15 from the third
+           * vector's lane 0 (even) or 1 (odd) */
+          __m512 cv = _mm512_maskz_loadu_ps(m2 & 3, row + 32);
+          __m512 e2 = _mm512_mask_permutexvar_ps(_mm512_permutex2var_ps(a, ev2, b), 0x8000,
+                                                 _mm512_setzero_si512(), cv);
+          __m512 o2 = _mm512_mask_permutexvar_ps(_mm512_permutex2var_ps(a, od2, b), 0x8000, one,
+                                                 cv);
+          hr[i][0] = _mm512_sub_ps(e, e2);
+          hr[i][1] = _mm512_add_ps(o, e2);
+          hr[i][2] = _mm512_sub_ps(e2, o);
+          hr[i][3] = _mm512_sub_ps(o, o2);
+        }
+#pragma clang loop unroll(full)
+        for (int x = 0; x < 4; ++x) {
+          __m512 out[4] = {_mm512_sub_ps(hr[0][x], hr[2][x]), _mm512_add_ps(hr[1][x], hr[2][x]),
+                           _mm512_sub_ps(hr[2][x], hr[1][x]), _mm512_sub_ps(hr[1][x], hr[3][x])};
+#pragma clang loop unroll(full)
+          for (int r = 0; r < 4; ++r)
+            _mm512_mask_storeu_ps(v + ((r * 4 + x) * kc + c) * pw + l, sm, out[r]);
+        }
+      }
+    }
 }
 
 /* m[i][0..16) (row stride 16, i < mr) = (or += without C_INIT in e) the
@@ -1349,8 +1369,7 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
   _Alignas(64) float m[16 * WINO_FB * NR];
   int64_t C = j->c, P = j->oh * j->ow, tw = (j->ow + 1) / 2;
   int64_t panelsA = (j->M + MR - 1) / MR, uStride = panelsA * MR * C;
-  im2col_view pv = {j->B + n * C * j->h * j->w, j->h, j->w, 4, 4, tw, 2, 2, 1, 1, 1, 1,
-                    C, 0, 0};
+  const float *X = j->B + n * C * j->h * j->w;
   float *Y = j->C + n * j->f * P;
   const float *R = j->res ? j->res + n * j->f * P : 0;
   /* the epilogue of the output transform: C_INIT/BIAS_ROW and the last
@@ -1373,16 +1392,14 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
       runs[nruns++] = (wino_run){l, l + len, ty, tx};
       l += len;
     }
-    im2col_plan plans[16];
-    int np = plan_panel(&pv, 0, 16, tp, ncols, plans);
     if (oneSlice)
-      wino_patches(&pv, plans, np, 0, C, tp, ncols, pw, v);
+      wino_patches(j, X, runs, nruns, ncols, 0, C, pw, v);
     for (int64_t f0 = i0; f0 < i1; f0 += WINO_FB) {
       int64_t fb = i1 - f0 < WINO_FB ? i1 - f0 : WINO_FB;
       for (int64_t c0 = 0; c0 < C; c0 += WINO_KC) {
         int64_t kc = C - c0 < WINO_KC ? C - c0 : WINO_KC;
         if (!oneSlice)
-          wino_patches(&pv, plans, np, c0, kc, tp, ncols, pw, v);
+          wino_patches(j, X, runs, nruns, ncols, c0, kc, pw, v);
         /* v: [16][ldv][pw] from channel c0 on */
         int64_t ldv = oneSlice ? C : kc;
         const float *vb = v + (oneSlice ? c0 : 0) * pw;
