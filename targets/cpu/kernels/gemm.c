@@ -1168,7 +1168,6 @@ static int pointwise(const job *j) {
  * M's tiles are transformed back and stored with the epilogue
  * (wino_output). */
 #define WINO_KC 256 /* = kWinoKC in Microkernels.cpp: U's K slices */
-#define WINO_DC 16  /* channels of patches packed at a time */
 #define WINO_PATCH_ROWS 32 /* run_job's split: see there */
 #ifndef WINO_FB
 #define WINO_FB 64 /* filters per block of M */
@@ -1348,6 +1347,9 @@ ukernel16_avx512(int64_t kc, const float *a, const float *b, float *m, int64_t m
   for (int i = 0; i < MR; ++i)
     acc[i] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kc; ++k, a += MR, b += 16) {
+    /* U streams from DRAM: 16 columns use each value once (see
+     * ukernel_step_avx512) */
+    _mm_prefetch((const char *)(a + A_PREFETCH), _MM_HINT_T0);
     __m512 bv = _mm512_load_ps(b);
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; ++i)
