@@ -1127,6 +1127,7 @@ static void gemm(int64_t flags, int64_t M, int64_t N, int64_t K, const float *A,
  * into tasks of MC rows x NC columns, run on the runtime's thread pool. */
 typedef struct {
   int64_t flags, M, N, K, problems, rowChunks, colChunks, rowStep, colStep;
+  int panelMajor; /* Winograd: tasks ordered (problem, tile panel, filter piece) */
   int conv;
   /* GEMM */
   const float *A, *B;
@@ -1168,7 +1169,6 @@ static int pointwise(const job *j) {
  * M's tiles are transformed back and stored with the epilogue
  * (wino_output). */
 #define WINO_KC 256 /* = kWinoKC in Microkernels.cpp: U's K slices */
-#define WINO_PATCH_ROWS 32 /* run_job's split: see there */
 #ifndef WINO_FB
 #define WINO_FB 64 /* filters per block of M */
 #endif
@@ -1483,8 +1483,24 @@ static void run_task(const job *j, int64_t t) {
 }
 
 static void run_tasks(void *arg, int64_t begin, int64_t end) {
+  const job *j = (const job *)arg;
+#ifdef STEEDK_X86
+  if (j->panelMajor) {
+    /* the run's tasks of one panel: filter pieces [rc0, rc1) */
+    for (int64_t t = begin; t < end;) {
+      int64_t q = t / j->rowChunks, rc0 = t % j->rowChunks;
+      int64_t rc1 = rc0 + (end - t) < j->rowChunks ? rc0 + (end - t) : j->rowChunks;
+      int64_t cc = q % j->colChunks, p = q / j->colChunks;
+      int64_t i0 = rc0 * j->rowStep, i1 = rc1 * j->rowStep < j->M ? rc1 * j->rowStep : j->M;
+      int64_t j0 = cc * j->colStep, j1 = j0 + j->colStep < j->N ? j0 + j->colStep : j->N;
+      wino_task(j, p, i0, i1, j0, j1);
+      t += rc1 - rc0;
+    }
+    return;
+  }
+#endif
   for (int64_t t = begin; t < end; ++t)
-    run_task((const job *)arg, t);
+    run_task(j, t);
 }
 
 static void run_job(job *j, intptr_t kcp) {
@@ -1502,6 +1518,7 @@ static void run_job(job *j, intptr_t kcp) {
    * view, a strided matrix, rows too few to read it in place): that costs
    * about PACK_ROWS rows of micro-kernel work per column. */
   j->rowChunks = j->colChunks = 1;
+  j->panelMajor = 0;
   if (threads > 1 && j->problems % threads != 0 && j->problems < 4 * threads) {
     int64_t panels = (j->N + NR - 1) / NR, rows = (j->M + MR - 1) / MR;
     int64_t pieceRows = (rows + threads - 1) / threads * MR;
@@ -1513,13 +1530,20 @@ static void run_job(job *j, intptr_t kcp) {
     int64_t packRows = unitB && pieceRows >= minRows ? 0 : PACK_ROWS;
     if (j->flags & STEEDK_B_PACKED)
       packCols = packRows = 0;
-    /* Winograd: every piece transforms the patches of its tiles, which
-     * costs about WINO_PATCH_ROWS filters' GEMM work per tile (perf: 32-40 %
-     * of the call with 16-64 channels and 64 filters). */
-    if (j->conv && wino_ok(j))
-      packCols = packRows = WINO_PATCH_ROWS;
     int64_t byCols = (panels + threads - 1) / threads * NR * (j->M + packCols);
     int64_t byRows = (pieceRows + packRows) * j->N;
+#ifdef STEEDK_X86
+    if (j->conv && wino_ok(j)) {
+      /* Winograd: a task is one panel of NR tiles and one thread's share
+       * of the filters, in panel-major order, so the threads' equal runs
+       * of tasks split the panels evenly and share at most one panel
+       * (whose patches both transform); run_tasks hands a thread's
+       * consecutive tasks of one panel to one wino_task. */
+      j->panelMajor = 1;
+      j->colChunks = panels;
+      j->rowChunks = threads;
+    } else
+#endif
     if (byCols <= byRows)
       j->colChunks = threads;
     else
