@@ -213,6 +213,11 @@ def epilogue_cases():
         (2, 70, 9, 11, 33, 3, 2, 1),    # K = 630: three slices, batch 2
         (1, 40, 7, 7, 19, 1, 1, 0),     # 1x1: B is X itself, N = 49
         (1, 3, 17, 17, 8, 7, 2, 3),     # the stem's shape: K = 147
+        # 1x1 on a 1x1 image (squeeze-and-excitation): the matrix-vector
+        # path, two filter panels per vector, K in two slices, a lone last
+        # panel of 5 filters; batch 2 with 9 filters.
+        (1, 300, 1, 1, 37, 1, 1, 0),
+        (2, 20, 1, 1, 9, 1, 1, 0),
     ]
     for n, c, h, w, f, k, stride, pad in convs:
         x, wt, bias = rand(n, c, h, w), rand(f, c, k, k), rand(f)

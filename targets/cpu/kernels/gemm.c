@@ -1423,6 +1423,66 @@ __attribute__((target("avx512f"))) static void wino_task(const job *j, int64_t n
 }
 #endif
 
+#ifdef STEEDK_X86
+/* A 1x1 convolution of a 1x1 image (a squeeze-and-excitation layer): C's
+ * column is the matrix-vector product of the prepacked filter and the
+ * input's C channels. The tiled path would run the 8 x 32 micro-kernel
+ * for one real column; here 16 filters (two A panels: lanes 0-7 and 8-15)
+ * take four accumulators over k, the filter streamed once, then the
+ * epilogue with the filters as lanes. Filters [i0, i1) (MR multiples). */
+__attribute__((target("avx512f"))) static void gemv_avx512(const job *j, const float *A,
+                                                           const float *x, float *C,
+                                                           const epilogue *e, int64_t i0,
+                                                           int64_t i1) {
+  int64_t M = j->M, K = j->K, panels = (M + MR - 1) / MR;
+  int64_t slices = (K + KC - 1) / KC, kStep = (K + slices - 1) / slices;
+  int64_t f = j->flags;
+  for (int64_t m0 = i0; m0 < i1; m0 += 2 * MR) {
+    int64_t p = m0 / MR;
+    int two = m0 + MR < i1;
+    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
+                     _mm512_setzero_ps()};
+    for (int64_t pc = 0; pc < K; pc += kStep) {
+      int64_t kc = K - pc < kStep ? K - pc : kStep;
+      const float *a0 = A + pc * panels * MR + p * kc * MR, *a1 = a0 + kc * MR - MR;
+      const float *xs = x + pc;
+      int64_t k = 0;
+#define GEMV_STEP(q)                                                                          \
+  {                                                                                           \
+    __m512 av = _mm512_maskz_loadu_ps(0x00FF, a0 + (k + q) * MR);                             \
+    if (two)                                                                                  \
+      av = _mm512_mask_loadu_ps(av, 0xFF00, a1 + (k + q) * MR);                               \
+    acc[q] = _mm512_fmadd_ps(av, _mm512_set1_ps(xs[k + q]), acc[q]);                          \
+  }
+      for (; k + 4 <= kc; k += 4) {
+        GEMV_STEP(0) GEMV_STEP(1) GEMV_STEP(2) GEMV_STEP(3)
+      }
+      for (; k < kc; ++k)
+        GEMV_STEP(0)
+#undef GEMV_STEP
+    }
+    __m512 v = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3]));
+    __mmask16 mk = steedk_range_mask(m0, i1);
+    /* the output column: C[m] is C + m * rsc (rsc = 1 pixel) */
+    if (!(f & STEEDK_C_INIT))
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk, C + m0));
+    else if (f & STEEDK_BIAS_ROW)
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk, e->bias + m0));
+    else if (f & STEEDK_BIAS_COL)
+      v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[0]));
+    if (f & STEEDK_RESIDUAL)
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk, e->res + m0));
+    if (f & STEEDK_SILU)
+      v = steedk_silu_avx512(v);
+    if (f & STEEDK_ACT_MIN)
+      v = _mm512_max_ps(_mm512_set1_ps(e->lo), v);
+    if (f & STEEDK_ACT_MAX)
+      v = _mm512_min_ps(_mm512_set1_ps(e->hi), v);
+    _mm512_mask_storeu_ps(C + m0, mk, v);
+  }
+}
+#endif
+
 static void run_task(const job *j, int64_t t) {
   int64_t cc = t % j->colChunks;
   t /= j->colChunks;
@@ -1465,6 +1525,14 @@ static void run_task(const job *j, int64_t t) {
     ep.res = j->res + (n * j->f + g * j->M) * P;
   const float *A = j->A + g * j->aGroup;
   float *C = j->C + (n * j->f + g * j->M) * P;
+#ifdef STEEDK_X86
+  if (P == 1 && pointwise(j) && (j->flags & STEEDK_A_PACKED) &&
+      (j->flags & STEEDK_ISA_MASK) == 2) {
+    ep.flags = j->flags & (STEEDK_FIRST_SLICE | STEEDK_LAST_SLICE);
+    gemv_avx512(j, A, v.x, C, &ep, i0, i1);
+    return;
+  }
+#endif
   int64_t flags = j->flags & ~STEEDK_B_PACKED;
   if (!src.im2col || !rowphase_ok(&v)) {
     gemm(flags, j->M, P, j->K, A, j->K, 1, &src, C, P, i0, i1, j0, j1, &ep);
