@@ -155,10 +155,22 @@ static void ukernel_generic(int64_t kc, const float *a, const float *b, int64_t 
 }
 
 #ifdef STEEDK_X86
+/* The last slice's activation: SiLU, then the clamps. NaN: max/min
+ * return the second operand when one is NaN, so x stays NaN as in the loop
+ * kernels (maximumf/minimumf propagate NaN). */
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+epi_act_avx512(__m512 v, int64_t f, const epilogue *e) {
+  if (f & STEEDK_SILU)
+    v = steedk_silu_avx512(v);
+  if (f & STEEDK_ACT_MIN)
+    v = _mm512_max_ps(_mm512_set1_ps(e->lo), v);
+  if (f & STEEDK_ACT_MAX)
+    v = _mm512_min_ps(_mm512_set1_ps(e->hi), v);
+  return v;
+}
+
 /* Stores the 16 columns [col, col + 16) of tile row i (lanes under m) at
- * ci with the epilogue e: C or the bias, the residual, SiLU, the clamps.
- * NaN: max/min return the second operand when one is NaN, so x stays NaN
- * as in the loop kernels (maximumf/minimumf propagate NaN). */
+ * ci with the epilogue e: C or the bias, the residual, the activation. */
 __attribute__((target("avx512f"), always_inline)) static inline void
 store16_avx512(float *ci, __m512 v, int i, int64_t col, const epilogue *e, __mmask16 m) {
   int64_t f = e->flags;
@@ -170,13 +182,7 @@ store16_avx512(float *ci, __m512 v, int i, int64_t col, const epilogue *e, __mma
     v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->bias + col));
   if (f & STEEDK_RESIDUAL)
     v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, e->res + i * e->rsr + col));
-  if (f & STEEDK_SILU)
-    v = steedk_silu_avx512(v);
-  if (f & STEEDK_ACT_MIN)
-    v = _mm512_max_ps(_mm512_set1_ps(e->lo), v);
-  if (f & STEEDK_ACT_MAX)
-    v = _mm512_min_ps(_mm512_set1_ps(e->hi), v);
-  _mm512_mask_storeu_ps(ci, m, v);
+  _mm512_mask_storeu_ps(ci, m, epi_act_avx512(v, f, e));
 }
 
 #define NV (NR / 16)
@@ -1472,13 +1478,7 @@ __attribute__((target("avx512f"))) static void gemv_avx512(const job *j, const f
       v = _mm512_add_ps(v, _mm512_set1_ps(e->bias[0]));
     if (f & STEEDK_RESIDUAL)
       v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mk, e->res + m0));
-    if (f & STEEDK_SILU)
-      v = steedk_silu_avx512(v);
-    if (f & STEEDK_ACT_MIN)
-      v = _mm512_max_ps(_mm512_set1_ps(e->lo), v);
-    if (f & STEEDK_ACT_MAX)
-      v = _mm512_min_ps(_mm512_set1_ps(e->hi), v);
-    _mm512_mask_storeu_ps(C + m0, mk, v);
+    _mm512_mask_storeu_ps(C + m0, mk, epi_act_avx512(v, f, e));
   }
 }
 #endif
