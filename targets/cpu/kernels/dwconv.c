@@ -52,6 +52,12 @@ typedef struct {
   float pad;    /* what padding reads: 0, or -inf with DW_MAX */
 } dw_job;
 
+/* Whether Y starts from the bias, zero or -inf (mode 1 of the loops),
+ * rather than being accumulated into (mode 0). */
+static inline int starts_fresh(const dw_job *j) {
+  return (j->flags & (DW_INIT_BIAS | DW_INIT_ZERO | DW_MAX)) != 0;
+}
+
 /* Geometry of a band: the padded input is split into sh*sw phase planes
  * ("subs"): sub (ry, rx) row i, column t holds padded input
  * (i*sh + ry, t*sw + rx) of the band. Output (oy, ox) of the band is the
@@ -736,11 +742,13 @@ dwd_final(__m512 acc, __mmask16 nan, int silu, __m512 lo, __m512 hi, const int M
   return act_avx512(acc, silu, lo, hi);
 }
 
-/* R consecutive output rows (all of whose input rows lie inside X) x P
- * vector positions from p0: each input row is loaded once per tap column
- * and used by every output row it feeds (R = 2 rows share K - S of their
- * K input rows), so there are fewer loads per FMA than row by row. in0:
- * the first output row's first input row; out0: the first output row. */
+/* R consecutive output rows x P vector positions from p0: each input row
+ * is loaded once per tap column and used by every output row it feeds
+ * (R = 2 rows share K - S of their K input rows), so there are fewer loads
+ * per FMA than row by row; input rows outside X (iy0 + r outside [0, h))
+ * are padding and skipped. in0: the address of the first output row's
+ * first input row (input row iy0, possibly outside X); out0: the first
+ * output row. */
 __attribute__((target("avx512f"), always_inline)) static inline void
 dwd_block_rows(const dwd_masks *mk, intptr_t in0, int64_t iy0, int64_t h, float *out0,
                int64_t w, int64_t ow, int p0, const __m512 *wv, int64_t pl, __m512 init,
@@ -984,23 +992,24 @@ pool3s2_plane(const dw_job *j, const dwd_masks *mk, const float *xp, float *yp) 
  * channel planes is transposed into a zero-padded buffer of pixels, each
  * pixel one vector of its 16 channels ([row][column][16], rows and columns
  * of the padded input that the outputs read); every tap is then one full
- * vector load and FMA per output pixel, 8 output pixels at a time (any
- * rows), and the activation runs on full vectors. The output pixels are
+ * vector load and FMA per output pixel, 8 pixels of an output row at a
+ * time sharing the input vectors they read, and the activation runs on
+ * full vectors. The output pixels are
  * transposed back into the 16 planes. For channel counts that are a
  * multiple of 16 and planes whose padded input fits DWT_IN. */
 #define DWT_IN (16 * 4096) /* floats of the padded input (256 KB) */
 #define DWT_OUT (16 * 1024) /* floats of the output pixels (64 KB) */
 #define DWT_NP 8            /* output pixels per block */
 
-static int dwt_ok(const dw_job *j, int mode) {
-  if ((j->flags & DW_ISA_MASK) != 2 || (j->flags & DW_MAX) || !mode || j->c % 16)
+static int dwt_ok(const dw_job *j) {
+  if ((j->flags & DW_ISA_MASK) != 2 || (j->flags & DW_MAX) || !starts_fresh(j) || j->c % 16)
     return 0;
   if (j->kh != j->kw || (j->kh != 3 && j->kh != 5) || j->sh != j->sw ||
       (j->sh != 1 && j->sh != 2) || j->dh != 1 || j->dw != 1)
     return 0;
   /* Measured per layer: 5x5 filters gain at every size (-17..49 %), 3x3
    * ones only where an output row fills at most half a vector (7 wide:
-   * -9..41 %; 14 and 28 wide: +17..29 %, the transposes cost more than
+   * -9..41 %; 14 and 28 wide: +5..19 %, the transposes cost more than
    * the 9 taps save). */
   if (j->kh == 3 && j->ow > 8)
     return 0;
@@ -1195,7 +1204,7 @@ static void run_planes(void *arg, int64_t begin, int64_t end) {
    * the vector loads do not wait on the stores that just wrote their data. */
   _Alignas(64) float buf[2][DW_BUF];
   _Alignas(64) float out[2][DW_OUT];
-  int mode = (j->flags & (DW_INIT_BIAS | DW_INIT_ZERO | DW_MAX)) != 0;
+  int mode = starts_fresh(j);
 #ifdef STEEDK_X86
   if (direct_ok(j)) {
     dwd_masks mk;
@@ -1303,7 +1312,7 @@ void steedk_dwconv2d(int64_t flags, int64_t n, int64_t c, intptr_t x, int64_t xO
   /* Below ~64K multiply-adds a second thread costs more than it saves. */
   threads = threads && j.planes * oh * ow * kh * kw >= 65536;
 #ifdef STEEDK_X86
-  if (dwt_ok(&j, (flags & (DW_INIT_BIAS | DW_INIT_ZERO | DW_MAX)) != 0)) {
+  if (dwt_ok(&j)) {
     if (threads && j.planes >= 32)
       kc->parallel_for(kc->pool, j.planes / 16, run_blocks, &j);
     else

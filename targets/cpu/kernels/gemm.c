@@ -1589,17 +1589,6 @@ static void run_job(job *j, intptr_t kcp) {
   j->panelMajor = 0;
   if (threads > 1 && j->problems % threads != 0 && j->problems < 4 * threads) {
     int64_t panels = (j->N + NR - 1) / NR, rows = (j->M + MR - 1) / MR;
-    int64_t pieceRows = (rows + threads - 1) / threads * MR;
-    /* Whether a piece of m rows reads B in place (gemm's `direct`). */
-    int unitB = (j->flags & STEEDK_B_PACKED) ||
-                (j->conv ? pointwise(j) || shifted_ok(j) : j->csb == 1);
-    int64_t minRows = j->conv && shifted_ok(j) ? SHIFTED_B_ROWS : DIRECT_B_ROWS;
-    int64_t packCols = unitB && j->M >= minRows ? 0 : PACK_ROWS;
-    int64_t packRows = unitB && pieceRows >= minRows ? 0 : PACK_ROWS;
-    if (j->flags & STEEDK_B_PACKED)
-      packCols = packRows = 0;
-    int64_t byCols = (panels + threads - 1) / threads * NR * (j->M + packCols);
-    int64_t byRows = (pieceRows + packRows) * j->N;
 #ifdef STEEDK_X86
     if (j->conv && wino_ok(j)) {
       /* Winograd: a task is one panel of NR tiles and one thread's share
@@ -1612,10 +1601,23 @@ static void run_job(job *j, intptr_t kcp) {
       j->rowChunks = threads;
     } else
 #endif
-    if (byCols <= byRows)
-      j->colChunks = threads;
-    else
-      j->rowChunks = threads;
+    {
+      int64_t pieceRows = (rows + threads - 1) / threads * MR;
+      /* Whether a piece of m rows reads B in place (gemm's `direct`). */
+      int unitB = (j->flags & STEEDK_B_PACKED) ||
+                  (j->conv ? pointwise(j) || shifted_ok(j) : j->csb == 1);
+      int64_t minRows = j->conv && shifted_ok(j) ? SHIFTED_B_ROWS : DIRECT_B_ROWS;
+      int64_t packCols = unitB && j->M >= minRows ? 0 : PACK_ROWS;
+      int64_t packRows = unitB && pieceRows >= minRows ? 0 : PACK_ROWS;
+      if (j->flags & STEEDK_B_PACKED)
+        packCols = packRows = 0;
+      int64_t byCols = (panels + threads - 1) / threads * NR * (j->M + packCols);
+      int64_t byRows = (pieceRows + packRows) * j->N;
+      if (byCols <= byRows)
+        j->colChunks = threads;
+      else
+        j->rowChunks = threads;
+    }
   }
   j->colStep = (j->N + j->colChunks - 1) / j->colChunks;
   j->colStep = (j->colStep + NR - 1) / NR * NR;
